@@ -1,0 +1,78 @@
+using System.Text.Json.Serialization;
+
+namespace WaddleObservabilityOperator.Api;
+
+/// <summary>The architectural layer of a WaddleBot microservice.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ServiceLayer>))]
+public enum ServiceLayer
+{
+    [JsonStringEnumMemberName("processing")] Processing,
+    [JsonStringEnumMemberName("trigger")] Trigger,
+    [JsonStringEnumMemberName("action")] Action,
+    [JsonStringEnumMemberName("core")] Core,
+    [JsonStringEnumMemberName("admin")] Admin,
+}
+
+/// <summary>Where traces are sent.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TraceExporter>))]
+public enum TraceExporter
+{
+    [JsonStringEnumMemberName("otlp")] Otlp,
+    [JsonStringEnumMemberName("jaeger")] Jaeger,
+    [JsonStringEnumMemberName("zipkin")] Zipkin,
+    [JsonStringEnumMemberName("console")] Console,
+    [JsonStringEnumMemberName("none")] None,
+}
+
+/// <summary>The OTLP transport.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OtlpProtocol>))]
+public enum OtlpProtocol
+{
+    [JsonStringEnumMemberName("grpc")] Grpc,
+    [JsonStringEnumMemberName("http/protobuf")] HttpProtobuf,
+}
+
+/// <summary>A context propagation format (OTEL_PROPAGATORS).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Propagator>))]
+public enum Propagator
+{
+    [JsonStringEnumMemberName("tracecontext")] TraceContext,
+    [JsonStringEnumMemberName("baggage")] Baggage,
+    [JsonStringEnumMemberName("b3")] B3,
+    [JsonStringEnumMemberName("b3multi")] B3Multi,
+    [JsonStringEnumMemberName("jaeger")] Jaeger,
+    [JsonStringEnumMemberName("xray")] XRay,
+    [JsonStringEnumMemberName("ottrace")] OtTrace,
+    [JsonStringEnumMemberName("none")] None,
+}
+
+/// <summary>How sampling decisions reach the services.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SamplingMode>))]
+public enum SamplingMode
+{
+    /// <summary>The ratio is set in the environment; a change rolls the workload out.</summary>
+    [JsonStringEnumMemberName("static")] Static,
+    /// <summary>Services poll Jaeger's remote sampling endpoint (jaeger_remote sampler); changes need no rollout.</summary>
+    [JsonStringEnumMemberName("remote")] Remote,
+}
+
+/// <summary>When the operator creates ServiceMonitors.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ServiceMonitorMode>))]
+public enum ServiceMonitorMode
+{
+    /// <summary>Only when the monitoring.coreos.com/v1 ServiceMonitor API exists in the cluster.</summary>
+    [JsonStringEnumMemberName("auto")] Auto,
+    /// <summary>Always; a missing API is reported as a condition.</summary>
+    [JsonStringEnumMemberName("enabled")] Enabled,
+    /// <summary>Never.</summary>
+    [JsonStringEnumMemberName("disabled")] Disabled,
+}
+
+/// <summary>The kind of workload the env is injected into.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<WorkloadKind>))]
+public enum WorkloadKind
+{
+    [JsonStringEnumMemberName("Deployment")] Deployment,
+    [JsonStringEnumMemberName("StatefulSet")] StatefulSet,
+    [JsonStringEnumMemberName("DaemonSet")] DaemonSet,
+}

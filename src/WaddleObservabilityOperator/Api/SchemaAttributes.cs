@@ -1,0 +1,86 @@
+namespace WaddleObservabilityOperator.Api;
+
+// Validation and presentation expressed on the types; the CRD generator (Api/Crds) turns them into
+// openAPIV3Schema keywords and CRD fields. Descriptions come from the XML docs.
+
+/// <summary>The property must be present (openAPIV3Schema <c>required</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class RequiredFieldAttribute : Attribute;
+
+/// <summary>Inclusive numeric bounds (<c>minimum</c>/<c>maximum</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class BoundsAttribute(double minimum, double maximum) : Attribute
+{
+    public double Minimum { get; } = minimum;
+    public double Maximum { get; } = maximum;
+}
+
+/// <summary>A sampling probability: a number from 0 to 1 inclusive.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class RatioAttribute : Attribute;
+
+/// <summary>Lower numeric bound only.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class MinimumAttribute(double minimum) : Attribute
+{
+    public double Minimum { get; } = minimum;
+}
+
+/// <summary>A Prometheus duration such as <c>15s</c>, <c>1m30s</c> or <c>30d</c>.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class PrometheusDurationAttribute : Attribute
+{
+    /// <summary>The pattern prometheus-operator uses for its Duration type.</summary>
+    public const string Pattern = "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$";
+}
+
+/// <summary>A string matching a regular expression (<c>pattern</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class PatternAttribute(string pattern) : Attribute
+{
+    public string Pattern { get; } = pattern;
+}
+
+/// <summary>String length bounds (<c>minLength</c>/<c>maxLength</c>); -1 leaves a side open.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class LengthAttribute(int minLength = -1, int maxLength = -1) : Attribute
+{
+    public int MinLength { get; } = minLength;
+    public int MaxLength { get; } = maxLength;
+}
+
+/// <summary>Item count bounds of a list (<c>maxItems</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class MaxItemsAttribute(int maxItems) : Attribute
+{
+    public int MaxItems { get; } = maxItems;
+}
+
+/// <summary>A list whose items are unique by a key field (<c>x-kubernetes-list-type: map</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ListMapKeyAttribute(string key) : Attribute
+{
+    public string Key { get; } = key;
+}
+
+/// <summary>An additional printer column for <c>kubectl get</c>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class PrinterColumnAttribute(int order, string name, string type, string jsonPath) : Attribute
+{
+    public int Order { get; } = order;
+    public string Name { get; } = name;
+    public string Type { get; } = type;
+    public string JsonPath { get; } = jsonPath;
+    public string? Description { get; init; }
+    public int Priority { get; init; }
+}
+
+/// <summary>Short names and categories of the resource.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ResourceNamesAttribute(string plural, string singular, string[] shortNames, string[] categories) : Attribute
+{
+    public string Plural { get; } = plural;
+    public string Singular { get; } = singular;
+    public IReadOnlyList<string> ShortNames { get; } = shortNames;
+    public IReadOnlyList<string> Categories { get; } = categories;
+}
