@@ -110,7 +110,7 @@ public sealed class SamplingPolicy
     [JsonPropertyName("mode")]
     public SamplingMode? Mode { get; set; }
 
-    /// <summary>Probability from 0 to 1 for services without their own ratio. Default 0.1.</summary>
+    /// <summary>Probability from 0 to 1 for services without their own ratio. Default 1.0 (the WaddleBot default).</summary>
     [JsonPropertyName("defaultRatio")]
     [Ratio]
     public double? DefaultRatio { get; set; }

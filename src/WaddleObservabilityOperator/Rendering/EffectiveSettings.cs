@@ -1,0 +1,75 @@
+using k8s.Models;
+using WaddleObservabilityOperator.Api;
+
+namespace WaddleObservabilityOperator.Rendering;
+
+// The resolved settings: a policy (or the built-in defaults) with every unset field defaulted, and a
+// WaddleService combined with its policy. Renderers consume only these, never raw specs, so defaulting
+// happens in exactly one place (PolicyResolver / WaddleBotDefaults).
+
+/// <summary>An ObservabilityPolicy with all defaults applied. <see cref="Name"/> is null for the built-in defaults.</summary>
+public sealed record EffectivePolicy(
+    string? Name,
+    string Namespace,
+    int Priority,
+    IReadOnlyList<KeyValuePair<string, string>> ResourceAttributes,
+    EffectiveTracing Tracing,
+    EffectiveCorrelation Correlation,
+    EffectiveMetrics Metrics,
+    EffectiveJaeger Jaeger,
+    EffectivePrometheus Prometheus,
+    bool NetworkPolicy)
+{
+    public bool IsBuiltIn => Name is null;
+}
+
+public sealed record EffectiveTracing(
+    bool Enabled,
+    TraceExporter Exporter,
+    string Endpoint,
+    OtlpProtocol Protocol,
+    SecretKeyReference? HeadersSecret,
+    IReadOnlyList<Propagator> Propagators,
+    SamplingMode SamplingMode,
+    double DefaultRatio,
+    string PollingInterval,
+    IReadOnlyList<OperationSampling> Operations);
+
+public sealed record EffectiveCorrelation(string Header, string RequestHeader, bool GenerateRequestId);
+
+public sealed record EffectiveMetrics(
+    bool Enabled,
+    string Namespace,
+    string ScrapeInterval,
+    string ScrapeTimeout,
+    long SampleLimit,
+    ServiceMonitorMode ServiceMonitorMode,
+    IReadOnlyList<KeyValuePair<string, string>> ServiceMonitorLabels);
+
+public sealed record EffectiveJaeger(bool Managed, string Image, int MaxTraces, V1ResourceRequirements? Resources);
+
+public sealed record EffectivePrometheus(
+    bool Managed,
+    string Image,
+    string Retention,
+    PrometheusStorage? Storage,
+    IReadOnlyList<KeyValuePair<string, string>> ExternalLabels,
+    V1ResourceRequirements? Resources);
+
+/// <summary>A WaddleService combined with its effective policy: what every renderer of one service needs.</summary>
+public sealed record ResolvedService(
+    WaddleService Source,
+    EffectivePolicy Policy,
+    string ServiceName,
+    bool TracingEnabled,
+    double SamplingRatio,
+    IReadOnlyList<OperationSampling> Operations,
+    bool MetricsEnabled,
+    string MetricsPort,
+    string MetricsPath,
+    string ScrapeInterval,
+    IReadOnlyList<KeyValuePair<string, string>> ServiceSelector)
+{
+    public string Name => Source.Metadata.Name;
+    public string Namespace => Source.Metadata.NamespaceProperty;
+}

@@ -1,0 +1,30 @@
+namespace WaddleObservabilityOperator.Rendering;
+
+/// <summary>Labels, annotations, finalizer and field manager the operator puts on objects. Changing one is a breaking change.</summary>
+public static class WellKnown
+{
+    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+    public const string ManagedByValue = "waddle-observability-operator";
+    public const string NameLabel = "app.kubernetes.io/name";
+    public const string ComponentLabel = "app.kubernetes.io/component";
+    public const string InstanceLabel = "app.kubernetes.io/instance";
+    public const string PartOfLabel = "app.kubernetes.io/part-of";
+
+    /// <summary>On a workload the operator injected into: the WaddleService's name. Lets the operator cache exactly those workloads.</summary>
+    public const string InjectedByLabel = "observability.waddlebot.io/injected-by";
+
+    /// <summary>On a child: the ObservabilityPolicy it belongs to.</summary>
+    public const string PolicyLabel = "observability.waddlebot.io/policy";
+
+    /// <summary>On a child: the WaddleService it belongs to.</summary>
+    public const string ServiceLabel = "observability.waddlebot.io/service";
+
+    /// <summary>Pod-template annotation: JSON object container name -> sorted list of env names the operator injected.</summary>
+    public const string InjectedEnvAnnotation = "observability.waddlebot.io/injected-env";
+
+    /// <summary>Pod-template annotation: hash of the injected values; a change rolls the workload, no change never does.</summary>
+    public const string ConfigHashAnnotation = "observability.waddlebot.io/config-hash";
+
+    public const string Finalizer = "observability.waddlebot.io/finalizer";
+    public const string FieldManager = "waddle-observability-operator";
+}
