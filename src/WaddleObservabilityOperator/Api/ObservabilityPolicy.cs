@@ -17,9 +17,11 @@ public sealed class ObservabilityPolicy : IKubernetesObject<V1ObjectMeta>, ISpec
     public const string KindName = "ObservabilityPolicy";
     public const string Plural = "observabilitypolicies";
 
+    /// <summary>APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources</summary>
     [JsonPropertyName("apiVersion")]
     public string ApiVersion { get; set; } = ApiGroup.ApiVersion;
 
+    /// <summary>Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds</summary>
     [JsonPropertyName("kind")]
     public string Kind { get; set; } = KindName;
 
@@ -44,6 +46,7 @@ public sealed class ObservabilityPolicySpec
     /// <summary>Restricts the policy to WaddleServices of these layers; empty means every layer.</summary>
     [JsonPropertyName("layers")]
     [MaxItems(5)]
+    [ListSet]
     public IList<ServiceLayer>? Layers { get; set; }
 
     /// <summary>When several policies select a service, the highest priority wins; ties are broken by name order and reported in status.</summary>
@@ -97,6 +100,7 @@ public sealed class TracingPolicy
     /// <summary>Context propagators (OTEL_PROPAGATORS). Default tracecontext, baggage.</summary>
     [JsonPropertyName("propagators")]
     [MaxItems(8)]
+    [ListSet]
     public IList<Propagator>? Propagators { get; set; }
 
     /// <summary>Trace sampling.</summary>
@@ -106,7 +110,7 @@ public sealed class TracingPolicy
 
 public sealed class SamplingPolicy
 {
-    /// <summary>static: the ratio is injected in the environment (a change rolls the workload). remote: services poll the Jaeger sampling endpoint (no rollout).</summary>
+    /// <summary>How sampling decisions reach the services. Default static.</summary>
     [JsonPropertyName("mode")]
     public SamplingMode? Mode { get; set; }
 
@@ -180,12 +184,13 @@ public sealed class MetricsPolicy
 
 public sealed class ServiceMonitorPolicy
 {
-    /// <summary>auto: only when the monitoring.coreos.com/v1 API exists; enabled: always (a missing API is reported); disabled: never.</summary>
+    /// <summary>When ServiceMonitors are created. Default auto.</summary>
     [JsonPropertyName("mode")]
     public ServiceMonitorMode? Mode { get; set; }
 
     /// <summary>Extra labels on every ServiceMonitor, e.g. the label a Prometheus selects on.</summary>
     [JsonPropertyName("labels")]
+    [LabelMap]
     public IDictionary<string, string>? Labels { get; set; }
 }
 

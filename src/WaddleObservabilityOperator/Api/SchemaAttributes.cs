@@ -84,3 +84,11 @@ public sealed class ResourceNamesAttribute(string plural, string singular, strin
     public IReadOnlyList<string> ShortNames { get; } = shortNames;
     public IReadOnlyList<string> Categories { get; } = categories;
 }
+
+/// <summary>A list without duplicates (<c>x-kubernetes-list-type: set</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ListSetAttribute : Attribute;
+
+/// <summary>A string-to-string map whose keys and values are Kubernetes label keys and values (checked beyond the schema).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class LabelMapAttribute : Attribute;

@@ -18,9 +18,11 @@ public sealed class WaddleService : IKubernetesObject<V1ObjectMeta>, ISpec<Waddl
     public const string KindName = "WaddleService";
     public const string Plural = "waddleservices";
 
+    /// <summary>APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources</summary>
     [JsonPropertyName("apiVersion")]
     public string ApiVersion { get; set; } = ApiGroup.ApiVersion;
 
+    /// <summary>Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds</summary>
     [JsonPropertyName("kind")]
     public string Kind { get; set; } = KindName;
 
@@ -87,6 +89,7 @@ public sealed class WorkloadReference
     /// <summary>Containers to inject; empty means every app container (init containers are never injected).</summary>
     [JsonPropertyName("containers")]
     [MaxItems(64)]
+    [ListSet]
     public IList<string>? Containers { get; set; }
 }
 
@@ -114,6 +117,7 @@ public sealed class ServiceMetrics
 
     /// <summary>Labels selecting the Kubernetes Service to scrape. Default app.kubernetes.io/name: serviceName.</summary>
     [JsonPropertyName("selector")]
+    [LabelMap]
     public IDictionary<string, string>? Selector { get; set; }
 }
 
