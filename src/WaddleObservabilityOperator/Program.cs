@@ -5,10 +5,14 @@ namespace WaddleObservabilityOperator;
 public static class Program
 {
     private const string Usage = """
-        usage: WaddleObservabilityOperator <command> [options]
-          run      run the operator
-          render   print what the operator would create for manifests
-          crds     generate the CRDs (and API reference) from the API types
+        usage: WaddleObservabilityOperator COMMAND [ARGS]
+
+        commands:
+          run              run the operator against the cluster of the kubeconfig or the in-cluster service account
+          render PATH...   print what the operator would create or change for the given manifests
+          crds             generate the CRDs (and the API reference) from the API types
+
+        Run 'WaddleObservabilityOperator COMMAND --help' for a command's options.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -23,18 +27,20 @@ public static class Program
         return args switch
         {
             ["crds", .. var rest] => await CrdsCommand.RunAsync(rest, Console.Out, Console.Error, cancellation.Token).ConfigureAwait(false),
-            _ => await UsageAsync(args).ConfigureAwait(false),
+            ["-h" or "--help" or "help"] => await UsageAsync(Console.Out, ExitCodes.Success).ConfigureAwait(false),
+            [var unknown, ..] => await UsageAsync(Console.Error, ExitCodes.Usage, $"unknown command '{unknown}'").ConfigureAwait(false),
+            [] => await UsageAsync(Console.Error, ExitCodes.Usage).ConfigureAwait(false),
         };
     }
 
-    private static async Task<int> UsageAsync(string[] args)
+    private static async Task<int> UsageAsync(TextWriter writer, int exitCode, string? problem = null)
     {
-        if (args is [var unknown, ..] && unknown is not ("-h" or "--help"))
+        if (problem is not null)
         {
-            await Console.Error.WriteLineAsync($"unknown command '{unknown}'").ConfigureAwait(false);
+            await writer.WriteLineAsync(problem).ConfigureAwait(false);
         }
 
-        await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
-        return args is ["-h" or "--help"] ? 0 : 2;
+        await writer.WriteLineAsync(Usage).ConfigureAwait(false);
+        return exitCode;
     }
 }
