@@ -19,7 +19,10 @@ public static class WellKnown
     /// <summary>On a child: the WaddleService it belongs to.</summary>
     public const string ServiceLabel = "observability.waddlebot.io/service";
 
-    /// <summary>Pod-template annotation: JSON object container name -> sorted list of env names the operator injected.</summary>
+    /// <summary>
+    /// Pod-template annotation: canonical JSON object, container name -> (env name -> fingerprint of the injected
+    /// entry). The fingerprint tells the operator's entry from one the user edited or added with the same name.
+    /// </summary>
     public const string InjectedEnvAnnotation = "observability.waddlebot.io/injected-env";
 
     /// <summary>Pod-template annotation: hash of the injected values; a change rolls the workload, no change never does.</summary>
@@ -27,4 +30,10 @@ public static class WellKnown
 
     public const string Finalizer = "observability.waddlebot.io/finalizer";
     public const string FieldManager = "waddle-observability-operator";
+
+    /// <summary>Target label a ServiceMonitor (and the managed Prometheus) adds to every scraped series: the service name.</summary>
+    public const string ServiceMetricLabel = "waddlebot_service";
+
+    /// <summary>Target label with the service's layer.</summary>
+    public const string LayerMetricLabel = "waddlebot_layer";
 }

@@ -1,0 +1,62 @@
+using k8s;
+using k8s.Models;
+using WaddleObservabilityOperator.Api;
+
+namespace WaddleObservabilityOperator.Rendering;
+
+/// <summary>What the cluster offers that rendering depends on.</summary>
+public sealed record RenderCapabilities(bool ServiceMonitorApi)
+{
+    public static RenderCapabilities All { get; } = new(ServiceMonitorApi: true);
+}
+
+/// <summary>
+/// Everything rendering reads: the custom resources, the observed workloads (Deployment, StatefulSet, DaemonSet)
+/// and Services of the namespaces involved. <see cref="KubernetesServices"/> null means "not known", which skips
+/// the checks that need them (a Service matching the selector, its metrics port).
+/// </summary>
+public sealed record RenderInput(
+    IReadOnlyList<ObservabilityPolicy> Policies,
+    IReadOnlyList<WaddleService> Services,
+    IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Workloads,
+    IReadOnlyList<V1Service>? KubernetesServices,
+    RenderCapabilities Capabilities);
+
+/// <summary>A workload with the injection applied (or, for <see cref="Removal"/>, taken out). <see cref="Changed"/> is false when the observed object is already so.</summary>
+public sealed record WorkloadChange(IKubernetesObject<V1ObjectMeta> Workload, bool Changed, bool Removal, string WaddleService);
+
+/// <summary>What rendering found for one WaddleService: enough to build its status.</summary>
+public sealed record ServiceOutcome(
+    string Namespace,
+    string Name,
+    long? Generation,
+    string? PolicyName,
+    ResolvedService? Resolved,
+    IReadOnlyList<ConditionOutcome> Conditions,
+    EffectiveSettings? Effective,
+    IReadOnlyList<string> OverriddenEnv,
+    string? ConfigHash)
+{
+    public bool Ready => Conditions.All(c => c.Status);
+}
+
+/// <summary>What rendering found for one ObservabilityPolicy.</summary>
+public sealed record PolicyOutcome(
+    string Namespace,
+    string Name,
+    long? Generation,
+    int MatchedServices,
+    IReadOnlyList<ConditionOutcome> Conditions,
+    string? JaegerEndpoint,
+    string? PrometheusEndpoint,
+    long SamplingDocumentBytes);
+
+/// <summary>
+/// The result of rendering: desired children in a stable order (kind install order, then namespace, then name),
+/// the workloads to patch (by namespace, kind, name), and per-service and per-policy outcomes (by namespace, name).
+/// </summary>
+public sealed record RenderOutput(
+    IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects,
+    IReadOnlyList<WorkloadChange> Workloads,
+    IReadOnlyList<ServiceOutcome> Services,
+    IReadOnlyList<PolicyOutcome> Policies);
