@@ -1,0 +1,53 @@
+namespace KubeApiEmulator.Http;
+
+/// <summary>One answered request, as tests inspect it.</summary>
+public sealed record RequestRecord(
+    DateTimeOffset Time,
+    string Method,
+    string Path,
+    string Query,
+    string? ContentType,
+    string? UserAgent,
+    int Status,
+    string Verb,
+    string Group,
+    string Version,
+    string Resource,
+    string? Subresource,
+    string? Namespace,
+    string? Name);
+
+/// <summary>Every request the emulator answered, oldest first (bounded so long runs stay small).</summary>
+public sealed class RequestLog(int capacity = 100_000)
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<RequestRecord> _records = new();
+
+    public IReadOnlyList<RequestRecord> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _records];
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _records.Clear();
+        }
+    }
+
+    internal void Add(RequestRecord record)
+    {
+        lock (_gate)
+        {
+            _records.Enqueue(record);
+            while (_records.Count > capacity)
+            {
+                _records.Dequeue();
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace KubeApiEmulator.Registry;
+
+/// <summary>Query options every write takes.</summary>
+public sealed record WriteOptions(bool DryRun = false, string? FieldManager = null, string FieldValidation = "Strict")
+{
+    public static readonly WriteOptions Default = new();
+
+    public bool StrictFields => string.Equals(FieldValidation, "Strict", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>DELETE options from the query and the DeleteOptions body.</summary>
+public sealed record DeleteOptions(string? PropagationPolicy = null, string? PreconditionUid = null, string? PreconditionResourceVersion = null, bool DryRun = false)
+{
+    public static readonly DeleteOptions Default = new();
+}
+
+/// <summary>What a delete did: removed the object now, or marked it for deletion while finalizers remain.</summary>
+public sealed record DeleteOutcome(Storage.StoredObject Object, bool Removed);
