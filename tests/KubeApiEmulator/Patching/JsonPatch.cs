@@ -50,9 +50,16 @@ public static class JsonPatch
             {
                 var path = Path(op, "path", name);
                 var value = Value(op, name);
-                _ = Locate(holder, path, name, mustExist: true);
-                Remove(holder, path, name);
-                Add(holder, path, value, name);
+                var (container, key) = Locate(holder, path, name, mustExist: true);
+                if (container is JsonArray array)
+                {
+                    array[int.Parse(key, CultureInfo.InvariantCulture)] = value;
+                }
+                else
+                {
+                    container[key] = value;
+                }
+
                 break;
             }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,6 +12,9 @@ namespace KubeApiEmulator.Patching;
 /// </summary>
 internal sealed class ManagedFieldSet
 {
+    // Path elements carry JSON the way Go writes it: no \u escapes for '+', '<' or non-ASCII text.
+    private static readonly JsonSerializerOptions ElementJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly SortedDictionary<string, ManagedFieldSet> children = new(StringComparer.Ordinal);
 
     /// <summary>Whether the path ending here is itself in the set.</summary>
@@ -158,7 +162,7 @@ internal sealed class ManagedFieldSet
                     text.Append('.').Append(body);
                     break;
                 case 'k':
-                    var keys = JsonNode.Parse(body)!.AsObject().Select(p => $"{p.Key}={p.Value!.ToJsonString()}");
+                    var keys = JsonNode.Parse(body)!.AsObject().Select(p => $"{p.Key}={p.Value!.ToJsonString(ElementJson)}");
                     text.Append('[').AppendJoin(",", keys).Append(']');
                     break;
                 case 'v':
@@ -175,10 +179,10 @@ internal sealed class ManagedFieldSet
 
     /// <summary>The element naming a list item by its merge key, <c>k:{"name":"app"}</c>.</summary>
     public static string KeyElement(string mergeKey, JsonNode keyValue) =>
-        "k:" + new JsonObject { [mergeKey] = keyValue.DeepClone() }.ToJsonString();
+        "k:" + new JsonObject { [mergeKey] = keyValue.DeepClone() }.ToJsonString(ElementJson);
 
     /// <summary>The element naming a member of a set of primitives, <c>v:"value"</c>.</summary>
-    public static string ValueElement(JsonNode? value) => "v:" + (value?.ToJsonString() ?? "null");
+    public static string ValueElement(JsonNode? value) => "v:" + (value?.ToJsonString(ElementJson) ?? "null");
 
     /// <summary>Finds the node a path points at inside an object, if present.</summary>
     public static bool TryResolve(JsonNode? root, IReadOnlyList<string> path, out JsonNode? value)

@@ -320,7 +320,7 @@ public static class StrategicMergePatch
             case JsonArray array:
                 for (var i = array.Count - 1; i >= 0; i--)
                 {
-                    if (array[i] is JsonObject item && item.ContainsKey(Directive))
+                    if (array[i] is JsonObject item && item[Directive]?.GetValue<string>() is "delete" or "replace")
                     {
                         array.RemoveAt(i);
                     }
