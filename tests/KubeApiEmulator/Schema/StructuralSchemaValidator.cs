@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -55,6 +56,9 @@ public sealed class StructuralSchemaValidator
     private sealed class Walk(StructuralSchemaValidator owner, bool strict)
     {
         private static readonly string[] ResourceFields = ["apiVersion", "kind", "metadata"];
+
+        // Go's %q leaves '+', '<', '&' and non-ASCII letters as they are.
+        private static readonly JsonSerializerOptions GoQuoting = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
         public List<SchemaError> Errors { get; } = [];
 
@@ -370,7 +374,7 @@ public sealed class StructuralSchemaValidator
 
         private static string Plural(long count, string word) => count == 1 ? word : word + "s";
 
-        private static string Quote(string value) => JsonSerializer.Serialize(value);
+        private static string Quote(string value) => JsonSerializer.Serialize(value, GoQuoting);
 
         private static string FormatNumber(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
@@ -397,7 +401,7 @@ internal static partial class StringFormats
 {
     public static bool IsValid(string format, string value) => format switch
     {
-        "date-time" or "datetime" => DateTimeOffset.TryParseExact(value, ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFFFK", "yyyy-MM-dd't'HH:mm:ss.FFFFFFFFFK", "yyyy-MM-dd HH:mm:ss.FFFFFFFFFK"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+        "date-time" or "datetime" => IsDateTime(value),
         "date" => DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
         "byte" => IsBase64(value),
         "uuid" or "uuid3" or "uuid4" or "uuid5" => Uuid().IsMatch(value),
@@ -412,11 +416,29 @@ internal static partial class StringFormats
         _ => true, // int32, int64, float, double, password and unknown formats are not checked on strings by the API server.
     };
 
+    // RFC 3339 as strfmt.DateTime reads it; .NET takes at most 7 fraction digits, Go 9.
+    private static bool IsDateTime(string value)
+    {
+        var match = DateTime().Match(value);
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var fraction = match.Groups["fraction"].Value;
+        var normalized = match.Groups["date"].Value + "T" + match.Groups["time"].Value
+            + (fraction.Length > 8 ? fraction[..8] : fraction) + match.Groups["zone"].Value.ToUpperInvariant();
+        return DateTimeOffset.TryParse(normalized, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+    }
+
     private static bool IsBase64(string value)
     {
         Span<byte> buffer = new byte[value.Length];
         return Convert.TryFromBase64String(value, buffer, out _);
     }
+
+    [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})[Tt ](?<time>\d{2}:\d{2}:\d{2})(?<fraction>\.\d+)?(?<zone>[Zz]|[+-]\d{2}:\d{2})$")]
+    private static partial Regex DateTime();
 
     [GeneratedRegex("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")]
     private static partial Regex Uuid();
