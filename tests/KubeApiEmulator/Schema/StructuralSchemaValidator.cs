@@ -331,7 +331,7 @@ public sealed class StructuralSchemaValidator
             Add(path, "FieldValueInvalid", $"Invalid value: {shownValue}: {detail}");
 
         private void Add(string path, string reason, string body) =>
-            Errors.Add(new(path, reason, $"{Subject(path)}: {body}"));
+            Errors.Add(new(path, reason, body));
 
         private static string Subject(string path) => path.Length == 0 ? "<root>" : path;
 
