@@ -114,6 +114,20 @@ public sealed class StructuralSchemaValidatorTests
     }
 
     [Fact]
+    public void Metadata_is_kept_whole_even_when_the_schema_declares_it_as_a_bare_object()
+    {
+        // controller-gen and our crdgen emit "metadata: {type: object}"; the API server still keeps every ObjectMeta field.
+        var schema = JsonNode.Parse("""{"type":"object","properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object"}}}""")!;
+        var obj = JsonNode.Parse("""{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"ns","labels":{"a":"b"},"finalizers":["f"]},"spec":{}}""")!.AsObject();
+        var before = obj.ToJsonString();
+
+        var errors = new StructuralSchemaValidator(schema).ValidateAndPrune(obj, strictUnknownFields: true);
+
+        Assert.Empty(errors);
+        Assert.Equal(before, obj.ToJsonString());
+    }
+
+    [Fact]
     public void Strict_field_validation_reports_each_unknown_field_and_prunes_nothing()
     {
         var obj = Resource("""{"workload":{"name":"c","surprise":1},"bogus":true}""");

@@ -138,6 +138,13 @@ public sealed class StructuralSchemaValidator
             foreach (var (name, value) in obj.ToList())
             {
                 var childPath = Join(path, name);
+                if (keepsResourceFields && name == "metadata")
+                {
+                    // ObjectMeta is the server's, validated by its own rules; a CRD's "metadata: {type: object}"
+                    // must not prune it.
+                    continue;
+                }
+
                 if (properties?[name] is JsonObject propertySchema)
                 {
                     Value(value, propertySchema, childPath);
@@ -148,10 +155,7 @@ public sealed class StructuralSchemaValidator
                 }
                 else if (keepsResourceFields && ResourceFields.Contains(name))
                 {
-                    if (name != "metadata")
-                    {
-                        Value(value, new JsonObject { ["type"] = "string" }, childPath);
-                    }
+                    Value(value, new JsonObject { ["type"] = "string" }, childPath);
                 }
                 else if (!preserveUnknown)
                 {
