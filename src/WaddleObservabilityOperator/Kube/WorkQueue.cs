@@ -1,0 +1,297 @@
+namespace WaddleObservabilityOperator.Kube;
+
+/// <summary>A key handed to a worker; the worker must call <see cref="WorkQueue{TKey}.Done"/> with it.</summary>
+public sealed record WorkQueueItem<TKey>(TKey Key);
+
+/// <summary>
+/// client-go's work queue: a key is queued once however often it is added (dirty set), one worker holds a key at a
+/// time (processing set; a key added meanwhile is queued again when the worker is done), keys are handed out in the
+/// order they were added, <see cref="AddAfter"/> delays a key (an earlier time wins), and <see cref="AddRateLimited"/>
+/// delays it by its per-key exponential backoff until <see cref="Forget"/>.
+/// </summary>
+public sealed class WorkQueue<TKey> : IDisposable
+    where TKey : notnull
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<TKey> _queue = new();
+    private readonly HashSet<TKey> _dirty = [];
+    private readonly HashSet<TKey> _processing = [];
+    private readonly Dictionary<TKey, long> _queuedAt = [];
+    private readonly Dictionary<TKey, long> _takenAt = [];
+    private readonly Dictionary<TKey, DateTimeOffset> _delayed = [];
+    private readonly SemaphoreSlim _ready = new(0);
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TimeProvider _time;
+    private readonly ItemExponentialBackoff<TKey> _backoff;
+    private readonly IWorkQueueMetrics _metrics;
+    private TaskCompletionSource? _drained;
+    private ITimer? _delayTimer;
+    private bool _shuttingDown;
+
+    public WorkQueue(string name, TimeProvider time, ItemExponentialBackoff<TKey>? backoff = null, IWorkQueueMetrics? metrics = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _backoff = backoff ?? ItemExponentialBackoff<TKey>.CreateDefault();
+        _metrics = metrics ?? NoWorkQueueMetrics.Instance;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Keys waiting for a worker (not counting delayed or in-progress keys).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>Keys waiting for their <see cref="AddAfter"/> time.</summary>
+    public int DelayedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _delayed.Count;
+            }
+        }
+    }
+
+    public bool IsShuttingDown
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _shuttingDown;
+            }
+        }
+    }
+
+    public void Add(TKey key)
+    {
+        lock (_gate)
+        {
+            if (_shuttingDown || !_dirty.Add(key))
+            {
+                return;
+            }
+
+            _metrics.Added(Name);
+            _queuedAt[key] = _time.GetTimestamp();
+            if (!_processing.Contains(key))
+            {
+                Push(key);
+            }
+        }
+    }
+
+    /// <summary>Adds <paramref name="key"/> once <paramref name="delay"/> has passed; when it is already waiting, the earlier time wins.</summary>
+    public void AddAfter(TKey key, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            Add(key);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_shuttingDown)
+            {
+                return;
+            }
+
+            _metrics.Retried(Name);
+            var readyAt = _time.GetUtcNow() + delay;
+            if (_delayed.TryGetValue(key, out var existing) && existing <= readyAt)
+            {
+                return;
+            }
+
+            _delayed[key] = readyAt;
+            ScheduleDelayTimer();
+        }
+    }
+
+    /// <summary>Adds <paramref name="key"/> after its next backoff delay (5 ms, 10 ms, 20 ms ... by default).</summary>
+    public void AddRateLimited(TKey key) => AddAfter(key, _backoff.When(key));
+
+    /// <summary>Clears the key's failure count, so its next error backs off from the base delay again.</summary>
+    public void Forget(TKey key) => _backoff.Forget(key);
+
+    public int NumRequeues(TKey key) => _backoff.Failures(key);
+
+    /// <summary>Waits for a key. Returns null once the queue is shut down and empty.</summary>
+    public async Task<WorkQueueItem<TKey>?> TakeAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token))
+            {
+                try
+                {
+                    await _ready.WaitAsync(linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Shut down: hand out what is still queued, then null.
+                }
+            }
+
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    if (_shuttingDown)
+                    {
+                        return null;
+                    }
+
+                    continue;
+                }
+
+                var key = _queue.Dequeue();
+                _metrics.DepthChanged(Name, _queue.Count);
+                _processing.Add(key);
+                _dirty.Remove(key);
+                if (_queuedAt.Remove(key, out var queuedAt))
+                {
+                    _metrics.Waited(Name, _time.GetElapsedTime(queuedAt));
+                }
+
+                _takenAt[key] = _time.GetTimestamp();
+                return new WorkQueueItem<TKey>(key);
+            }
+        }
+    }
+
+    /// <summary>Releases a key taken with <see cref="TakeAsync"/>; if it was added meanwhile, it is queued again.</summary>
+    public void Done(TKey key)
+    {
+        lock (_gate)
+        {
+            if (!_processing.Remove(key))
+            {
+                return;
+            }
+
+            if (_takenAt.Remove(key, out var takenAt))
+            {
+                _metrics.Worked(Name, _time.GetElapsedTime(takenAt));
+            }
+
+            if (_dirty.Contains(key))
+            {
+                Push(key);
+            }
+            else if (_shuttingDown && _processing.Count == 0)
+            {
+                _drained?.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Stops accepting keys and drops delayed ones; workers still get what is queued, then null.</summary>
+    public void ShutDown()
+    {
+        lock (_gate)
+        {
+            if (_shuttingDown)
+            {
+                return;
+            }
+
+            _shuttingDown = true;
+            _delayed.Clear();
+            _delayTimer?.Dispose();
+            _delayTimer = null;
+        }
+
+        _shutdown.Cancel();
+    }
+
+    /// <summary>Shuts down and waits until every key held by a worker is done.</summary>
+    public async Task ShutDownWithDrainAsync(CancellationToken cancellationToken)
+    {
+        Task drained;
+        lock (_gate)
+        {
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_processing.Count == 0)
+            {
+                _drained.TrySetResult();
+            }
+
+            drained = _drained.Task;
+        }
+
+        ShutDown();
+        await drained.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        ShutDown();
+        _shutdown.Dispose();
+        _ready.Dispose();
+    }
+
+    private void Push(TKey key)
+    {
+        _queue.Enqueue(key);
+        _metrics.DepthChanged(Name, _queue.Count);
+        _ready.Release();
+    }
+
+    // Called under _gate: one timer, due at the earliest delayed key.
+    private void ScheduleDelayTimer()
+    {
+        if (_delayed.Count == 0)
+        {
+            _delayTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var due = _delayed.Values.Min() - _time.GetUtcNow();
+        if (due < TimeSpan.Zero)
+        {
+            due = TimeSpan.Zero;
+        }
+
+        if (_delayTimer is null)
+        {
+            _delayTimer = _time.CreateTimer(static state => ((WorkQueue<TKey>)state!).OnDelayTimer(), this, due, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _delayTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnDelayTimer()
+    {
+        lock (_gate)
+        {
+            if (_shuttingDown)
+            {
+                return;
+            }
+
+            var now = _time.GetUtcNow();
+            foreach (var key in _delayed.Where(kv => kv.Value <= now).Select(kv => kv.Key).ToList())
+            {
+                _delayed.Remove(key);
+                Add(key);
+            }
+
+            ScheduleDelayTimer();
+        }
+    }
+}
