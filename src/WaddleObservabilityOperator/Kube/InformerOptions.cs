@@ -1,0 +1,29 @@
+namespace WaddleObservabilityOperator.Kube;
+
+/// <summary>What an informer watches and how it recovers.</summary>
+public sealed record InformerOptions
+{
+    /// <summary>Namespaces to watch; null or empty means all namespaces (and is required for cluster-scoped kinds).</summary>
+    public IReadOnlyList<string>? Namespaces { get; init; }
+
+    /// <summary>Only objects matching this label selector, e.g. "app.kubernetes.io/managed-by=x".</summary>
+    public string? LabelSelector { get; init; }
+
+    /// <summary>Items per list page (limit/continue).</summary>
+    public int PageSize { get; init; } = 500;
+
+    /// <summary>Each watch asks the server to end it after a random time in [this, 2 x this) (client-go: 5..10 min), so no watch lives forever.</summary>
+    public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A watch with no event or bookmark for this long is presumed hung and restarted. Default: 2 x MinWatchTimeout + 1 min, i.e. past the point where the server should have ended it.</summary>
+    public TimeSpan? WatchdogTimeout { get; init; }
+
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A watch that lasted at least this long, or delivered an event, resets the backoff.</summary>
+    public TimeSpan HealthyWatch { get; init; } = TimeSpan.FromSeconds(1);
+
+    internal TimeSpan EffectiveWatchdogTimeout => WatchdogTimeout ?? (2 * MinWatchTimeout) + TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,325 @@
+using k8s;
+using k8s.Models;
+
+namespace WaddleObservabilityOperator.Kube;
+
+/// <summary>
+/// Keeps a cache of one kind in step with the API server: a paged list, then a watch from the list's resourceVersion
+/// (bookmarks on, server-side timeout), re-watching from the last seen resourceVersion when a watch ends. On 410 Expired
+/// (as an HTTP status or as an ERROR event in the stream) it relists and emits Deleted for objects that vanished and
+/// Added/Modified for those that changed. Errors reconnect with exponential backoff and jitter; a watchdog restarts a
+/// watch that has been silent for too long. Each namespace in scope (or all namespaces) gets its own list/watch loop.
+/// </summary>
+public sealed class ResourceInformer<T>
+    where T : IKubernetesObject<V1ObjectMeta>
+{
+    private readonly IResourceClient<T> _client;
+    private readonly InformerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Random _random;
+    private readonly Lock _dispatch = new();
+    private readonly List<IResourceEventHandler<T>> _handlers = [];
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IReadOnlyList<string?> _scopes;
+    private int _unsyncedScopes;
+
+    public ResourceInformer(IResourceClient<T> client, InformerOptions options, TimeProvider time, ILogger logger, Random? random = null)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _random = random ?? Random.Shared;
+        _scopes = options.Namespaces is { Count: > 0 } namespaces ? [.. namespaces.Distinct(StringComparer.Ordinal)] : [null];
+        if (!client.Type.Namespaced && _scopes[0] is not null)
+        {
+            throw new ArgumentException($"{client.Type} is cluster-scoped: an informer for it cannot be limited to namespaces", nameof(options));
+        }
+
+        _unsyncedScopes = _scopes.Count;
+    }
+
+    public ResourceCache<T> Cache { get; } = new();
+
+    public ResourceType Type => _client.Type;
+
+    /// <summary>True once every namespace in scope has been listed and its objects delivered to the handlers.</summary>
+    public bool HasSynced => _synced.Task.IsCompleted;
+
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
+
+    /// <summary>Adds a handler; objects already cached are delivered to it as Added first, so a late handler misses nothing.</summary>
+    public void AddHandler(IResourceEventHandler<T> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_dispatch)
+        {
+            _handlers.Add(handler);
+            foreach (var obj in Cache.List())
+            {
+                Notify(handler, h => h.OnAdded(obj));
+            }
+        }
+    }
+
+    /// <summary>Runs the list/watch loops until cancelled.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_scopes.Select(ns => Task.Run(() => ReflectAsync(ns, cancellationToken), CancellationToken.None)));
+
+    private async Task ReflectAsync(string? ns, CancellationToken cancellationToken)
+    {
+        var backoff = new ReconnectBackoff(_options.InitialBackoff, _options.MaxBackoff, random: _random);
+        var scope = ns ?? "all namespaces";
+        string? resourceVersion = null;
+        var synced = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (resourceVersion is null)
+                {
+                    resourceVersion = await ListAndReplaceAsync(ns, cancellationToken).ConfigureAwait(false);
+                    if (!synced)
+                    {
+                        synced = true;
+                        if (Interlocked.Decrement(ref _unsyncedScopes) == 0)
+                        {
+                            _synced.TrySetResult();
+                        }
+                    }
+                }
+
+                var outcome = await WatchAsync(ns, resourceVersion, cancellationToken).ConfigureAwait(false);
+                resourceVersion = outcome.ResourceVersion;
+                if (outcome.Healthy)
+                {
+                    backoff.Reset();
+                    continue;
+                }
+
+                _logger.LogDebug("Watch of {Resource} in {Scope} ended early without events", Type, scope);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (KubeErrors.IsExpired(e))
+            {
+                // The server no longer has history from our resourceVersion: start over from a fresh list.
+                _logger.LogInformation("Resource version of {Resource} in {Scope} expired ({Message}); relisting", Type, scope, e.Message);
+                resourceVersion = null;
+                continue;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                if (e is WatchRestartException restart)
+                {
+                    resourceVersion = restart.ResourceVersion;
+                }
+
+                var level = KubeErrors.StatusCode(e) is null ? LogLevel.Information : LogLevel.Warning;
+                _logger.Log(level, e, "List/watch of {Resource} in {Scope} failed: {Message}; reconnecting", Type, scope, e.Message);
+            }
+
+            try
+            {
+                await Task.Delay(backoff.Next(), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<string> ListAndReplaceAsync(string? ns, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        string? continueToken = null;
+        string resourceVersion;
+        do
+        {
+            var page = await _client.ListAsync(ns, _options.LabelSelector, _options.PageSize, continueToken, cancellationToken).ConfigureAwait(false);
+            items.AddRange(page.Items);
+            resourceVersion = page.ResourceVersion;
+            continueToken = page.Continue;
+        }
+        while (continueToken is not null);
+
+        lock (_dispatch)
+        {
+            var listed = new HashSet<ObjectKey>();
+            foreach (var obj in items)
+            {
+                listed.Add(ObjectKey.Of(obj));
+                Apply(obj);
+            }
+
+            foreach (var key in Cache.Keys().Where(k => InScope(k, ns) && !listed.Contains(k)))
+            {
+                // Deleted while we were not watching (client-go's DeletedFinalStateUnknown): the last state we knew.
+                if (Cache.Remove(key) is { } gone)
+                {
+                    NotifyAll(h => h.OnDeleted(gone));
+                }
+            }
+        }
+
+        _logger.LogDebug("Listed {Count} {Resource} in {Scope} at resourceVersion {ResourceVersion}", items.Count, Type, ns ?? "all namespaces", resourceVersion);
+        return resourceVersion;
+    }
+
+    private async Task<WatchOutcome> WatchAsync(string? ns, string resourceVersion, CancellationToken cancellationToken)
+    {
+        var timeoutSeconds = (int)(_options.MinWatchTimeout.TotalSeconds * (1 + _random.NextDouble()));
+        var started = _time.GetTimestamp();
+        var events = 0;
+        using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var watchdog = new Watchdog(_time, _options.EffectiveWatchdogTimeout, watchCts);
+        try
+        {
+            await foreach (var ev in _client.WatchAsync(ns, _options.LabelSelector, resourceVersion, Math.Max(1, timeoutSeconds), watchCts.Token).ConfigureAwait(false))
+            {
+                watchdog.Reset();
+                events++;
+                switch (ev.Type)
+                {
+                    case WatchEventType.Added or WatchEventType.Modified:
+                        lock (_dispatch)
+                        {
+                            Apply(ev.Object);
+                        }
+
+                        break;
+                    case WatchEventType.Deleted:
+                        lock (_dispatch)
+                        {
+                            if (Cache.Remove(ObjectKey.Of(ev.Object)) is not null)
+                            {
+                                NotifyAll(h => h.OnDeleted(ev.Object));
+                            }
+                        }
+
+                        break;
+                    case WatchEventType.Bookmark:
+                        break;
+                    default:
+                        throw new InvalidOperationException($"unexpected watch event type {ev.Type}");
+                }
+
+                if (!string.IsNullOrEmpty(ev.ResourceVersion))
+                {
+                    resourceVersion = ev.ResourceVersion;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (watchdog.Fired && !cancellationToken.IsCancellationRequested)
+        {
+            // Not a server error: restart at once from where we were.
+            _logger.LogWarning("Watch of {Resource} in {Scope} had no event for {Timeout}; restarting it", Type, ns ?? "all namespaces", _options.EffectiveWatchdogTimeout);
+            return new WatchOutcome(resourceVersion, Healthy: true);
+        }
+        catch (Exception e) when (IsEndOfWatch(e))
+        {
+            // The server closed an idle watch (KubernetesClient surfaces that as EndOfStream): a normal end.
+        }
+        catch (Exception e) when (!KubeErrors.IsExpired(e) && e is not OperationCanceledException)
+        {
+            throw new WatchRestartException(resourceVersion, e);
+        }
+
+        var healthy = events > 0 || _time.GetElapsedTime(started) >= _options.HealthyWatch;
+        return new WatchOutcome(resourceVersion, healthy);
+    }
+
+    // Under _dispatch: store the object and tell the handlers, unless this exact version is already cached (a replay).
+    private void Apply(T obj)
+    {
+        var cached = Cache.Get(ObjectKey.Of(obj));
+        if (cached is not null && cached.Metadata?.ResourceVersion == obj.Metadata?.ResourceVersion)
+        {
+            return;
+        }
+
+        var old = Cache.Upsert(obj);
+        if (old is null)
+        {
+            NotifyAll(h => h.OnAdded(obj));
+        }
+        else
+        {
+            NotifyAll(h => h.OnUpdated(old, obj));
+        }
+    }
+
+    private static bool InScope(ObjectKey key, string? ns) => ns is null || key.Namespace == ns;
+
+    private static bool IsEndOfWatch(Exception e) =>
+        e is HttpRequestException { InnerException: EndOfStreamException } || e is EndOfStreamException;
+
+    private void NotifyAll(Action<IResourceEventHandler<T>> action)
+    {
+        foreach (var handler in _handlers)
+        {
+            Notify(handler, action);
+        }
+    }
+
+    private void Notify(IResourceEventHandler<T> handler, Action<IResourceEventHandler<T>> action)
+    {
+        try
+        {
+            action(handler);
+        }
+        catch (Exception e)
+        {
+            // A failing handler must not stop the informer or starve the other handlers.
+            _logger.LogError(e, "Event handler for {Resource} failed", Type);
+        }
+    }
+
+    private sealed record WatchOutcome(string ResourceVersion, bool Healthy);
+
+    /// <summary>Cancels the watch when no event arrived for the timeout (a half-open connection never ends by itself).</summary>
+    private sealed class Watchdog : IDisposable
+    {
+        private readonly ITimer _timer;
+        private readonly TimeSpan _timeout;
+        private int _fired;
+
+        public Watchdog(TimeProvider time, TimeSpan timeout, CancellationTokenSource watch)
+        {
+            _timeout = timeout;
+            _timer = time.CreateTimer(
+                _ =>
+                {
+                    Interlocked.Exchange(ref _fired, 1);
+                    try
+                    {
+                        watch.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The watch ended as the watchdog fired.
+                    }
+                },
+                null,
+                timeout,
+                Timeout.InfiniteTimeSpan);
+        }
+
+        public bool Fired => Volatile.Read(ref _fired) == 1;
+
+        public void Reset() => _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+
+        public void Dispose() => _timer.Dispose();
+    }
+}
+
+/// <summary>A watch failed after it had advanced the resourceVersion; the reflector resumes from <see cref="ResourceVersion"/>.</summary>
+internal sealed class WatchRestartException(string resourceVersion, Exception inner)
+    : Exception(inner.Message, inner)
+{
+    public string ResourceVersion { get; } = resourceVersion;
+}

@@ -1,0 +1,275 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using WaddleObservabilityOperator.Kube;
+using static WaddleObservabilityOperator.Tests.Kube.ScriptedResourceClient;
+
+namespace WaddleObservabilityOperator.Tests.Kube;
+
+public sealed class ResourceInformerTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly ScriptedResourceClient _client = new();
+    private readonly RecordingHandler _events = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+
+    private ResourceInformer<V1ConfigMap> Start(InformerOptions? options = null)
+    {
+        var informer = new ResourceInformer<V1ConfigMap>(_client, options ?? new InformerOptions(), _time, NullLogger.Instance, new Random(7));
+        informer.AddHandler(_events);
+        _ = informer.RunAsync(_stop.Token);
+        return informer;
+    }
+
+    [Fact]
+    public async Task Lists_then_watches_from_the_list_version_and_rewatches_from_the_last_bookmark()
+    {
+        _client.Put(Map("ns", "a", "1"));
+        _client.Put(Map("ns", "b", "2"));
+        _client.ListResourceVersion = "2";
+        var informer = Start();
+
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var first = await _client.NextWatchAsync();
+        Assert.Equal("2", first.ResourceVersion);
+        Assert.InRange(first.TimeoutSeconds, 300, 599);
+
+        first.Send(WatchEventType.Modified, Map("ns", "a", "3"));
+        first.Send(WatchEventType.Added, Map("ns", "c", "4"));
+        first.Send(WatchEventType.Deleted, Map("ns", "b", "5"));
+        first.Bookmark("9");
+        first.End();
+
+        var second = await _client.NextWatchAsync();
+        Assert.Equal("9", second.ResourceVersion);
+        Assert.Equal(["added ns/a@1", "added ns/b@2", "updated ns/a@1->3", "added ns/c@4", "deleted ns/b@5"], _events.Seen);
+        Assert.Equal(["ns/a@3", "ns/c@4"], informer.Cache.List().Select(Describe).Order());
+        Assert.Single(_client.ListCalls);
+    }
+
+    public static TheoryData<string> ExpiredKinds => ["in-stream ERROR event", "HTTP 410"];
+
+    [Theory]
+    [MemberData(nameof(ExpiredKinds))]
+    public async Task Expired_relists_and_emits_exactly_the_changes_missed(string kind)
+    {
+        _client.Put(Map("ns", "a", "1"));
+        _client.Put(Map("ns", "b", "2"));
+        _client.Put(Map("ns", "c", "3"));
+        _client.ListResourceVersion = "3";
+        var informer = Start();
+        var watch = await _client.NextWatchAsync();
+
+        // Changes the informer never saw as events: a changed, b deleted, d created, c untouched.
+        _client.Put(Map("ns", "a", "5"));
+        _client.Remove("ns", "b");
+        _client.Put(Map("ns", "d", "6"));
+        _client.ListResourceVersion = "7";
+        watch.End(kind == "HTTP 410"
+            ? new HttpOperationException("gone") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.Gone), "") }
+            : new KubernetesException(new V1Status { Code = 410, Reason = "Expired", Message = "too old resource version: 3 (6)" }));
+
+        var next = await _client.NextWatchAsync();
+        Assert.Equal("7", next.ResourceVersion);
+        Assert.Equal(2, _client.ListCalls.Count);
+        Assert.Equal(
+            ["added ns/a@1", "added ns/b@2", "added ns/c@3", "updated ns/a@1->5", "added ns/d@6", "deleted ns/b@2"],
+            _events.Seen);
+        Assert.Equal(["ns/a@5", "ns/c@3", "ns/d@6"], informer.Cache.List().Select(Describe).Order());
+    }
+
+    [Fact]
+    public async Task Lists_in_pages()
+    {
+        foreach (var name in new[] { "a", "b", "c", "d", "e" })
+        {
+            _client.Put(Map("ns", name, "1"));
+        }
+
+        var informer = Start(new InformerOptions { PageSize = 2 });
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([null, "2", "4"], _client.ListCalls.Select(c => c.Continue));
+        Assert.All(_client.ListCalls, c => Assert.Equal(2, c.Limit));
+        Assert.Equal(5, informer.Cache.Count);
+    }
+
+    [Fact]
+    public async Task A_silent_watch_is_restarted_by_the_watchdog_from_the_same_version()
+    {
+        _client.ListResourceVersion = "4";
+        Start(new InformerOptions { WatchdogTimeout = TimeSpan.FromSeconds(30) });
+        var hung = await _client.NextWatchAsync();
+        hung.Send(WatchEventType.Added, Map("ns", "a", "5"));
+        await _events.WaitForCountAsync(1);
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        var restarted = await _client.NextWatchAsync();
+        Assert.Equal("5", restarted.ResourceVersion);
+        Assert.Single(_client.ListCalls);
+    }
+
+    [Fact]
+    public async Task A_failed_watch_reconnects_after_backoff_without_relisting()
+    {
+        _client.ListResourceVersion = "4";
+        Start();
+        var failing = await _client.NextWatchAsync();
+        failing.Send(WatchEventType.Added, Map("ns", "a", "6"));
+        failing.End(new HttpOperationException("boom") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.InternalServerError), "") });
+
+        var next = await AdvanceUntilNextWatchAsync();
+        Assert.Equal("6", next.ResourceVersion);
+        Assert.Single(_client.ListCalls);
+    }
+
+    [Fact]
+    public async Task A_failed_list_is_retried_with_backoff()
+    {
+        _client.ListFailures.Enqueue(new HttpRequestException("connection refused"));
+        var informer = Start();
+
+        await AdvanceUntilNextWatchAsync();
+        Assert.True(informer.HasSynced);
+        Assert.Equal(2, _client.ListCalls.Count);
+    }
+
+    [Fact]
+    public async Task Each_namespace_has_its_own_list_and_watch_and_a_relist_only_touches_its_namespace()
+    {
+        _client.Put(Map("ns1", "a", "1"));
+        _client.Put(Map("ns2", "b", "2"));
+        _client.Put(Map("other", "c", "3"));
+        var informer = Start(new InformerOptions { Namespaces = ["ns1", "ns2"] });
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var watches = new[] { await _client.NextWatchAsync(), await _client.NextWatchAsync() };
+        Assert.Equal(["ns1", "ns2"], watches.Select(w => w.Namespace).Order());
+        Assert.Equal(["ns1/a@1", "ns2/b@2"], informer.Cache.List().Select(Describe).Order());
+
+        _client.Remove("ns1", "a");
+        watches.Single(w => w.Namespace == "ns1").End(new KubernetesException(new V1Status { Code = 410, Reason = "Expired" }));
+        await _client.NextWatchAsync();
+
+        Assert.Equal(["ns2/b@2"], informer.Cache.List().Select(Describe));
+        Assert.Equal("deleted ns1/a@1", _events.Seen[^1]);
+    }
+
+    [Fact]
+    public async Task A_replayed_event_of_a_cached_version_is_not_delivered_twice()
+    {
+        _client.Put(Map("ns", "a", "1"));
+        Start();
+        var watch = await _client.NextWatchAsync();
+        watch.Send(WatchEventType.Added, Map("ns", "a", "1"));
+        watch.Send(WatchEventType.Modified, Map("ns", "a", "2"));
+        await _events.WaitForCountAsync(2);
+
+        Assert.Equal(["added ns/a@1", "updated ns/a@1->2"], _events.Seen);
+    }
+
+    [Fact]
+    public async Task A_handler_added_late_gets_the_cached_objects_as_added()
+    {
+        _client.Put(Map("ns", "a", "1"));
+        var informer = Start();
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var late = new RecordingHandler();
+        informer.AddHandler(late);
+
+        Assert.Equal(["added ns/a@1"], late.Seen);
+    }
+
+    [Fact]
+    public async Task Label_and_owner_indexes_follow_changes()
+    {
+        var informer = new ResourceInformer<V1ConfigMap>(_client, new InformerOptions(), _time, NullLogger.Instance);
+        informer.Cache.AddLabelIndex("team");
+        informer.Cache.AddOwnerIndex();
+        informer.AddHandler(_events);
+        _ = informer.RunAsync(_stop.Token);
+        var watch = await _client.NextWatchAsync();
+
+        var owned = Map("ns", "a", "2");
+        owned.Metadata.Labels = new Dictionary<string, string> { ["team"] = "red" };
+        owned.Metadata.OwnerReferences = [new V1OwnerReference { Uid = "u1", Name = "o", Kind = "K", ApiVersion = "v1" }];
+        watch.Send(WatchEventType.Added, owned);
+        await _events.WaitForCountAsync(1);
+        Assert.Equal(["ns/a@2"], informer.Cache.ByLabel("team", "red").Select(Describe));
+        Assert.Equal(["ns/a@2"], informer.Cache.ByOwner("u1").Select(Describe));
+
+        var relabelled = Map("ns", "a", "3");
+        relabelled.Metadata.Labels = new Dictionary<string, string> { ["team"] = "blue" };
+        watch.Send(WatchEventType.Modified, relabelled);
+        await _events.WaitForCountAsync(2);
+        Assert.Empty(informer.Cache.ByLabel("team", "red"));
+        Assert.Empty(informer.Cache.ByOwner("u1"));
+        Assert.Equal(["ns/a@3"], informer.Cache.ByLabel("team", "blue").Select(Describe));
+    }
+
+    private async Task<ScriptedWatch> AdvanceUntilNextWatchAsync()
+    {
+        var next = _client.NextWatchAsync();
+        for (var i = 0; i < 500 && !next.IsCompleted; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(200));
+            await Task.Delay(10);
+        }
+
+        return await next;
+    }
+
+    private static string Describe(V1ConfigMap map) => $"{ObjectKey.Of(map)}@{map.Metadata.ResourceVersion}";
+
+    private sealed class RecordingHandler : IResourceEventHandler<V1ConfigMap>
+    {
+        private readonly Lock _gate = new();
+        private readonly List<string> _seen = [];
+
+        public IReadOnlyList<string> Seen
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _seen];
+                }
+            }
+        }
+
+        public void OnAdded(V1ConfigMap obj) => Record($"added {Describe(obj)}");
+
+        public void OnUpdated(V1ConfigMap oldObj, V1ConfigMap newObj) => Record($"updated {Describe(oldObj)}->{newObj.Metadata.ResourceVersion}");
+
+        public void OnDeleted(V1ConfigMap obj) => Record($"deleted {Describe(obj)}");
+
+        public async Task WaitForCountAsync(int count)
+        {
+            for (var i = 0; i < 1000 && Seen.Count < count; i++)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.True(Seen.Count >= count, $"expected {count} events, saw: {string.Join(", ", Seen)}");
+        }
+
+        private void Record(string line)
+        {
+            lock (_gate)
+            {
+                _seen.Add(line);
+            }
+        }
+    }
+}
