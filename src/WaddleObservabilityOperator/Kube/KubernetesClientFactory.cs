@@ -1,0 +1,25 @@
+using k8s;
+
+namespace WaddleObservabilityOperator.Kube;
+
+/// <summary>Builds the KubernetesClient the runtime uses: retries outermost, then the client-side rate limit, then request counting, so every attempt is limited and counted.</summary>
+public static class KubernetesClientFactory
+{
+    public static Kubernetes Create(KubernetesClientConfiguration config, ApiClientOptions options, TimeProvider time, IApiRequestMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
+        var handlers = new List<DelegatingHandler> { new ApiRetryHandler(options, time) };
+        if (options.Qps > 0)
+        {
+            handlers.Add(new ClientRateLimitHandler(new TokenBucket(options.Qps, Math.Max(1, options.Burst), time)));
+        }
+
+        if (metrics is not null)
+        {
+            handlers.Add(new ApiRequestCountingHandler(metrics));
+        }
+
+        return new Kubernetes(config, [.. handlers]);
+    }
+}

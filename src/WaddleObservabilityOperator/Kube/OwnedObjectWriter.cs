@@ -1,0 +1,202 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace WaddleObservabilityOperator.Kube;
+
+public enum WriteAction
+{
+    /// <summary>Did not exist; created.</summary>
+    Created,
+
+    /// <summary>Owned and differed; updated.</summary>
+    Updated,
+
+    /// <summary>Owned and already as desired; nothing sent.</summary>
+    Unchanged,
+
+    /// <summary>Exists but belongs to someone else; left untouched.</summary>
+    NotOwned,
+
+    /// <summary>The server refused because our view was stale (409): requeue and try again from the cache.</summary>
+    Conflict,
+}
+
+/// <summary>What a write did; <see cref="Object"/> is the server's answer (Created/Updated) or the object as it was.</summary>
+public sealed record WriteOutcome<T>(WriteAction Action, T? Object, string Detail)
+{
+    public bool NeedsRetry => Action == WriteAction.Conflict;
+}
+
+/// <summary>How the operator recognises what it owns: a label, or an owner reference the desired object also carries.</summary>
+public sealed record OwnershipRule(string ManagedByLabel, string ManagedByValue)
+{
+    public bool IsOwned(V1ObjectMeta actual, V1ObjectMeta desired)
+    {
+        ArgumentNullException.ThrowIfNull(actual);
+        ArgumentNullException.ThrowIfNull(desired);
+        if (actual.Labels is { } labels && labels.TryGetValue(ManagedByLabel, out var value) && value == ManagedByValue)
+        {
+            return true;
+        }
+
+        var ours = desired.OwnerReferences?.Select(o => o.Uid).Where(u => !string.IsNullOrEmpty(u)).ToHashSet(StringComparer.Ordinal) ?? [];
+        return actual.OwnerReferences?.Any(o => ours.Contains(o.Uid)) == true;
+    }
+}
+
+/// <summary>
+/// Writes objects the operator owns, only when needed: creates a missing object; leaves an object it does not own
+/// alone (<see cref="WriteAction.NotOwned"/>); updates an owned one only when a field the operator sets differs
+/// semantically (labels and annotations it sets, owner references, and every top-level field such as spec or data),
+/// so a converged cluster sees no writes. Updates are PUTs of the cached object with the desired fields in place and
+/// its resourceVersion, so a concurrent change makes the server answer 409 (<see cref="WriteAction.Conflict"/>).
+/// </summary>
+public sealed class OwnedObjectWriter(IResourceClientProvider clients, OwnershipRule ownership, IWritePermit permit, ILogger logger)
+{
+    /// <summary>Top-level fields compared exactly: maps with no server defaults, where a key we dropped must go.</summary>
+    private static readonly string[] ExactFields = ["data", "binaryData", "stringData"];
+
+    private static readonly string[] NotOwnedTopLevel = ["apiVersion", "kind", "metadata", "status"];
+
+    /// <summary>Makes the cluster hold <paramref name="desired"/>, given the cached <paramref name="actual"/> (null when the cache has none).</summary>
+    public async Task<WriteOutcome<T>> ApplyAsync<T>(T desired, T? actual, CancellationToken cancellationToken)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var key = ObjectKey.Of(desired);
+        var client = clients.For<T>();
+        if (actual is null)
+        {
+            EnsureMayWrite(client.Type, key);
+            try
+            {
+                var created = await client.CreateAsync(key.Namespace, desired, cancellationToken).ConfigureAwait(false);
+                logger.LogInformation("Created {Resource} {Key}", client.Type, key);
+                return new WriteOutcome<T>(WriteAction.Created, created, "created");
+            }
+            catch (HttpOperationException e) when (KubeErrors.IsConflict(e))
+            {
+                // AlreadyExists: the cache has not seen it yet; decide again once it has.
+                return new WriteOutcome<T>(WriteAction.Conflict, default, $"{client.Type} {key} already exists but is not in the cache yet");
+            }
+        }
+
+        if (!ownership.IsOwned(actual.Metadata, desired.Metadata))
+        {
+            return new WriteOutcome<T>(WriteAction.NotOwned, actual,
+                $"{client.Type} {key} exists and is not managed by {ownership.ManagedByValue} (no {ownership.ManagedByLabel} label or owner reference of ours); left untouched");
+        }
+
+        var desiredNode = ToNode(desired);
+        var actualNode = ToNode(actual);
+        var differences = OwnedFieldDifferences(actualNode, desiredNode);
+        if (differences.Count == 0)
+        {
+            return new WriteOutcome<T>(WriteAction.Unchanged, actual, "unchanged");
+        }
+
+        EnsureMayWrite(client.Type, key);
+        var body = MergeOwnedFields(actualNode, desiredNode);
+        try
+        {
+            var updated = await client.ReplaceAsync(key.Namespace, key.Name, body, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("Updated {Resource} {Key}: {Fields} differed", client.Type, key, string.Join(", ", differences));
+            return new WriteOutcome<T>(WriteAction.Updated, updated, "updated " + string.Join(", ", differences));
+        }
+        catch (HttpOperationException e) when (KubeErrors.IsConflict(e))
+        {
+            return new WriteOutcome<T>(WriteAction.Conflict, actual, $"{client.Type} {key} changed since resourceVersion {actual.Metadata.ResourceVersion}");
+        }
+    }
+
+    /// <summary>Paths of the fields the operator sets that <paramref name="actual"/> lacks or holds differently.</summary>
+    public static IReadOnlyList<string> OwnedFieldDifferences(JsonObject actual, JsonObject desired)
+    {
+        ArgumentNullException.ThrowIfNull(actual);
+        ArgumentNullException.ThrowIfNull(desired);
+        var found = new List<string>();
+        var desiredMeta = desired["metadata"] as JsonObject;
+        var actualMeta = actual["metadata"] as JsonObject;
+        foreach (var map in new[] { "labels", "annotations" })
+        {
+            found.AddRange(SemanticComparison.Differences(actualMeta?[map], desiredMeta?[map], $"metadata.{map}", subset: true));
+        }
+
+        var actualOwners = (actualMeta?["ownerReferences"] as JsonArray)?.Select(o => o?["uid"]?.GetValue<string>()).ToHashSet() ?? [];
+        if ((desiredMeta?["ownerReferences"] as JsonArray)?.Any(o => !actualOwners.Contains(o?["uid"]?.GetValue<string>())) == true)
+        {
+            found.Add("metadata.ownerReferences");
+        }
+
+        foreach (var (name, value) in desired)
+        {
+            if (NotOwnedTopLevel.Contains(name, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            found.AddRange(SemanticComparison.Differences(actual[name], value, name, subset: !ExactFields.Contains(name, StringComparer.Ordinal)));
+        }
+
+        return found;
+    }
+
+    /// <summary>The update body: the actual object (keeping others' labels, annotations and fields) with the desired labels, annotations, owner references and top-level fields in place.</summary>
+    public static JsonObject MergeOwnedFields(JsonObject actual, JsonObject desired)
+    {
+        ArgumentNullException.ThrowIfNull(actual);
+        ArgumentNullException.ThrowIfNull(desired);
+        var body = (JsonObject)actual.DeepClone();
+        body.Remove("status");
+        var meta = body["metadata"] as JsonObject ?? [];
+        body["metadata"] = meta;
+        meta.Remove("managedFields");
+        var desiredMeta = desired["metadata"] as JsonObject;
+        foreach (var map in new[] { "labels", "annotations" })
+        {
+            if (desiredMeta?[map] is JsonObject wanted && wanted.Count > 0)
+            {
+                var target = meta[map] as JsonObject ?? [];
+                meta[map] = target;
+                foreach (var (name, value) in wanted)
+                {
+                    target[name] = value?.DeepClone();
+                }
+            }
+        }
+
+        if (desiredMeta?["ownerReferences"] is JsonArray wantedOwners)
+        {
+            var owners = meta["ownerReferences"] as JsonArray ?? [];
+            meta["ownerReferences"] = owners;
+            var present = owners.Select(o => o?["uid"]?.GetValue<string>()).ToHashSet();
+            foreach (var owner in wantedOwners.Where(o => !present.Contains(o?["uid"]?.GetValue<string>())))
+            {
+                owners.Add(owner?.DeepClone());
+            }
+        }
+
+        foreach (var (name, value) in desired)
+        {
+            if (!NotOwnedTopLevel.Contains(name, StringComparer.Ordinal))
+            {
+                body[name] = value?.DeepClone();
+            }
+        }
+
+        return body;
+    }
+
+    internal static JsonObject ToNode(object obj) =>
+        JsonNode.Parse(KubernetesJson.Serialize(obj)) as JsonObject ?? throw new InvalidOperationException($"{obj.GetType().Name} did not serialize to a JSON object");
+
+    private void EnsureMayWrite(ResourceType type, ObjectKey key)
+    {
+        if (!permit.CanWrite)
+        {
+            throw new WriteRefusedException($"not writing {type} {key}: this instance does not hold the write permit (not the leader)");
+        }
+    }
+}
