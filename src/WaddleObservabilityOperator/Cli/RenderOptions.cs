@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace WaddleObservabilityOperator.Cli;
 
 public enum OutputFormat
@@ -7,8 +9,11 @@ public enum OutputFormat
 }
 
 /// <summary>The command line of <c>render</c>.</summary>
-public sealed record RenderOptions(IReadOnlyList<string> Paths, OutputFormat Format, bool ServiceMonitorsInstalled, bool Help)
+public sealed record RenderOptions(IReadOnlyList<string> Paths, OutputFormat Format, bool ServiceMonitorsInstalled, DateTime Now, bool Help)
 {
+    /// <summary>The default lastTransitionTime of conditions: fixed, so the same input always prints the same output.</summary>
+    public static readonly DateTime DefaultNow = DateTime.UnixEpoch;
+
     public const string Usage = """
         usage: WaddleObservabilityOperator render PATH... [-o yaml|json] [--no-servicemonitors]
 
@@ -20,6 +25,8 @@ public sealed record RenderOptions(IReadOnlyList<string> Paths, OutputFormat For
         options:
           -o, --output FORMAT     yaml (default): one multi-document YAML stream; json: a v1 List
           --no-servicemonitors    render as if the monitoring.coreos.com/v1 ServiceMonitor API were not installed
+          --now TIME              lastTransitionTime of new conditions, RFC 3339 (default 1970-01-01T00:00:00Z, so that
+                                  the same input always prints the same output); a status in the input keeps its times
           -h, --help              show this help
 
         Exit codes: 0 rendered, 1 invalid input (every error is listed on stderr, nothing on stdout), 2 usage error.
@@ -33,6 +40,7 @@ public sealed record RenderOptions(IReadOnlyList<string> Paths, OutputFormat For
         var format = OutputFormat.Yaml;
         var serviceMonitors = true;
         var onlyPaths = false;
+        var now = DefaultNow;
         error = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -49,9 +57,19 @@ public sealed record RenderOptions(IReadOnlyList<string> Paths, OutputFormat For
                     onlyPaths = true;
                     break;
                 case "-h" or "--help":
-                    return new RenderOptions(paths, format, serviceMonitors, Help: true);
+                    return new RenderOptions(paths, format, serviceMonitors, now, Help: true);
                 case "--no-servicemonitors":
                     serviceMonitors = false;
+                    break;
+                case "--now":
+                    if (i + 1 >= args.Count || !DateTime.TryParse(args[i + 1], CultureInfo.InvariantCulture,
+                            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out now))
+                    {
+                        error = "--now needs an RFC 3339 time such as 2025-01-31T12:00:00Z";
+                        return null;
+                    }
+
+                    i++;
                     break;
                 case "-o" or "--output":
                     if (i + 1 >= args.Count)
@@ -87,7 +105,7 @@ public sealed record RenderOptions(IReadOnlyList<string> Paths, OutputFormat For
             return null;
         }
 
-        return new RenderOptions(paths, format, serviceMonitors, Help: false);
+        return new RenderOptions(paths, format, serviceMonitors, now, Help: false);
     }
 
     private static OutputFormat? ParseFormat(string value, out string? error)

@@ -204,7 +204,7 @@ public static partial class ManifestLoader
     {
         if (input["metadata"] is not JsonObject metadata)
         {
-            errors.Add(new ManifestError(file, $"{position} ({kind.Kind})", "metadata", input.ContainsKey("metadata") ? "must be an object" : "required"));
+            errors.Add(new ManifestError(file, $"{position} ({kind.Kind})", "metadata", input.ContainsKey("metadata") ? "must be an object" : "is required"));
             return null;
         }
 
@@ -263,7 +263,7 @@ public static partial class ManifestLoader
         }
 
         errors.Add(new ManifestError(file, where, prefix + property,
-            value is null ? "required" : $"must be a non-empty string, got {Describe(value)}"));
+            value is null ? "is required" : $"must be a non-empty string, got {Describe(value)}"));
         return null;
     }
 

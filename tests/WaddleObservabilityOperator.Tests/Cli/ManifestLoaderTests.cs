@@ -1,9 +1,18 @@
+using System.Text.Json.Nodes;
 using WaddleObservabilityOperator.Manifests;
 
 namespace WaddleObservabilityOperator.Tests.Cli;
 
 public sealed class ManifestLoaderTests
 {
+    /// <summary>The documents of a YAML stream as JSON, typed as the loader types them.</summary>
+    internal static List<JsonNode> ReadYamlDocuments(string yaml)
+    {
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        stream.Load(new StringReader(yaml));
+        return [.. stream.Documents.Select(d => YamlJsonConverter.ToJson(d.RootNode)!)];
+    }
+
     private static ManifestLoadResult LoadText(string file, string text) => ManifestLoader.Load([new ManifestFile(file, text)]);
 
     [Fact]
