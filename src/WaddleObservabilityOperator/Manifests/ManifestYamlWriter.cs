@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
@@ -13,7 +14,7 @@ namespace WaddleObservabilityOperator.Manifests;
 /// Objects go through their JSON form (KubernetesJson) first because that is where the types' names live:
 /// KubernetesYaml ignores the JsonStringEnumMemberName of the API's enums.
 /// </summary>
-public sealed class ManifestYamlWriter
+public sealed partial class ManifestYamlWriter
 {
     private readonly ISerializer serializer = new SerializerBuilder()
         .WithQuotingNecessaryStrings(quoteYaml1_1Strings: true)
@@ -70,14 +71,26 @@ public sealed class ManifestYamlWriter
     {
         public override void Emit(ScalarEventInfo eventInfo, IEmitter emitter)
         {
-            // A literal block cannot carry \r or other control characters; those go double-quoted, where they are
-            // escaped (YamlDotNet would otherwise fold the text and lose the \r).
-            if (eventInfo.Source.Value is string text && text.Any(c => char.IsControl(c) && c != '\t'))
+            if (eventInfo.Source.Value is not string text)
             {
+                // Numbers, booleans and nulls keep their default rendering.
+            }
+            else if (text.Any(c => char.IsControl(c) && c != '\t'))
+            {
+                // A literal block cannot carry \r or other control characters; those go double-quoted, where they are
+                // escaped (YamlDotNet would otherwise fold the text and lose the \r).
                 eventInfo.Style = text.All(c => c is '\n' or '\t' || !char.IsControl(c)) ? ScalarStyle.Literal : ScalarStyle.DoubleQuoted;
+            }
+            else if (TimestampPattern().IsMatch(text))
+            {
+                // YAML 1.1 readers (PyYAML, some Go decoders) turn plain timestamps into dates; kubectl quotes them too.
+                eventInfo.Style = ScalarStyle.DoubleQuoted;
             }
 
             base.Emit(eventInfo, emitter);
         }
     }
+
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?$")]
+    private static partial Regex TimestampPattern();
 }

@@ -10,7 +10,7 @@ public sealed class ManifestYamlWriterTests
     {
         var node = JsonNode.Parse("""
             {"kind": "ConfigMap", "data": {"enabled": "true", "legacy": "yes", "ratio": "0.10", "version": "1.0.0",
-             "empty": "", "prometheus.yml": "global:\n  scrape_interval: 15s\n"}, "replicas": 2, "ratio": 0.1}
+             "empty": "", "time": "2025-01-31T12:00:00Z", "prometheus.yml": "global:\n  scrape_interval: 15s\n"}, "replicas": 2, "ratio": 0.1}
             """)!;
 
         var yaml = new ManifestYamlWriter().Write(node);
@@ -23,6 +23,7 @@ public sealed class ManifestYamlWriterTests
               ratio: "0.10"
               version: 1.0.0
               empty: ""
+              time: "2025-01-31T12:00:00Z"
               prometheus.yml: |
                 global:
                   scrape_interval: 15s

@@ -72,8 +72,8 @@ public sealed class WaddleBotSampleTests
         Assert.All(services, s => Assert.Equal(
             "True",
             (string?)s["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!["status"]));
-        Assert.Equal(["TRACING_SAMPLE_RATE"], Overridden(services, "ai"));
-        Assert.Equal(["OTEL_SERVICE_NAME"], Overridden(services, "hub"));
+        Assert.Equal(["METRICS_NAMESPACE"], Overridden(services, "ai"));
+        Assert.Equal(["GENERATE_REQUEST_ID"], Overridden(services, "hub"));
 
         static IEnumerable<string> Overridden(List<JsonNode> services, string name) =>
             services.Single(s => (string?)s["metadata"]!["name"] == name)["status"]!["overriddenEnv"]!.AsArray().Select(e => (string)e!);
