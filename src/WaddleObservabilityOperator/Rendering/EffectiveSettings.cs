@@ -7,7 +7,11 @@ namespace WaddleObservabilityOperator.Rendering;
 // WaddleService combined with its policy. Renderers consume only these, never raw specs, so defaulting
 // happens in exactly one place (PolicyResolver / WaddleBotDefaults).
 
-/// <summary>An ObservabilityPolicy with all defaults applied. <see cref="Name"/> is null for the built-in defaults.</summary>
+/// <summary>
+/// An ObservabilityPolicy with all defaults applied. <see cref="Name"/> is null for the built-in defaults.
+/// <see cref="Uid"/> is the policy's metadata.uid, used for the owner references of its children; it is null for the
+/// built-in defaults and for objects read from files that the API server never saw.
+/// </summary>
 public sealed record EffectivePolicy(
     string? Name,
     string Namespace,
@@ -18,7 +22,8 @@ public sealed record EffectivePolicy(
     EffectiveMetrics Metrics,
     EffectiveJaeger Jaeger,
     EffectivePrometheus Prometheus,
-    bool NetworkPolicy)
+    bool NetworkPolicy,
+    string? Uid = null)
 {
     public bool IsBuiltIn => Name is null;
 }

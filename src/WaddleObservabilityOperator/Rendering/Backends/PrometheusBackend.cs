@@ -1,0 +1,225 @@
+using k8s;
+using k8s.Models;
+
+namespace WaddleObservabilityOperator.Rendering.Backends;
+
+/// <summary>
+/// The objects of a managed Prometheus: ServiceAccount, Role and RoleBinding for discovery, the config ConfigMap,
+/// a StatefulSet (persistent storage) or Deployment (emptyDir), the Service and an optional NetworkPolicy.
+/// </summary>
+/// <remarks>
+/// Config reload: the hash of prometheus.yml is on the pod template, so a changed file rolls the pod. It needs no
+/// sidecar image and no feature flag, works on every Prometheus version, and a rolled pod can never run a stale
+/// file. The price is a short scrape gap on each change (and, with the emptyDir of a policy without storage, the
+/// loss of the samples so far), which is why persistent storage is a StatefulSet whose volume survives the roll.
+/// --web.enable-lifecycle stays on so that an administrator can still POST /-/reload by hand.
+/// </remarks>
+internal static class PrometheusBackend
+{
+    public const string AppName = "prometheus";
+    public const string Component = "metrics-backend";
+    public const string ConfigFileName = "prometheus.yml";
+    public const string ConfigDirectory = "/etc/prometheus";
+    public const string DataDirectory = "/prometheus";
+    private const string DataVolume = "data";
+
+    // prom/prometheus runs as nobody (USER nobody in its Dockerfile); fsGroup lets it write a fresh volume.
+    public const long UserId = 65534;
+
+    public static string ConfigMapName(string policyName) => $"{ChildNames.Prometheus(policyName)}-config";
+
+    public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy, IReadOnlyList<ResolvedService> services)
+    {
+        var policyName = policy.Name!;
+        var name = ChildNames.Prometheus(policyName);
+        var identity = new BackendIdentity(policy, AppName, Component, name);
+        var config = PrometheusConfigDocument.Render(policy, services);
+
+        yield return new V1ServiceAccount
+        {
+            ApiVersion = "v1",
+            Kind = "ServiceAccount",
+            Metadata = identity.Metadata(name),
+        };
+        yield return new V1Role
+        {
+            ApiVersion = "rbac.authorization.k8s.io/v1",
+            Kind = "Role",
+            Metadata = identity.Metadata(name),
+            // What kubernetes_sd_configs with role endpointslice lists and watches, in this namespace only.
+            Rules =
+            [
+                new V1PolicyRule { ApiGroups = [""], Resources = ["endpoints", "pods", "services"], Verbs = ["get", "list", "watch"] },
+                new V1PolicyRule { ApiGroups = ["discovery.k8s.io"], Resources = ["endpointslices"], Verbs = ["get", "list", "watch"] },
+            ],
+        };
+        yield return new V1RoleBinding
+        {
+            ApiVersion = "rbac.authorization.k8s.io/v1",
+            Kind = "RoleBinding",
+            Metadata = identity.Metadata(name),
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = name },
+            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = name, NamespaceProperty = identity.Namespace }],
+        };
+        yield return new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = identity.Metadata(ConfigMapName(policyName)),
+            Data = new Dictionary<string, string>(StringComparer.Ordinal) { [ConfigFileName] = config },
+        };
+        yield return Workload(identity, policy, config);
+        yield return new V1Service
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Metadata = identity.Metadata(name),
+            Spec = new V1ServiceSpec
+            {
+                Type = "ClusterIP",
+                Selector = identity.SelectorLabels(),
+                Ports =
+                [
+                    new V1ServicePort
+                    {
+                        Name = "web",
+                        Port = PrometheusConfigDocument.WebPort,
+                        TargetPort = "web",
+                        Protocol = "TCP",
+                        AppProtocol = "http",
+                    },
+                ],
+            },
+        };
+        if (policy.NetworkPolicy)
+        {
+            yield return identity.NetworkPolicy(name, [PrometheusConfigDocument.WebPort]);
+        }
+    }
+
+    private static IKubernetesObject<V1ObjectMeta> Workload(BackendIdentity identity, EffectivePolicy policy, string config)
+    {
+        var template = PodTemplate(identity, policy, config);
+        var selector = new V1LabelSelector { MatchLabels = identity.SelectorLabels() };
+        var storage = policy.Prometheus.Storage;
+        if (storage?.Size is { Length: > 0 } size)
+        {
+            return new V1StatefulSet
+            {
+                ApiVersion = "apps/v1",
+                Kind = "StatefulSet",
+                Metadata = identity.Metadata(identity.InstanceName),
+                Spec = new V1StatefulSetSpec
+                {
+                    Replicas = 1,
+                    ServiceName = identity.InstanceName,
+                    Selector = selector,
+                    Template = template,
+                    // The samples are the user's data: deleting or scaling the StatefulSet keeps the claim.
+                    PersistentVolumeClaimRetentionPolicy = new V1StatefulSetPersistentVolumeClaimRetentionPolicy
+                    {
+                        WhenDeleted = "Retain",
+                        WhenScaled = "Retain",
+                    },
+                    VolumeClaimTemplates =
+                    [
+                        new V1PersistentVolumeClaim
+                        {
+                            ApiVersion = "v1",
+                            Kind = "PersistentVolumeClaim",
+                            Metadata = new V1ObjectMeta { Name = DataVolume, Labels = identity.Labels() },
+                            Spec = new V1PersistentVolumeClaimSpec
+                            {
+                                AccessModes = ["ReadWriteOnce"],
+                                StorageClassName = string.IsNullOrEmpty(storage.StorageClassName) ? null : storage.StorageClassName,
+                                Resources = new V1VolumeResourceRequirements
+                                {
+                                    Requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal) { ["storage"] = new(size) },
+                                },
+                            },
+                        },
+                    ],
+                },
+            };
+        }
+
+        template.Spec.Volumes.Add(new V1Volume { Name = DataVolume, EmptyDir = new V1EmptyDirVolumeSource() });
+        return new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = identity.Metadata(identity.InstanceName),
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 1,
+                // One Prometheus at a time: two would scrape every target twice during a rollout.
+                Strategy = new V1DeploymentStrategy { Type = "Recreate" },
+                Selector = selector,
+                Template = template,
+            },
+        };
+    }
+
+    private static V1PodTemplateSpec PodTemplate(BackendIdentity identity, EffectivePolicy policy, string config)
+    {
+        var container = new V1Container
+        {
+            Name = AppName,
+            Image = policy.Prometheus.Image,
+            ImagePullPolicy = "IfNotPresent",
+            Args =
+            [
+                $"--config.file={ConfigDirectory}/{ConfigFileName}",
+                $"--storage.tsdb.path={DataDirectory}",
+                $"--storage.tsdb.retention.time={policy.Prometheus.Retention}",
+                "--web.enable-lifecycle",
+            ],
+            Ports = [new V1ContainerPort { Name = "web", ContainerPort = PrometheusConfigDocument.WebPort, Protocol = "TCP" }],
+            // Replaying a large WAL can take minutes; the startup probe holds the liveness probe off until then.
+            StartupProbe = new V1Probe { HttpGet = Http("/-/ready"), PeriodSeconds = 10, FailureThreshold = 60, TimeoutSeconds = 5 },
+            ReadinessProbe = new V1Probe { HttpGet = Http("/-/ready"), PeriodSeconds = 10, FailureThreshold = 3, TimeoutSeconds = 5 },
+            LivenessProbe = new V1Probe { HttpGet = Http("/-/healthy"), PeriodSeconds = 15, FailureThreshold = 5, TimeoutSeconds = 5 },
+            Resources = policy.Prometheus.Resources ?? DefaultResources(),
+            SecurityContext = RestrictedPodSecurity.Container(UserId),
+            VolumeMounts =
+            [
+                new V1VolumeMount { Name = "config", MountPath = ConfigDirectory, ReadOnlyProperty = true },
+                new V1VolumeMount { Name = DataVolume, MountPath = DataDirectory },
+            ],
+        };
+
+        return new V1PodTemplateSpec
+        {
+            Metadata = identity.PodTemplateMetadata(ConfigHash.Of(config)),
+            Spec = new V1PodSpec
+            {
+                ServiceAccountName = identity.InstanceName,
+                // Discovery talks to the API server with this account's token.
+                AutomountServiceAccountToken = true,
+                EnableServiceLinks = false,
+                SecurityContext = RestrictedPodSecurity.Pod(UserId, fsGroup: UserId),
+                Containers = [container],
+                Volumes =
+                [
+                    new V1Volume { Name = "config", ConfigMap = new V1ConfigMapVolumeSource { Name = ConfigMapName(identity.PolicyName) } },
+                ],
+            },
+        };
+    }
+
+    private static V1HTTPGetAction Http(string path) => new() { Path = path, Port = "web", Scheme = "HTTP" };
+
+    // Enough for the ~20 WaddleBot services at a 15 s interval; a policy's resources replace these entirely.
+    private static V1ResourceRequirements DefaultResources() => new()
+    {
+        Requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
+        {
+            ["cpu"] = new("200m"),
+            ["memory"] = new("512Mi"),
+        },
+        Limits = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
+        {
+            ["memory"] = new("2Gi"),
+        },
+    };
+}

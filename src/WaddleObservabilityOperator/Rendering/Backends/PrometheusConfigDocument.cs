@@ -1,0 +1,213 @@
+using YamlDotNet.Serialization;
+
+namespace WaddleObservabilityOperator.Rendering.Backends;
+
+/// <summary>
+/// The prometheus.yml of a managed Prometheus: the policy's global settings, one scrape job per WaddleService with
+/// metrics on (Kubernetes discovery by EndpointSlice in its namespace, relabelled down to the Service its selector
+/// names and the named port), and a job scraping Prometheus itself.
+/// </summary>
+public static class PrometheusConfigDocument
+{
+    public const int WebPort = 9090;
+    public const string SelfJobName = "prometheus";
+
+    /// <summary>The scrape job name of a WaddleService; unique per namespace and name, so never a duplicate job.</summary>
+    public static string JobName(ResolvedService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return $"waddle/{service.Namespace}/{service.Name}";
+    }
+
+    /// <summary>The generated prometheus.yml. <paramref name="services"/> must already be checked by <see cref="ManagedBackendsRenderer.Validate"/>.</summary>
+    public static string Render(EffectivePolicy policy, IReadOnlyList<ResolvedService> services)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(services);
+        return ConfigYaml.Serialize(Build(policy, services));
+    }
+
+    internal static PrometheusConfig Build(EffectivePolicy policy, IReadOnlyList<ResolvedService> services)
+    {
+        var globalInterval = RequireDuration(policy.Metrics.ScrapeInterval, "spec.metrics.scrapeInterval");
+        var globalTimeout = RequireDuration(policy.Metrics.ScrapeTimeout, "spec.metrics.scrapeTimeout");
+
+        var jobs = new List<PrometheusScrapeConfig>();
+        foreach (var service in ScrapedServices(policy, services))
+        {
+            jobs.Add(ServiceJob(policy, service, globalTimeout));
+        }
+
+        jobs.Add(new PrometheusScrapeConfig
+        {
+            JobName = SelfJobName,
+            StaticConfigs = [new PrometheusStaticConfig { Targets = [$"localhost:{WebPort}"] }],
+        });
+
+        return new PrometheusConfig
+        {
+            Global = new PrometheusGlobalConfig
+            {
+                ScrapeInterval = policy.Metrics.ScrapeInterval,
+                // Prometheus refuses the whole file when a timeout exceeds its interval; the policy's validation reports
+                // that case, and the file stays loadable by capping the timeout at the interval.
+                ScrapeTimeout = globalTimeout > globalInterval ? policy.Metrics.ScrapeInterval : policy.Metrics.ScrapeTimeout,
+                ExternalLabels = ExternalLabels(policy.Prometheus.ExternalLabels),
+            },
+            ScrapeConfigs = jobs,
+        };
+    }
+
+    /// <summary>The services this policy's Prometheus scrapes, in job-name order.</summary>
+    internal static IEnumerable<ResolvedService> ScrapedServices(EffectivePolicy policy, IReadOnlyList<ResolvedService> services) =>
+        services
+            .Where(s => s.MetricsEnabled && s.Policy.Name == policy.Name && s.Policy.Namespace == policy.Namespace)
+            .OrderBy(s => s.Namespace, StringComparer.Ordinal)
+            .ThenBy(s => s.Name, StringComparer.Ordinal);
+
+    private static PrometheusScrapeConfig ServiceJob(EffectivePolicy policy, ResolvedService service, TimeSpan policyTimeout)
+    {
+        var interval = RequireDuration(service.ScrapeInterval, $"WaddleService {service.Namespace}/{service.Name}: scrape interval");
+        return new PrometheusScrapeConfig
+        {
+            JobName = JobName(service),
+            HonorLabels = false,
+            ScrapeInterval = service.ScrapeInterval,
+            ScrapeTimeout = policyTimeout > interval ? service.ScrapeInterval : policy.Metrics.ScrapeTimeout,
+            MetricsPath = service.MetricsPath,
+            SampleLimit = policy.Metrics.SampleLimit > 0 ? policy.Metrics.SampleLimit : null,
+            KubernetesSdConfigs =
+            [
+                new PrometheusKubernetesSdConfig
+                {
+                    Role = "endpointslice",
+                    Namespaces = new PrometheusNamespaceDiscovery { Names = [service.Namespace] },
+                },
+            ],
+            RelabelConfigs = Relabelings(service),
+        };
+    }
+
+    // The same rules prometheus-operator generates for a ServiceMonitor endpoint with role EndpointSlice, so series
+    // look the same whichever Prometheus scrapes them: keep the selected Service and port, then name the target.
+    private static List<PrometheusRelabelConfig> Relabelings(ResolvedService service)
+    {
+        var rules = new List<PrometheusRelabelConfig>();
+        foreach (var (key, value) in service.ServiceSelector.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            var label = PrometheusSyntax.SanitizeLabelName(key);
+            rules.Add(new PrometheusRelabelConfig
+            {
+                Action = "keep",
+                SourceLabels = [$"__meta_kubernetes_service_label_{label}", $"__meta_kubernetes_service_labelpresent_{label}"],
+                Regex = $"({PrometheusSyntax.QuoteRegex(value)});true",
+            });
+        }
+
+        rules.Add(new PrometheusRelabelConfig
+        {
+            Action = "keep",
+            SourceLabels = ["__meta_kubernetes_endpointslice_port_name"],
+            Regex = PrometheusSyntax.QuoteRegex(service.MetricsPort),
+        });
+        rules.Add(new PrometheusRelabelConfig
+        {
+            Action = "drop",
+            SourceLabels = ["__meta_kubernetes_pod_phase"],
+            Regex = "(Failed|Succeeded)",
+        });
+        rules.Add(Copy(["__meta_kubernetes_namespace"], "namespace"));
+        rules.Add(Copy(["__meta_kubernetes_service_name"], "service"));
+        rules.Add(Copy(["__meta_kubernetes_pod_name"], "pod"));
+        rules.Add(Copy(["__meta_kubernetes_pod_container_name"], "container"));
+        rules.Add(Copy(["__meta_kubernetes_service_name"], "job"));
+        // instance = <pod>:<port name>, stable across pod IP changes and readable; targets without a pod keep the
+        // address Prometheus puts there by default (the regex needs both parts).
+        rules.Add(new PrometheusRelabelConfig
+        {
+            SourceLabels = ["__meta_kubernetes_pod_name", "__meta_kubernetes_endpointslice_port_name"],
+            Regex = "(.+);(.+)",
+            Replacement = "${1}:${2}",
+            TargetLabel = "instance",
+        });
+        return rules;
+    }
+
+    private static PrometheusRelabelConfig Copy(IReadOnlyList<string> sources, string target) =>
+        new() { SourceLabels = sources, TargetLabel = target };
+
+    private static SortedDictionary<string, string>? ExternalLabels(IReadOnlyList<KeyValuePair<string, string>> labels)
+    {
+        if (labels.Count == 0)
+        {
+            return null;
+        }
+
+        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in labels)
+        {
+            sorted[name] = PrometheusSyntax.EscapeExpansion(value);
+        }
+
+        return sorted;
+    }
+
+    private static TimeSpan RequireDuration(string text, string what) =>
+        PrometheusDuration.TryParse(text)
+        ?? throw new ArgumentException($"{what}: \"{text}\" is not a Prometheus duration (e.g. 15s, 1m30s, 30d).");
+}
+
+// The typed model of the file, limited to keys Prometheus 2.42 and 3.x both accept. Property order is key order.
+#pragma warning disable CA1812 // instantiated through object initializers above; serialized by reflection
+
+internal sealed record PrometheusConfig
+{
+    [YamlMember(Alias = "global", Order = 0)] public required PrometheusGlobalConfig Global { get; init; }
+    [YamlMember(Alias = "scrape_configs", Order = 1)] public required IReadOnlyList<PrometheusScrapeConfig> ScrapeConfigs { get; init; }
+}
+
+internal sealed record PrometheusGlobalConfig
+{
+    [YamlMember(Alias = "scrape_interval", Order = 0)] public required string ScrapeInterval { get; init; }
+    [YamlMember(Alias = "scrape_timeout", Order = 1)] public required string ScrapeTimeout { get; init; }
+    [YamlMember(Alias = "external_labels", Order = 2)] public SortedDictionary<string, string>? ExternalLabels { get; init; }
+}
+
+internal sealed record PrometheusScrapeConfig
+{
+    [YamlMember(Alias = "job_name", Order = 0)] public required string JobName { get; init; }
+    [YamlMember(Alias = "honor_labels", Order = 1)] public bool? HonorLabels { get; init; }
+    [YamlMember(Alias = "scrape_interval", Order = 2)] public string? ScrapeInterval { get; init; }
+    [YamlMember(Alias = "scrape_timeout", Order = 3)] public string? ScrapeTimeout { get; init; }
+    [YamlMember(Alias = "metrics_path", Order = 4)] public string? MetricsPath { get; init; }
+    [YamlMember(Alias = "sample_limit", Order = 5)] public long? SampleLimit { get; init; }
+    [YamlMember(Alias = "kubernetes_sd_configs", Order = 6)] public IReadOnlyList<PrometheusKubernetesSdConfig>? KubernetesSdConfigs { get; init; }
+    [YamlMember(Alias = "static_configs", Order = 7)] public IReadOnlyList<PrometheusStaticConfig>? StaticConfigs { get; init; }
+    [YamlMember(Alias = "relabel_configs", Order = 8)] public IReadOnlyList<PrometheusRelabelConfig>? RelabelConfigs { get; init; }
+}
+
+internal sealed record PrometheusKubernetesSdConfig
+{
+    [YamlMember(Alias = "role", Order = 0)] public required string Role { get; init; }
+    [YamlMember(Alias = "namespaces", Order = 1)] public required PrometheusNamespaceDiscovery Namespaces { get; init; }
+}
+
+internal sealed record PrometheusNamespaceDiscovery
+{
+    [YamlMember(Alias = "names")] public required IReadOnlyList<string> Names { get; init; }
+}
+
+internal sealed record PrometheusStaticConfig
+{
+    [YamlMember(Alias = "targets")] public required IReadOnlyList<string> Targets { get; init; }
+}
+
+internal sealed record PrometheusRelabelConfig
+{
+    [YamlMember(Alias = "action", Order = 0)] public string? Action { get; init; }
+    [YamlMember(Alias = "source_labels", Order = 1)] public IReadOnlyList<string>? SourceLabels { get; init; }
+    [YamlMember(Alias = "regex", Order = 2)] public string? Regex { get; init; }
+    [YamlMember(Alias = "replacement", Order = 3)] public string? Replacement { get; init; }
+    [YamlMember(Alias = "target_label", Order = 4)] public string? TargetLabel { get; init; }
+}
+#pragma warning restore CA1812

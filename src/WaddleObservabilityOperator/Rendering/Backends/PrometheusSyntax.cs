@@ -1,0 +1,64 @@
+using System.Text;
+
+namespace WaddleObservabilityOperator.Rendering.Backends;
+
+/// <summary>
+/// Turns user values into Prometheus syntax: RE2 literals, label names, and text that Prometheus expands.
+/// YAML quoting is not done here; the YAML serializer does it.
+/// </summary>
+public static class PrometheusSyntax
+{
+    // Exactly the set Go's regexp.QuoteMeta escapes. .NET's Regex.Escape is not usable: it escapes space and '#',
+    // and RE2 rejects "\ " as an invalid escape sequence.
+    private const string Re2MetaCharacters = @"\.+*?()|[]{}^$";
+
+    /// <summary>An RE2 pattern that matches <paramref name="literal"/> and nothing else (Go's regexp.QuoteMeta).</summary>
+    public static string QuoteRegex(string literal)
+    {
+        ArgumentNullException.ThrowIfNull(literal);
+        var pattern = new StringBuilder(literal.Length + 8);
+        foreach (var c in literal)
+        {
+            if (Re2MetaCharacters.Contains(c))
+            {
+                pattern.Append('\\');
+            }
+
+            pattern.Append(c);
+        }
+
+        return pattern.ToString();
+    }
+
+    /// <summary>
+    /// The label name Prometheus's Kubernetes discovery derives from a Kubernetes label key: every character outside
+    /// [a-zA-Z0-9_] becomes '_' (strutil.SanitizeLabelName).
+    /// </summary>
+    public static string SanitizeLabelName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var sanitized = new StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            sanitized.Append(char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_');
+        }
+
+        return sanitized.ToString();
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*).</summary>
+    public static bool IsValidLabelName(string name) =>
+        name.Length > 0
+        && (char.IsAsciiLetter(name[0]) || name[0] == '_')
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    /// <summary>
+    /// Escapes '$' as "$$" in an external label value: Prometheus 3 expands ${VAR} and $VAR there (formerly the
+    /// expand-external-labels feature), so a literal '$' would otherwise be replaced by an environment variable.
+    /// </summary>
+    public static string EscapeExpansion(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Replace("$", "$$", StringComparison.Ordinal);
+    }
+}

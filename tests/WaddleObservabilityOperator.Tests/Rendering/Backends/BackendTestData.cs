@@ -1,0 +1,96 @@
+using k8s.Models;
+using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Rendering;
+
+namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
+
+/// <summary>A representative policy with both backends managed and three WaddleServices, built directly as effective settings.</summary>
+internal static class BackendTestData
+{
+    public const string Namespace = "waddlebot";
+    public const string PolicyName = "waddlebot";
+    public const string PolicyUid = "5f0c9a52-2a53-4a8e-9d0e-3f1b2c4d5e6f";
+
+    public static EffectivePolicy Policy(
+        bool jaeger = true,
+        bool prometheus = true,
+        PrometheusStorage? storage = null,
+        bool networkPolicy = false,
+        IReadOnlyList<KeyValuePair<string, string>>? externalLabels = null,
+        string? uid = PolicyUid,
+        string name = PolicyName,
+        double defaultRatio = 0.1,
+        int maxTraces = 10_000,
+        string scrapeInterval = "15s",
+        string scrapeTimeout = "10s") => new(
+        Name: name,
+        Namespace: Namespace,
+        Priority: 0,
+        ResourceAttributes: [new("deployment.environment", "production")],
+        Tracing: new EffectiveTracing(
+            Enabled: true,
+            Exporter: TraceExporter.Otlp,
+            Endpoint: "",
+            Protocol: OtlpProtocol.Grpc,
+            HeadersSecret: null,
+            Propagators: [Propagator.TraceContext, Propagator.Baggage],
+            SamplingMode: SamplingMode.Remote,
+            DefaultRatio: defaultRatio,
+            PollingInterval: "60s",
+            Operations: [new OperationSampling { Operation = "GET /health", Ratio = 0.05 }]),
+        Correlation: new EffectiveCorrelation("X-Correlation-ID", "X-Request-ID", GenerateRequestId: true),
+        Metrics: new EffectiveMetrics(
+            Enabled: true,
+            Namespace: "waddlebot",
+            ScrapeInterval: scrapeInterval,
+            ScrapeTimeout: scrapeTimeout,
+            SampleLimit: 50_000,
+            ServiceMonitorMode: ServiceMonitorMode.Auto,
+            ServiceMonitorLabels: []),
+        Jaeger: new EffectiveJaeger(Managed: jaeger, Image: "jaegertracing/jaeger:2.19.0", MaxTraces: maxTraces, Resources: null),
+        Prometheus: new EffectivePrometheus(
+            Managed: prometheus,
+            Image: "prom/prometheus:v3.5.0",
+            Retention: "30d",
+            Storage: storage,
+            ExternalLabels: externalLabels ?? [new("environment", "production"), new("cluster", "waddle-prod")],
+            Resources: null),
+        NetworkPolicy: networkPolicy,
+        Uid: uid);
+
+    public static ResolvedService Service(
+        EffectivePolicy policy,
+        string name,
+        string? serviceName = null,
+        bool metrics = true,
+        string port = "http-metrics",
+        string path = "/metrics",
+        string? interval = null,
+        IReadOnlyList<KeyValuePair<string, string>>? selector = null,
+        string @namespace = Namespace) => new(
+        Source: new WaddleService
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace },
+            Spec = new WaddleServiceSpec { Layer = ServiceLayer.Core, Workload = new WorkloadReference { Name = name } },
+        },
+        Policy: policy,
+        ServiceName: serviceName ?? name,
+        TracingEnabled: true,
+        SamplingRatio: 0.1,
+        Operations: [],
+        MetricsEnabled: metrics,
+        MetricsPort: port,
+        MetricsPath: path,
+        ScrapeInterval: interval ?? policy.Metrics.ScrapeInterval,
+        ServiceSelector: selector ?? [new(WellKnownNameLabel, serviceName ?? name)]);
+
+    private const string WellKnownNameLabel = "app.kubernetes.io/name";
+
+    /// <summary>Three services in deliberately unsorted order: one with its own interval and selector, one with a 5 s interval below the policy timeout.</summary>
+    public static IReadOnlyList<ResolvedService> ThreeServices(EffectivePolicy policy) =>
+    [
+        Service(policy, "router", interval: "30s", selector: [new("app.kubernetes.io/name", "router"), new("app.kubernetes.io/part-of", "waddlebot")]),
+        Service(policy, "ai", port: "metrics", path: "/internal/metrics"),
+        Service(policy, "twitch", interval: "5s"),
+    ];
+}

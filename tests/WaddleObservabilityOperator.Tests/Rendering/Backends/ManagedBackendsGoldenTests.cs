@@ -1,0 +1,64 @@
+using System.Text;
+using k8s;
+using WaddleObservabilityOperator.Rendering.Backends;
+
+namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
+
+/// <summary>The representative policy with three services, rendered to golden files (UPDATE_GOLDEN=1 regenerates them).</summary>
+public sealed class ManagedBackendsGoldenTests
+{
+    [Fact]
+    public void All_objects_match_the_golden_file()
+    {
+        var policy = BackendTestData.Policy();
+        GoldenFile.AssertMatches("representative-objects.yaml", AsYamlStream(ManagedBackendsRenderer.Render(policy, BackendTestData.ThreeServices(policy))));
+    }
+
+    [Fact]
+    public void Objects_with_storage_and_network_policies_match_the_golden_file()
+    {
+        var policy = BackendTestData.Policy(
+            storage: new Api.PrometheusStorage { Size = "20Gi", StorageClassName = "fast-ssd" },
+            networkPolicy: true);
+        GoldenFile.AssertMatches("storage-networkpolicy-objects.yaml", AsYamlStream(ManagedBackendsRenderer.Render(policy, BackendTestData.ThreeServices(policy))));
+    }
+
+    [Fact]
+    public void Prometheus_config_matches_the_golden_file()
+    {
+        var policy = BackendTestData.Policy();
+        GoldenFile.AssertMatches("representative-prometheus.yml", PrometheusConfigDocument.Render(policy, BackendTestData.ThreeServices(policy)));
+    }
+
+    [Fact]
+    public void Jaeger_config_matches_the_golden_file()
+    {
+        GoldenFile.AssertMatches("representative-jaeger-config.yaml", JaegerConfigDocument.Render(BackendTestData.Policy().Jaeger));
+    }
+
+    [Fact]
+    public void Rendering_twice_gives_byte_identical_yaml_whatever_the_service_order()
+    {
+        var policy = BackendTestData.Policy(networkPolicy: true);
+        var services = BackendTestData.ThreeServices(policy);
+        var first = AsYamlStream(ManagedBackendsRenderer.Render(policy, services));
+        var second = AsYamlStream(ManagedBackendsRenderer.Render(policy, services.Reverse().ToList()));
+        Assert.Equal(first, second);
+    }
+
+    internal static string AsYamlStream(IEnumerable<IKubernetesObject<k8s.Models.V1ObjectMeta>> objects)
+    {
+        var stream = new StringBuilder();
+        foreach (var item in objects)
+        {
+            var document = KubernetesYaml.Serialize(item);
+            stream.Append("---\n").Append(document);
+            if (!document.EndsWith('\n'))
+            {
+                stream.Append('\n');
+            }
+        }
+
+        return stream.ToString();
+    }
+}
