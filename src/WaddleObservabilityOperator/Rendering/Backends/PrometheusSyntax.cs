@@ -8,8 +8,9 @@ namespace WaddleObservabilityOperator.Rendering.Backends;
 /// </summary>
 public static class PrometheusSyntax
 {
-    // Exactly the set Go's regexp.QuoteMeta escapes. .NET's Regex.Escape is not usable: it escapes space and '#',
-    // and RE2 rejects "\ " as an invalid escape sequence.
+    // Exactly the set Go's regexp.QuoteMeta escapes, so patterns read like the ones prometheus-operator writes.
+    // .NET's Regex.Escape follows .NET syntax instead (it also escapes space and '#', and writes whitespace as \n, \t),
+    // which only happens to be accepted by Go's parser.
     private const string Re2MetaCharacters = @"\.+*?()|[]{}^$";
 
     /// <summary>An RE2 pattern that matches <paramref name="literal"/> and nothing else (Go's regexp.QuoteMeta).</summary>

@@ -95,9 +95,9 @@ public sealed class HostileInputTests
     }
 
     [Fact]
-    public void Quoted_regex_escapes_only_what_re2_allows_escaping()
+    public void Quoted_regex_escapes_exactly_what_go_quotemeta_escapes()
     {
-        // RE2 rejects escapes of letters, digits and space ("\ "), which .NET's Regex.Escape would produce.
+        // Letters, digits, space, '#' and newlines stay as they are; an escaped letter would change meaning in RE2 (\d, \s).
         Assert.Equal(@"a b#c\.\+\*\?\(\)\|\[\]\{\}\^\$\\", PrometheusSyntax.QuoteRegex(@"a b#c.+*?()|[]{}^$\"));
     }
 

@@ -5,9 +5,23 @@ internal static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>Reference material shared beside the repository (&lt;repo&gt;/../shared); read, never copied.</summary>
-    public static string SharedReference(string relativePath) =>
-        Path.GetFullPath(Path.Combine(Root, "..", "shared", "reference", relativePath));
+    /// <summary>
+    /// Reference material shared beside the repository (&lt;repo&gt;/../shared); read, never copied. A git worktree sits
+    /// deeper than the main checkout, so the nearest ancestor holding shared/reference is taken.
+    /// </summary>
+    public static string SharedReference(string relativePath)
+    {
+        for (var directory = new DirectoryInfo(Root).Parent; directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "shared", "reference");
+            if (Directory.Exists(candidate))
+            {
+                return Path.Combine(candidate, relativePath);
+            }
+        }
+
+        throw new InvalidOperationException($"No shared/reference folder beside or above {Root}.");
+    }
 
     /// <summary>This test folder in the source tree, where the golden files live.</summary>
     public static string BackendsTestDirectory =>
