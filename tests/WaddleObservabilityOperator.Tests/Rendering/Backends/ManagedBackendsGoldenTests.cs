@@ -1,5 +1,6 @@
 using System.Text;
 using k8s;
+using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Rendering.Backends;
 
 namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
@@ -18,7 +19,7 @@ public sealed class ManagedBackendsGoldenTests
     public void Objects_with_storage_and_network_policies_match_the_golden_file()
     {
         var policy = BackendTestData.Policy(
-            storage: new Api.PrometheusStorage { Size = "20Gi", StorageClassName = "fast-ssd" },
+            storage: new PrometheusStorage { Size = "20Gi", StorageClassName = "fast-ssd" },
             networkPolicy: true);
         GoldenFile.AssertMatches("storage-networkpolicy-objects.yaml", AsYamlStream(ManagedBackendsRenderer.Render(policy, BackendTestData.ThreeServices(policy))));
     }
