@@ -200,7 +200,7 @@ public static partial class ManagedBackendsRenderer
 
     private static void CheckDuration(List<string> problems, string? value, string field)
     {
-        if (PrometheusDuration.TryParse(value) is null)
+        if (!PrometheusDuration.TryParseMilliseconds(value, out _))
         {
             problems.Add($"{field}: \"{value}\" is not a Prometheus duration (e.g. 15s, 1m30s, 30d).");
         }

@@ -65,7 +65,7 @@ public static class PrometheusConfigDocument
             .OrderBy(s => s.Namespace, StringComparer.Ordinal)
             .ThenBy(s => s.Name, StringComparer.Ordinal);
 
-    private static PrometheusScrapeConfig ServiceJob(EffectivePolicy policy, ResolvedService service, TimeSpan policyTimeout)
+    private static PrometheusScrapeConfig ServiceJob(EffectivePolicy policy, ResolvedService service, long policyTimeout)
     {
         var interval = RequireDuration(service.ScrapeInterval, $"WaddleService {service.Namespace}/{service.Name}: scrape interval");
         return new PrometheusScrapeConfig
@@ -152,9 +152,10 @@ public static class PrometheusConfigDocument
         return sorted;
     }
 
-    private static TimeSpan RequireDuration(string text, string what) =>
-        PrometheusDuration.TryParse(text)
-        ?? throw new ArgumentException($"{what}: \"{text}\" is not a Prometheus duration (e.g. 15s, 1m30s, 30d).");
+    private static long RequireDuration(string text, string what) =>
+        PrometheusDuration.TryParseMilliseconds(text, out var milliseconds)
+            ? milliseconds
+            : throw new ArgumentException($"{what}: \"{text}\" is not a Prometheus duration (e.g. 15s, 1m30s, 30d).");
 }
 
 // The typed model of the file, limited to keys Prometheus 2.42 and 3.x both accept. Property order is key order.

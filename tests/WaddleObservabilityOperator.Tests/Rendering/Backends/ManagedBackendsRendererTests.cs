@@ -306,31 +306,4 @@ public sealed class ManagedBackendsRendererTests
         var policy = BackendTestData.Policy(storage: new PrometheusStorage { Size = "20Gi" }, networkPolicy: true);
         Assert.Empty(ManagedBackendsRenderer.Validate(policy, BackendTestData.ThreeServices(policy)));
     }
-
-    [Theory]
-    [InlineData("0", 0)]
-    [InlineData("15s", 15_000)]
-    [InlineData("1m30s", 90_000)]
-    [InlineData("1s500ms", 1_500)]
-    [InlineData("30d", 2_592_000_000)]
-    [InlineData("1y", 31_536_000_000)]
-    [InlineData("1w1d", 691_200_000)]
-    public void Prometheus_durations_parse(string text, long milliseconds)
-    {
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), PrometheusDuration.TryParse(text));
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData(null)]
-    [InlineData("1.5s")]
-    [InlineData("30m1h")]
-    [InlineData("10S")]
-    [InlineData("-1s")]
-    [InlineData("10")]
-    [InlineData("99999999999999999999999999y")]
-    public void Non_durations_do_not_parse(string? text)
-    {
-        Assert.Null(PrometheusDuration.TryParse(text));
-    }
 }
