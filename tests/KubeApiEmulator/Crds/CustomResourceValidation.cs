@@ -24,5 +24,5 @@ internal sealed class CustomResourceValidation
     }
 
     private static Func<JsonObject, bool, IReadOnlyList<FieldError>> CreateValidator(ResourceType type) =>
-        SchemaValidatorFactory.Create(type.Schema!);
+        SchemaValidatorFactory.Create(type);
 }

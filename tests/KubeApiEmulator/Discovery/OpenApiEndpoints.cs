@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KubeApiEmulator.OpenApi;
 using KubeApiEmulator.Storage;
 
 namespace KubeApiEmulator.Discovery;
@@ -11,7 +12,7 @@ internal sealed class OpenApiEndpoints(ResourceRegistry registry)
 {
     public JsonObject? Document(string[] parts) => parts switch
     {
-        ["v3"] => OpenApiSeam.Index(Resources()),
+        ["v3"] => OpenApiDocuments.Index(Resources()),
         ["v3", "api", var version] => GroupVersion("", version),
         ["v3", "apis", var group, var version] => GroupVersion(group, version),
         _ => null,
@@ -20,9 +21,9 @@ internal sealed class OpenApiEndpoints(ResourceRegistry registry)
     private JsonObject? GroupVersion(string group, string version)
     {
         var resources = Resources().Where(r => r.Group == group && r.Version == version).ToList();
-        return resources.Count == 0 ? null : OpenApiSeam.GroupVersion(group, version, resources);
+        return resources.Count == 0 ? null : OpenApiDocuments.GroupVersion(group, version, resources);
     }
 
-    private List<OpenApiSeam.Resource> Resources() =>
-        [.. registry.All().Where(t => !t.IsReview).Select(t => new OpenApiSeam.Resource(t.Group, t.Version, t.Kind, t.Plural, t.Namespaced, t.Schema, t.HasStatus))];
+    private List<OpenApiResource> Resources() =>
+        [.. registry.All().Where(t => !t.IsReview).Select(t => new OpenApiResource(t.Group, t.Version, t.Kind, t.Plural, t.Namespaced, t.Schema, t.HasStatus))];
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KubeApiEmulator.Patching;
 using KubeApiEmulator.Storage;
 
 namespace KubeApiEmulator.Http;
@@ -9,15 +10,57 @@ namespace KubeApiEmulator.Http;
 /// </summary>
 internal static class PatchEngines
 {
-    public static JsonNode Merge(JsonNode current, JsonNode patch) =>
-        throw ApiException.UnsupportedMediaType("application/merge-patch+json");
+    public static JsonNode Merge(JsonNode current, JsonNode patch) => JsonMergePatch.Apply(current, patch);
 
-    public static JsonNode Json(JsonNode current, JsonArray operations) =>
-        throw ApiException.UnsupportedMediaType("application/json-patch+json");
+    public static JsonNode Json(JsonNode current, JsonArray operations)
+    {
+        try
+        {
+            return JsonPatch.Apply(current, operations);
+        }
+        catch (PatchException e)
+        {
+            // apiserver patch.go: NewGenericServerResponse(422, ...) with the json-patch error as the cause.
+            throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request", new JsonObject
+            {
+                ["causes"] = new JsonArray(new JsonObject { ["reason"] = "UnexpectedServerResponse", ["message"] = e.Message }),
+            });
+        }
+    }
 
-    public static JsonNode Strategic(JsonNode current, JsonNode patch, ResourceType type) =>
-        throw ApiException.UnsupportedMediaType("application/strategic-merge-patch+json");
+    public static JsonNode Strategic(JsonNode current, JsonNode patch, ResourceType type)
+    {
+        try
+        {
+            return StrategicMergePatch.Apply(current, patch, type.Group, type.Kind);
+        }
+        catch (PatchException e)
+        {
+            throw ApiException.BadRequest(e.Message);
+        }
+    }
 
-    public static JsonNode Apply(JsonNode? live, JsonNode applied, string fieldManager, bool force) =>
-        throw ApiException.UnsupportedMediaType("application/apply-patch+yaml");
+    public static JsonNode Apply(JsonNode? live, JsonNode applied, string fieldManager, bool force)
+    {
+        try
+        {
+            return ServerSideApply.Apply(live, applied, fieldManager, force);
+        }
+        catch (ApplyConflictException e)
+        {
+            throw new ApiException(409, "Conflict", e.Message, new JsonObject
+            {
+                ["causes"] = new JsonArray([.. e.Conflicts.Select(c => (JsonNode)new JsonObject
+                {
+                    ["reason"] = "FieldManagerConflict",
+                    ["message"] = $"conflict with {c.Manager}",
+                    ["field"] = c.Field,
+                })]),
+            });
+        }
+        catch (PatchException e)
+        {
+            throw ApiException.BadRequest($"failed to create typed patch object: {e.Message}");
+        }
+    }
 }
