@@ -16,7 +16,8 @@ public static class CrdYaml
     {
         var json = JsonNode.Parse(KubernetesJson.Serialize(definition))
             ?? throw new InvalidOperationException("The CRD serialized to null.");
-        var serializer = new SerializerBuilder().WithQuotingNecessaryStrings().Build();
+        // kubectl reads YAML 1.1 (go-yaml v2), where yes/no/on/off are booleans too, so those strings are quoted as well.
+        var serializer = new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).Build();
         return "---\n" + serializer.Serialize(ToPlain(json));
     }
 

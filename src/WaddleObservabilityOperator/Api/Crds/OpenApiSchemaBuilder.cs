@@ -93,6 +93,8 @@ public sealed class OpenApiSchemaBuilder(XmlDocumentation docs)
         return required;
     }
 
+    // Optional (nullable) C# properties are simply not required; like controller-gen, no `nullable: true` is emitted,
+    // so the API server drops an explicit null instead of storing it, and the operator reads it as unset either way.
     private V1JSONSchemaProps ForProperty(PropertyInfo property, string path)
     {
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;

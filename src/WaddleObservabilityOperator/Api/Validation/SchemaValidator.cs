@@ -9,8 +9,8 @@ using WaddleObservabilityOperator.Api.Crds;
 namespace WaddleObservabilityOperator.Api.Validation;
 
 /// <summary>
-/// Validates JSON against a generated CRD schema the way the API server does: nulls in non-nullable fields count as
-/// absent (the server prunes them), then types, enums, required, bounds, lengths, patterns, item counts, list-map and
+/// Validates JSON against a generated CRD schema the way the API server does: nulls in non-nullable object fields
+/// count as absent (the server prunes them before validating, so a null required field is missing), then types, enums, required, bounds, lengths, patterns, item counts, list-map and
 /// set uniqueness and unknown fields (which strict field validation rejects), then the generator's semantic rules.
 /// </summary>
 public sealed class SchemaValidator
@@ -159,6 +159,13 @@ public sealed class SchemaValidator
         for (var i = 0; i < array.Count; i++)
         {
             var at = $"{path}[{i}]";
+            if (array[i] is null && items.Nullable != true)
+            {
+                // The server prunes nulls only from object fields; a null list item stays and fails validation.
+                errors.Add(new FieldError(at, "must not be null"));
+                continue;
+            }
+
             Node(array[i], items, at, schemaPath + "[]", errors);
             var identity = schema.XKubernetesListType switch
             {
