@@ -20,6 +20,13 @@ internal sealed class EmulatorScope : IAsyncDisposable
         return new EmulatorScope(api, new Kubernetes(api.ClientConfiguration()));
     }
 
+    /// <summary>Waits until garbage collection and namespace cleanup are idle (fails rather than hangs).</summary>
+    public async Task SettleAsync()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await Api.WaitForGarbageCollectionAsync(limit.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -230,8 +230,9 @@ internal sealed class GarbageCollector : IAsyncDisposable
             return;
         }
 
-        if (dependent.IsDeleting && waiting.Count == 0)
+        if (dependent.IsDeleting)
         {
+            // Already on its way out; its removal re-examines the owners it blocks.
             return;
         }
 
@@ -253,7 +254,7 @@ internal sealed class GarbageCollector : IAsyncDisposable
     private void DeleteDependentsInForeground(StoredObject owner)
     {
         var dependents = _store.DependentsOf(owner.Uid);
-        foreach (var dependent in dependents.Where(d => !d.IsDeleting || !d.Finalizers.Contains(ForegroundDeletion)))
+        foreach (var dependent in dependents.Where(d => !d.IsDeleting))
         {
             AttemptToDelete(dependent);
         }
