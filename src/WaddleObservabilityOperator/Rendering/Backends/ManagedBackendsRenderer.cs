@@ -179,6 +179,16 @@ public static partial class ManagedBackendsRenderer
             {
                 problems.Add($"{where}: spec.metrics.path must start with '/', got \"{service.MetricsPath}\".");
             }
+
+            // Kubernetes discovery names Service labels after their sanitized keys, so two keys that sanitize alike
+            // are one Prometheus label: the keep rules could never both hold and the job would silently scrape nothing.
+            foreach (var clash in service.ServiceSelector
+                         .GroupBy(l => PrometheusSyntax.SanitizeLabelName(l.Key), StringComparer.Ordinal)
+                         .Where(g => g.Select(l => l.Key).Distinct(StringComparer.Ordinal).Count() > 1))
+            {
+                var keys = string.Join(", ", clash.Select(l => $"\"{l.Key}\"").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+                problems.Add($"{where}: spec.metrics.selector keys {keys} all become the Prometheus label \"{clash.Key}\"; keep one of them.");
+            }
         }
 
         foreach (var group in scraped.GroupBy(PrometheusConfigDocument.JobName, StringComparer.Ordinal).Where(g => g.Count() > 1))

@@ -290,12 +290,14 @@ public sealed class ManagedBackendsRendererTests
             BackendTestData.Service(policy, "slack", path: "metrics"),
             BackendTestData.Service(policy, "twitch"),
             BackendTestData.Service(policy, "twitch"),
+            BackendTestData.Service(policy, "youtube", selector: [new("app.kubernetes.io/name", "yt"), new("app_kubernetes_io/name", "yt"), new("tier", "x")]),
         ]);
         Assert.Equal(
         [
             "WaddleService waddlebot/ai: spec.metrics.port must name a Service port.",
             "WaddleService waddlebot/router: spec.metrics.interval: \"soon\" is not a Prometheus duration (e.g. 15s, 1m30s, 30d).",
             "WaddleService waddlebot/slack: spec.metrics.path must start with '/', got \"metrics\".",
+            "WaddleService waddlebot/youtube: spec.metrics.selector keys \"app.kubernetes.io/name\", \"app_kubernetes_io/name\" all become the Prometheus label \"app_kubernetes_io_name\"; keep one of them.",
             "WaddleService waddlebot/twitch is listed 2 times; each service is scraped by one job.",
         ], problems);
     }
