@@ -5,12 +5,20 @@ namespace WaddleObservabilityOperator.Telemetry;
 
 /// <summary>
 /// Sits in the KubernetesClient's HTTP pipeline: every API call becomes a client span (a child of the reconcile that
-/// made it) and is counted in waddle_api_requests_total{verb,code}.
+/// made it) and is counted in waddle_api_requests_total{verb,code}. The User-Agent names the operator instance, so
+/// the apiserver's audit log (and the emulator's request log) tells which replica made a call.
 /// </summary>
-public sealed class ApiRequestTelemetryHandler(OperatorMetrics metrics) : DelegatingHandler
+public sealed class ApiRequestTelemetryHandler(OperatorMetrics metrics, string identity) : DelegatingHandler
 {
+    /// <summary>The User-Agent product token; the instance identity follows as a comment.</summary>
+    public const string UserAgentProduct = "waddle-observability-operator";
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        request.Headers.UserAgent.Clear();
+        request.Headers.UserAgent.Add(new System.Net.Http.Headers.ProductInfoHeaderValue(UserAgentProduct, OperatorTracing.Source.Version ?? "0"));
+        request.Headers.UserAgent.Add(new System.Net.Http.Headers.ProductInfoHeaderValue($"({identity})"));
+
         var described = request.RequestUri is null
             ? new KubernetesRequest(request.Method.Method.ToLowerInvariant(), "unknown", null, null, null)
             : KubernetesRequest.Describe(request.Method, request.RequestUri);

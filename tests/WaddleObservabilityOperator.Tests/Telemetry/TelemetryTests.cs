@@ -63,7 +63,8 @@ public sealed class TelemetryTests
         ActivitySource.AddActivityListener(listener);
 
         var metrics = new OperatorMetrics();
-        using var handler = new ApiRequestTelemetryHandler(metrics) { InnerHandler = new StatusHandler(HttpStatusCode.Conflict) };
+        using var inner = new StatusHandler(HttpStatusCode.Conflict);
+        using var handler = new ApiRequestTelemetryHandler(metrics, "pod-a") { InnerHandler = inner };
         using var client = new HttpClient(handler);
         ActivityTraceId trace;
         using (var reconcile = OperatorTracing.StartReconcile("waddleservice", "bots", "router"))
@@ -74,6 +75,7 @@ public sealed class TelemetryTests
         }
 
         Assert.Equal(1, metrics.ApiRequests("update"));
+        Assert.Contains("(pod-a)", inner.LastUserAgent, StringComparison.Ordinal);
         Assert.Contains("waddle_api_requests_total{verb=\"update\",code=\"409\"} 1", await metrics.ExportAsync(CancellationToken.None), StringComparison.Ordinal);
         // The listener is process-wide and other tests run in parallel: look only at this trace.
         List<Activity> mine;
@@ -172,7 +174,12 @@ public sealed class TelemetryTests
 
     private sealed class StatusHandler(HttpStatusCode code) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(code) { RequestMessage = request });
+        public string LastUserAgent { get; private set; } = "";
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            LastUserAgent = request.Headers.UserAgent.ToString();
+            return Task.FromResult(new HttpResponseMessage(code) { RequestMessage = request });
+        }
     }
 }
