@@ -1,4 +1,5 @@
 using Prometheus;
+using WaddleObservabilityOperator.Kube;
 
 namespace WaddleObservabilityOperator.Telemetry;
 
@@ -7,7 +8,7 @@ namespace WaddleObservabilityOperator.Telemetry;
 /// dashboards and alerts work unchanged, plus the domain gauges. One instance per operator: its registry is not the
 /// process-wide default, so several operators in one process (tests) do not share counters.
 /// </summary>
-public sealed class OperatorMetrics
+public sealed class OperatorMetrics : IReconcileMetrics, IWorkQueueMetrics, IApiRequestMetrics
 {
     // controller-runtime's reconcile-time buckets (pkg/internal/controller/metrics).
     private static readonly double[] ReconcileBuckets =
@@ -78,7 +79,7 @@ public sealed class OperatorMetrics
     /// <summary>Runs <paramref name="callback"/> before every scrape, to set gauges computed from the caches.</summary>
     public void BeforeCollect(Action callback) => Registry.AddBeforeCollectCallback(callback);
 
-    public void ReconcileFinished(string controller, string result, TimeSpan elapsed)
+    public void Reconciled(string controller, string result, TimeSpan duration)
     {
         _reconcileTotal.WithLabels(controller, result).Inc();
         if (result == ReconcileOutcome.Error)
@@ -86,25 +87,24 @@ public sealed class OperatorMetrics
             _reconcileErrors.WithLabels(controller).Inc();
         }
 
-        _reconcileTime.WithLabels(controller).Observe(elapsed.TotalSeconds);
+        _reconcileTime.WithLabels(controller).Observe(duration.TotalSeconds);
     }
 
-    public void WorkerStarted(string controller) => _activeWorkers.WithLabels(controller).Inc();
+    public void ActiveWorkersChanged(string controller, int delta) => _activeWorkers.WithLabels(controller).Inc(delta);
 
-    public void WorkerFinished(string controller) => _activeWorkers.WithLabels(controller).Dec();
+    public void MaxConcurrentReconciles(string controller, int value) => _maxConcurrentReconciles.WithLabels(controller).Set(value);
 
-    public void SetMaxConcurrentReconciles(string controller, int workers) =>
-        _maxConcurrentReconciles.WithLabels(controller).Set(workers);
+    public void Added(string queue) => _queueAdds.WithLabels(queue).Inc();
 
-    public void QueueAdded(string queue) => _queueAdds.WithLabels(queue).Inc();
+    public void DepthChanged(string queue, int depth) => _queueDepth.WithLabels(queue).Set(depth);
 
-    public void QueueDepth(string queue, int depth) => _queueDepth.WithLabels(queue).Set(depth);
+    public void Waited(string queue, TimeSpan duration) => _queueDuration.WithLabels(queue).Observe(duration.TotalSeconds);
 
-    public void QueueLatency(string queue, TimeSpan waited) => _queueDuration.WithLabels(queue).Observe(waited.TotalSeconds);
+    public void Worked(string queue, TimeSpan duration) => _workDuration.WithLabels(queue).Observe(duration.TotalSeconds);
 
-    public void WorkDuration(string queue, TimeSpan worked) => _workDuration.WithLabels(queue).Observe(worked.TotalSeconds);
+    public void Retried(string queue) => _queueRetries.WithLabels(queue).Inc();
 
-    public void QueueRetry(string queue) => _queueRetries.WithLabels(queue).Inc();
+    public void RequestCompleted(string verb, string code) => _apiRequests.WithLabels(verb, code).Inc();
 
     public void SetLeader(string lease, bool leading) => _leaderStatus.WithLabels(lease).Set(leading ? 1 : 0);
 
@@ -123,7 +123,7 @@ public sealed class OperatorMetrics
         _samplingConfigMapBytes.RemoveLabelled(@namespace, policy);
 
     public void ApiRequest(string verb, int statusCode) =>
-        _apiRequests.WithLabels(verb, statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+        RequestCompleted(verb, statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Current value of waddle_api_requests_total for one verb, summed over codes (for the operator's own tests and logs).</summary>
     public double ApiRequests(string verb) =>
@@ -136,13 +136,4 @@ public sealed class OperatorMetrics
         await Registry.CollectAndExportAsTextAsync(buffer, cancellationToken).ConfigureAwait(false);
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
-}
-
-/// <summary>The <c>result</c> label values of controller_runtime_reconcile_total, as controller-runtime names them.</summary>
-public static class ReconcileOutcome
-{
-    public const string Success = "success";
-    public const string Error = "error";
-    public const string RequeueAfter = "requeue_after";
-    public const string Requeue = "requeue";
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Telemetry;
 
 namespace WaddleObservabilityOperator.Tests.Telemetry;
@@ -33,8 +34,8 @@ public sealed class TelemetryTests
     {
         var first = new OperatorMetrics();
         var second = new OperatorMetrics();
-        first.ReconcileFinished("waddleservice", ReconcileOutcome.Success, TimeSpan.FromMilliseconds(3));
-        first.QueueAdded("waddleservice");
+        first.Reconciled("waddleservice", ReconcileOutcome.Success, TimeSpan.FromMilliseconds(3));
+        first.Added("waddleservice");
         first.SetSamplingConfigMapBytes("bots", "default", 512);
         first.ApiRequest("patch", 200);
 
@@ -140,7 +141,7 @@ public sealed class TelemetryTests
     public async Task Probes_report_ready_only_after_caches_sync_and_metrics_are_served_on_their_own_port()
     {
         var metrics = new OperatorMetrics();
-        metrics.QueueAdded("observabilitypolicy");
+        metrics.Added("observabilitypolicy");
         var synced = false;
         await using var endpoints = await ProbeEndpoints.StartAsync("127.0.0.1:0", "127.0.0.1:0", metrics, () => synced, CancellationToken.None);
         using var http = new HttpClient();

@@ -1,0 +1,165 @@
+using k8s;
+using k8s.Models;
+using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Kube;
+using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Rendering.Models;
+
+namespace WaddleObservabilityOperator.Controllers;
+
+/// <summary>
+/// Which keys a change of a cached object wakes. Reconciles are level-based, so a spurious key only costs a render
+/// with no write; a missing key would leave the cluster wrong until the next resync, so every dependency is here:
+/// <list type="bullet">
+/// <item>a WaddleService: itself; and, when its spec, labels or deletion changed, every policy of its namespace (after the debounce, coalesced);</item>
+/// <item>a policy: itself and every policy of its namespace (priorities decide who owns a service); on a spec change, exactly the services that resolve to it now or did before;</item>
+/// <item>a workload: the WaddleServices naming it (index) or labelled as having injected it; the policy of a managed backend;</item>
+/// <item>a Service: the WaddleServices of its namespace (metrics port checks); the policy of a managed backend;</item>
+/// <item>a ConfigMap holding a policy's sampling name or label: that policy, and its services (SamplingPublished);</item>
+/// <item>other children: the policy or WaddleService their labels (or name) point to.</item>
+/// </list>
+/// </summary>
+public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> services, WorkQueue<ObjectKey> policies, TimeSpan policyDebounce)
+{
+    public void Attach()
+    {
+        caches.WaddleServices.AddHandler(new ResourceEventHandler<WaddleService>(
+            added: s => OnService(s, specChanged: true),
+            updated: (before, after) => OnService(after, SpecOrLabelsChanged(before, after)),
+            deleted: s => OnService(s, specChanged: true)));
+
+        caches.Policies.AddHandler(new ResourceEventHandler<ObservabilityPolicy>(
+            added: p => OnPolicy(p, specChanged: true),
+            updated: (before, after) => OnPolicy(after, SpecOrLabelsChanged(before, after)),
+            deleted: p => OnPolicy(p, specChanged: true)));
+
+        AttachWorkload(caches.Deployments);
+        AttachWorkload(caches.StatefulSets);
+        AttachWorkload(caches.DaemonSets);
+
+        caches.Services.AddHandler(Each<V1Service>(s =>
+        {
+            WakeServicesOf(s.Metadata.NamespaceProperty);
+            WakePolicyByLabel(s);
+        }));
+
+        caches.ConfigMaps.AddHandler(Each<V1ConfigMap>(OnConfigMap));
+        caches.ServiceAccounts.AddHandler(Each<V1ServiceAccount>(WakePolicyByLabel));
+        caches.Roles.AddHandler(Each<V1Role>(WakePolicyByLabel));
+        caches.RoleBindings.AddHandler(Each<V1RoleBinding>(WakePolicyByLabel));
+        caches.NetworkPolicies.AddHandler(Each<V1NetworkPolicy>(WakePolicyByLabel));
+        caches.ServiceMonitorInformerStarted += informer => informer.AddHandler(Each<ServiceMonitor>(m =>
+        {
+            // The WaddleService of the same name: its own monitor, or a foreign one in the way.
+            services.Add(new ObjectKey(m.Metadata.NamespaceProperty, (m.Metadata.Labels is { } l && l.TryGetValue(WellKnown.ServiceLabel, out var owner) ? owner : m.Metadata.Name)));
+        }));
+    }
+
+    private void OnService(WaddleService service, bool specChanged)
+    {
+        services.Add(ObjectKey.Of(service));
+        if (specChanged)
+        {
+            WakePoliciesOf(service.Metadata.NamespaceProperty, policyDebounce);
+        }
+    }
+
+    private void OnPolicy(ObservabilityPolicy policy, bool specChanged)
+    {
+        var ns = policy.Metadata.NamespaceProperty;
+        policies.Add(ObjectKey.Of(policy));
+        if (!specChanged)
+        {
+            return;
+        }
+
+        WakePoliciesOf(ns, TimeSpan.Zero);
+        var resolver = new PolicyResolver(caches.Policies.Cache.List(ns).Where(p => p.Metadata.DeletionTimestamp is null));
+        foreach (var service in caches.WaddleServices.Cache.List(ns))
+        {
+            var before = service.Status?.Policy;
+            var now = resolver.Resolve(service).Policy?.Metadata.Name;
+            if (before == policy.Metadata.Name || now == policy.Metadata.Name || service.Spec.PolicyRef?.Name == policy.Metadata.Name
+                || (before is null && now is null))
+            {
+                services.Add(ObjectKey.Of(service));
+            }
+        }
+    }
+
+    private void AttachWorkload<T>(ResourceInformer<T> informer)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        informer.AddHandler(Each<T>(workload =>
+        {
+            var ns = workload.Metadata.NamespaceProperty;
+            foreach (var service in caches.WaddleServices.Cache.ByIndex(OperatorCaches.WorkloadIndex, OperatorCaches.WorkloadKey(workload)))
+            {
+                services.Add(ObjectKey.Of(service));
+            }
+
+            // An injection whose WaddleService now names another workload (or is being deleted) is taken out by that service.
+            if (WorkloadInjection.InjectedBy(workload) is { } by)
+            {
+                services.Add(new ObjectKey(ns, by));
+            }
+
+            WakePolicyByLabel(workload);
+        }));
+
+    private void OnConfigMap(V1ConfigMap configMap)
+    {
+        var ns = configMap.Metadata.NamespaceProperty;
+        var policy = (configMap.Metadata.Labels is { } l && l.TryGetValue(WellKnown.PolicyLabel, out var labelled) ? labelled : null)
+            ?? caches.Policies.Cache.List(ns).FirstOrDefault(p => ChildNames.SamplingConfigMap(p.Metadata.Name) == configMap.Metadata.Name)?.Metadata.Name;
+        if (policy is null)
+        {
+            return;
+        }
+
+        policies.Add(new ObjectKey(ns, policy));
+        foreach (var service in caches.WaddleServices.Cache.List(ns).Where(s => s.Status?.Policy is null || s.Status.Policy == policy || s.Status.Policy.Length == 0))
+        {
+            services.Add(ObjectKey.Of(service));
+        }
+    }
+
+    private void WakePolicyByLabel(IKubernetesObject<V1ObjectMeta> child)
+    {
+        if (child.Metadata.Labels?.TryGetValue(WellKnown.PolicyLabel, out var policy) == true && !child.Metadata.Labels.ContainsKey(WellKnown.ServiceLabel))
+        {
+            policies.Add(new ObjectKey(child.Metadata.NamespaceProperty, policy));
+        }
+    }
+
+    private void WakeServicesOf(string ns)
+    {
+        foreach (var key in caches.WaddleServices.Cache.List(ns).Select(ObjectKey.Of))
+        {
+            services.Add(key);
+        }
+    }
+
+    private void WakePoliciesOf(string ns, TimeSpan delay)
+    {
+        foreach (var policy in caches.Policies.Cache.List(ns))
+        {
+            policies.AddAfter(ObjectKey.Of(policy), delay);
+        }
+    }
+
+    private static bool SpecOrLabelsChanged(IKubernetesObject<V1ObjectMeta> before, IKubernetesObject<V1ObjectMeta> after) =>
+        before.Metadata.Generation != after.Metadata.Generation
+        || (before.Metadata.DeletionTimestamp is null) != (after.Metadata.DeletionTimestamp is null)
+        || !SameLabels(before.Metadata.Labels, after.Metadata.Labels);
+
+    private static bool SameLabels(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    private static ResourceEventHandler<T> Each<T>(Action<T> wake)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        new(wake, (before, after) =>
+        {
+            wake(before);
+            wake(after);
+        }, wake);
+}

@@ -1,0 +1,132 @@
+using k8s;
+using k8s.Models;
+using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Kube;
+using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Rendering.Models;
+using WaddleObservabilityOperator.Telemetry;
+
+namespace WaddleObservabilityOperator.Controllers;
+
+/// <summary>
+/// Reconciles one ObservabilityPolicy: the sampling ConfigMap and the managed Jaeger and Prometheus objects, and the
+/// status (matched services, endpoints, conditions). Service changes enqueue the policy's key, and the queue holds a key
+/// once however often it is added, so a burst of service changes becomes one ConfigMap write.
+/// </summary>
+public sealed class ObservabilityPolicyReconciler(
+    OperatorCaches caches,
+    IReadOnlyList<IChildKind> kinds,
+    StatusWriter statusWriter,
+    EventRecorder events,
+    Func<bool> serviceMonitorApi,
+    OperatorMetrics metrics,
+    TimeProvider clock,
+    ILogger<ObservabilityPolicyReconciler> logger)
+{
+    public const string ControllerName = "observabilitypolicy";
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var ns = key.Namespace ?? "";
+        var policy = caches.Policies.Cache.Get(key);
+        if (policy is null || policy.Metadata.DeletionTimestamp is not null)
+        {
+            // Its children carry its owner reference: garbage collection removes them.
+            metrics.RemoveSamplingConfigMap(ns, key.Name);
+            return ReconcileResult.Done;
+        }
+
+        var output = SystemRenderer.Render(caches.RenderInput(ns, serviceMonitorApi()));
+        var outcome = output.Policies.Single(p => p.Namespace == ns && p.Name == key.Name);
+        var desired = output.Objects.Where(o => IsChildOf(o, key.Name)).ToList();
+        var conditions = outcome.Conditions;
+        var retry = false;
+        var foreign = new List<IKubernetesObject<V1ObjectMeta>>();
+
+        foreach (var child in desired)
+        {
+            // Rendering leaves owner references out when the policy has no uid (render from files); here it always has one.
+            child.Metadata.OwnerReferences ??= OwnerReferences.To(policy);
+            switch (await KindOf(child).ApplyAsync(child, cancellationToken).ConfigureAwait(false))
+            {
+                case WriteAction.NotOwned:
+                    foreign.Add(child);
+                    break;
+                case WriteAction.Conflict:
+                    retry = true;
+                    break;
+            }
+        }
+
+        // Children of this policy it no longer renders (a backend switched off).
+        var wanted = desired.Select(d => (d.GetType(), d.Metadata.Name)).ToHashSet();
+        foreach (var kind in kinds.Where(k => k.ClrType != typeof(ServiceMonitor)))
+        {
+            foreach (var stale in kind.Managed(ns).Where(o => IsChildOf(o, key.Name) && IsOwnedBy(o, policy) && !wanted.Contains((o.GetType(), o.Metadata.Name))).ToList())
+            {
+                logger.LogInformation("Deleting {Kind} {Namespace}/{Name}: ObservabilityPolicy {Policy} no longer renders it", stale.Kind, ns, stale.Metadata.Name, key.Name);
+                await kind.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        conditions = WithConflicts(conditions, foreign, key.Name);
+        metrics.SetSamplingConfigMapBytes(ns, key.Name, (int)outcome.SamplingDocumentBytes);
+
+        var status = StatusRenderer.PolicyStatus(outcome with { Conditions = conditions }, clock.GetUtcNow().UtcDateTime, policy.Status);
+        var written = await statusWriter.UpdateAsync(policy, status, cancellationToken).ConfigureAwait(false);
+        if (written.Action == WriteAction.Conflict)
+        {
+            return ReconcileResult.Retry;
+        }
+
+        if (written.Action == WriteAction.Updated)
+        {
+            foreach (var child in foreign.Where(f => policy.Status?.Conditions?.Any(c => c.Reason == ControllerReasons.Conflict) != true))
+            {
+                await events.RecordAsync(policy, EventSeverity.Warning, ControllerReasons.Conflict, "Reconcile",
+                    $"{child.Kind} \"{child.Metadata.Name}\" exists and is not managed by the operator; it is left untouched", cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return retry ? ReconcileResult.Retry : ReconcileResult.Done;
+    }
+
+    /// <summary>A foreign sampling ConfigMap fails SamplingPublished; a foreign backend object fails BackendsReady.</summary>
+    private static IReadOnlyList<ConditionOutcome> WithConflicts(IReadOnlyList<ConditionOutcome> conditions, List<IKubernetesObject<V1ObjectMeta>> foreign, string policy)
+    {
+        if (foreign.Count == 0)
+        {
+            return conditions;
+        }
+
+        var samplingName = ChildNames.SamplingConfigMap(policy);
+        var sampling = foreign.Where(f => f is V1ConfigMap && f.Metadata.Name == samplingName).ToList();
+        var backends = foreign.Except(sampling).ToList();
+        if (sampling.Count > 0)
+        {
+            conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, ControllerReasons.Conflict,
+                $"ConfigMap \"{samplingName}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator publish the sampling strategies"), "");
+        }
+
+        if (backends.Count > 0)
+        {
+            conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.BackendsReady, false, ControllerReasons.Conflict,
+                $"not managed by the operator, left untouched: {string.Join(", ", backends.Select(b => $"{b.Kind} \"{b.Metadata.Name}\""))}"), "");
+        }
+
+        return conditions;
+    }
+
+    private IChildKind KindOf(IKubernetesObject<V1ObjectMeta> child) =>
+        kinds.FirstOrDefault(k => k.ClrType == child.GetType())
+        ?? throw new InvalidOperationException($"the operator does not watch {child.Kind}, so it cannot manage {child.Kind} \"{child.Metadata.Name}\"");
+
+    /// <summary>Objects of the policy itself: its label, and not a WaddleService's child (ServiceMonitors carry both labels).</summary>
+    private static bool IsChildOf(IKubernetesObject<V1ObjectMeta> obj, string policy) =>
+        obj.Metadata.Labels is { } labels
+        && labels.TryGetValue(WellKnown.PolicyLabel, out var p) && p == policy
+        && !labels.ContainsKey(WellKnown.ServiceLabel);
+
+    private static bool IsOwnedBy(IKubernetesObject<V1ObjectMeta> child, ObservabilityPolicy owner) =>
+        child.Metadata.OwnerReferences?.Any(o => o.Uid == owner.Metadata.Uid) == true;
+}

@@ -1,0 +1,45 @@
+namespace WaddleObservabilityOperator.Controllers;
+
+/// <summary>How one operator instance runs: what it watches, how fast it may go, and whether it must lead to write.</summary>
+public sealed record OperatorOptions
+{
+    /// <summary>Namespaces to watch; empty watches all.</summary>
+    public IReadOnlyList<string> Namespaces { get; init; } = [];
+
+    /// <summary>Reconciles at once per controller.</summary>
+    public int Concurrency { get; init; } = 2;
+
+    /// <summary>Every cached object is reconciled again this often (from the cache: no reads, and no writes when converged).</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+
+    public double Qps { get; init; } = 20;
+
+    public int Burst { get; init; } = 30;
+
+    public bool LeaderElect { get; init; }
+
+    public string LeaseNamespace { get; init; } = "default";
+
+    public string LeaseName { get; init; } = "waddle-observability-operator";
+
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>This instance's name in the Lease and in its User-Agent (the pod name in a cluster).</summary>
+    public string Identity { get; init; } = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..^24];
+
+    /// <summary>
+    /// A policy is reconciled this long after the service change that affected it, so a burst of service changes
+    /// (an apply of many services) becomes one sampling ConfigMap write. The queue keeps the earliest time.
+    /// </summary>
+    public TimeSpan PolicyDebounce { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often the operator checks whether the ServiceMonitor API was installed or removed.</summary>
+    public TimeSpan DiscoveryInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Minimum watch duration before the server ends it (client-go's 5 minutes; the watch asks for 1-2x this).</summary>
+    public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,212 @@
+using k8s;
+using k8s.Models;
+using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Kube;
+using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Rendering.Models;
+using WaddleObservabilityOperator.Telemetry;
+
+namespace WaddleObservabilityOperator.Controllers;
+
+/// <summary>
+/// One operator instance: the caches, the two controllers and their queues, the event wiring between them, discovery
+/// of the ServiceMonitor API, periodic resync and, when asked, leader election. Informers run on every instance (a
+/// standby has warm caches); reconciles and writes only on the leader.
+/// </summary>
+public sealed class WaddleOperator : IAsyncDisposable
+{
+    private readonly OperatorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Kubernetes _client;
+    private readonly OperatorCaches _caches;
+    private readonly WorkQueue<ObjectKey> _serviceQueue;
+    private readonly WorkQueue<ObjectKey> _policyQueue;
+    private readonly Controller<ObjectKey> _serviceController;
+    private readonly Controller<ObjectKey> _policyController;
+    private readonly ServiceMonitorApiWatch _monitorApi;
+    private readonly LeaseElection? _election;
+
+    public WaddleOperator(KubernetesClientConfiguration config, OperatorOptions options, OperatorMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        Metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
+        _time = time ?? TimeProvider.System;
+        _logger = loggers.CreateLogger<WaddleOperator>();
+
+        var apiOptions = new ApiClientOptions { Qps = options.Qps, Burst = options.Burst };
+        // Outermost first: retries, then the rate limit per attempt, then telemetry of what actually went out.
+        _client = new Kubernetes(config,
+            new ApiRetryHandler(apiOptions, _time),
+            new ClientRateLimitHandler(new TokenBucket(apiOptions.Qps, Math.Max(1, apiOptions.Burst), _time)),
+            new ApiRequestTelemetryHandler(metrics, options.Identity));
+
+        var registry = new ResourceTypeRegistry()
+            .Register<ServiceMonitor>(new Kube.ResourceType(ServiceMonitor.Group, ServiceMonitor.Version, ServiceMonitor.Plural, ServiceMonitor.KindName, Namespaced: true));
+        var clients = new ResourceClients(_client, registry, WellKnown.FieldManager);
+        var informerOptions = new InformerOptions
+        {
+            Namespaces = options.Namespaces.Count == 0 ? null : options.Namespaces,
+            MinWatchTimeout = options.MinWatchTimeout,
+        };
+        _caches = new OperatorCaches(clients, informerOptions, _time, loggers);
+
+        _election = options.LeaderElect
+            ? new LeaseElection(_client, options, metrics, _time, loggers.CreateLogger<LeaseElection>())
+            : null;
+        IWritePermit permit = _election is null ? AlwaysWritePermit.Instance : _election;
+        var writer = new OwnedObjectWriter(clients, new OwnershipRule(WellKnown.ManagedByLabel, WellKnown.ManagedByValue), permit, loggers.CreateLogger<OwnedObjectWriter>());
+        var statusWriter = new StatusWriter(clients, permit, loggers.CreateLogger<StatusWriter>());
+        var events = new EventRecorder(_client, options.Identity, _time, loggers.CreateLogger<EventRecorder>());
+        _monitorApi = new ServiceMonitorApiWatch(_client, _caches, options.DiscoveryInterval, _time, loggers.CreateLogger<ServiceMonitorApiWatch>());
+
+        var monitors = new ChildKind<ServiceMonitor>(() => _caches.ServiceMonitors, writer, clients.For<ServiceMonitor>(), permit);
+        IReadOnlyList<IChildKind> kinds =
+        [
+            Kind(_caches.ConfigMaps), Kind(_caches.Services), Kind(_caches.ServiceAccounts), Kind(_caches.Roles),
+            Kind(_caches.RoleBindings), Kind(_caches.Deployments), Kind(_caches.StatefulSets), Kind(_caches.NetworkPolicies), monitors,
+        ];
+
+        IChildKind Kind<T>(ResourceInformer<T> informer)
+            where T : class, IKubernetesObject<V1ObjectMeta> =>
+            new ChildKind<T>(() => informer, writer, clients.For<T>(), permit);
+
+        var services = new WaddleServiceReconciler(_caches, clients, monitors, statusWriter, events, permit, () => _monitorApi.Present, _time,
+            loggers.CreateLogger<WaddleServiceReconciler>());
+        var policies = new ObservabilityPolicyReconciler(_caches, kinds, statusWriter, events, () => _monitorApi.Present, metrics, _time,
+            loggers.CreateLogger<ObservabilityPolicyReconciler>());
+
+        _serviceQueue = new WorkQueue<ObjectKey>(WaddleServiceReconciler.ControllerName, _time, metrics: metrics);
+        _policyQueue = new WorkQueue<ObjectKey>(ObservabilityPolicyReconciler.ControllerName, _time, metrics: metrics);
+        _serviceController = new Controller<ObjectKey>(WaddleServiceReconciler.ControllerName, _serviceQueue,
+            (key, ct) => TracedAsync(WaddleServiceReconciler.ControllerName, services.ReconcileAsync, key, ct),
+            _time, loggers.CreateLogger("controller.waddleservice"), options.Concurrency, metrics);
+        _policyController = new Controller<ObjectKey>(ObservabilityPolicyReconciler.ControllerName, _policyQueue,
+            (key, ct) => TracedAsync(ObservabilityPolicyReconciler.ControllerName, policies.ReconcileAsync, key, ct),
+            _time, loggers.CreateLogger("controller.observabilitypolicy"), options.Concurrency, metrics);
+
+        new EventRouting(_caches, _serviceQueue, _policyQueue, options.PolicyDebounce).Attach();
+        _monitorApi.Changed += () => EnqueueAll(servicesOnly: true);
+        metrics.BeforeCollect(CollectGauges);
+    }
+
+    public OperatorMetrics Metrics { get; }
+
+    /// <summary>Caches synced: reconciles would see the whole world (the /readyz answer).</summary>
+    public bool IsReady => _caches.HasSynced;
+
+    /// <summary>This instance holds the lease (always true without leader election once running).</summary>
+    public bool IsLeader => _election?.CanWrite ?? true;
+
+    /// <summary>The identity written into the Lease and the User-Agent.</summary>
+    public string Identity => _options.Identity;
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> fires (SIGTERM); then stops reconciling, releases the lease and returns.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _logger.LogInformation("Starting operator {Identity}: namespaces {Namespaces}, leader election {LeaderElect}, concurrency {Concurrency}, resync {Resync}",
+            _options.Identity, _options.Namespaces.Count == 0 ? "all" : string.Join(",", _options.Namespaces), _options.LeaderElect, _options.Concurrency, _options.ResyncPeriod);
+        var informers = _caches.RunAsync(cancellationToken);
+        var discovery = _monitorApi.RunAsync(cancellationToken);
+        try
+        {
+            await _caches.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+            await _monitorApi.FirstCheck.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Caches synced");
+            if (_election is null)
+            {
+                await RunControllersAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _election.RunAsync(RunControllersAsync, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await Task.WhenAll(informers, discovery).ConfigureAwait(false);
+            _logger.LogInformation("Operator {Identity} stopped", _options.Identity);
+        }
+    }
+
+    /// <summary>Reconciles while leading (or always, without election): everything once, then on events and every resync period.</summary>
+    private async Task RunControllersAsync(CancellationToken cancellationToken)
+    {
+        EnqueueAll(servicesOnly: false);
+        var resync = ResyncAsync(cancellationToken);
+        await Task.WhenAll(_serviceController.RunAsync(cancellationToken), _policyController.RunAsync(cancellationToken), resync).ConfigureAwait(false);
+    }
+
+    private async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.ResyncPeriod, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            _logger.LogDebug("Resync: reconciling every cached WaddleService and ObservabilityPolicy");
+            EnqueueAll(servicesOnly: false);
+        }
+    }
+
+    private void EnqueueAll(bool servicesOnly)
+    {
+        foreach (var key in _caches.WaddleServices.Cache.Keys())
+        {
+            _serviceQueue.Add(key);
+        }
+
+        if (!servicesOnly)
+        {
+            foreach (var key in _caches.Policies.Cache.Keys())
+            {
+                _policyQueue.Add(key);
+            }
+        }
+    }
+
+    private async Task<ReconcileResult> TracedAsync(string controller, Func<ObjectKey, CancellationToken, Task<ReconcileResult>> reconcile, ObjectKey key, CancellationToken cancellationToken)
+    {
+        using var activity = OperatorTracing.StartReconcile(controller, key.Namespace ?? "", key.Name);
+        try
+        {
+            var result = await reconcile(key, cancellationToken).ConfigureAwait(false);
+            var outcome = result.RequeueDelay is { } d && d > TimeSpan.Zero ? Kube.ReconcileOutcome.RequeueAfter
+                : result.RetryWithBackoff ? Kube.ReconcileOutcome.Requeue
+                : Kube.ReconcileOutcome.Success;
+            OperatorTracing.SetOutcome(activity, outcome);
+            return result;
+        }
+        catch (Exception e)
+        {
+            OperatorTracing.SetOutcome(activity, Kube.ReconcileOutcome.Error, e);
+            throw;
+        }
+    }
+
+    private void CollectGauges()
+    {
+        var all = _caches.WaddleServices.Cache.List();
+        var ready = all.Count(s => s.Status?.Conditions?.Any(c => c.Type == ConditionTypes.Ready && c.Status == "True") == true);
+        Metrics.SetServices(ready, all.Count - ready);
+        Metrics.SetInjectedWorkloads(_caches.InjectedWorkloadCount());
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _serviceQueue.Dispose();
+        _policyQueue.Dispose();
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

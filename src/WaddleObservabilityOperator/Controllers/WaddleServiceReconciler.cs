@@ -1,0 +1,270 @@
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Kube;
+using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Rendering.Models;
+
+namespace WaddleObservabilityOperator.Controllers;
+
+/// <summary>
+/// Reconciles one WaddleService: finalizer first; then, from the caches and the rendering layer, the env injected into
+/// its workload, its ServiceMonitor and its status. Deletion takes out exactly what was injected, then the finalizer.
+/// Writes happen only where the cluster differs from what was rendered.
+/// </summary>
+public sealed class WaddleServiceReconciler(
+    OperatorCaches caches,
+    IResourceClientProvider clients,
+    IChildKind serviceMonitors,
+    StatusWriter statusWriter,
+    EventRecorder events,
+    IWritePermit permit,
+    Func<bool> serviceMonitorApi,
+    TimeProvider clock,
+    ILogger<WaddleServiceReconciler> logger)
+{
+    public const string ControllerName = "waddleservice";
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var service = caches.WaddleServices.Cache.Get(key);
+        if (service is null)
+        {
+            // Deleted and finalized: the ServiceMonitor goes with it by owner reference.
+            return ReconcileResult.Done;
+        }
+
+        if (service.Metadata.DeletionTimestamp is not null)
+        {
+            return await ReconcileDeleteAsync(service, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!service.HasFinalizer(WellKnown.Finalizer))
+        {
+            // Before anything is injected, so a deletion can never leave injected env behind.
+            var body = Copy(service);
+            body.AddFinalizer(WellKnown.Finalizer);
+            return await WriteAsync(() => clients.For<WaddleService>().ReplaceAsync(key.Namespace, key.Name, body, cancellationToken), "add the finalizer to", service).ConfigureAwait(false);
+        }
+
+        return await ReconcileNormalAsync(service, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ReconcileResult> ReconcileNormalAsync(WaddleService service, CancellationToken cancellationToken)
+    {
+        var ns = service.Metadata.NamespaceProperty;
+        var name = service.Metadata.Name;
+        var apiPresent = serviceMonitorApi();
+        var output = SystemRenderer.Render(caches.RenderInput(ns, apiPresent));
+        var outcome = output.Services.Single(s => s.Namespace == ns && s.Name == name);
+        var conditions = outcome.Conditions;
+        var retry = false;
+
+        // The workload: ours, and stale injections of ours in workloads this service no longer names.
+        foreach (var change in output.Workloads.Where(w => w.WaddleService == name && w.Changed))
+        {
+            retry |= !await WriteWorkloadAsync(service, change, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The ServiceMonitor, only where the API exists; one we created but no longer want is deleted.
+        var monitorName = ChildNames.ServiceMonitor(name);
+        var desiredMonitor = output.Objects.OfType<ServiceMonitor>().FirstOrDefault(m => m.Metadata.NamespaceProperty == ns && m.Metadata.Name == monitorName);
+        if (apiPresent && desiredMonitor is not null)
+        {
+            switch (await serviceMonitors.ApplyAsync(desiredMonitor, cancellationToken).ConfigureAwait(false))
+            {
+                case WriteAction.NotOwned:
+                    conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.MonitoringConfigured, false, ControllerReasons.Conflict,
+                        $"ServiceMonitor \"{monitorName}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator create its own"), ReadyMessage);
+                    break;
+                case WriteAction.Conflict:
+                    retry = true;
+                    break;
+            }
+        }
+        else if (apiPresent && serviceMonitors.Cached(ns, monitorName) is { } stale && IsOwnedBy(stale, service))
+        {
+            await serviceMonitors.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
+        }
+
+        conditions = SamplingAsPublished(output, outcome, conditions);
+
+        var status = StatusRenderer.ServiceStatus(outcome with { Conditions = conditions }, clock.GetUtcNow().UtcDateTime, service.Status);
+        var written = await statusWriter.UpdateAsync(service, status, cancellationToken).ConfigureAwait(false);
+        if (written.Action == WriteAction.Conflict)
+        {
+            return ReconcileResult.Retry;
+        }
+
+        if (written.Action == WriteAction.Updated)
+        {
+            await RecordTransitionsAsync(service, service.Status?.Conditions, status.Conditions, cancellationToken).ConfigureAwait(false);
+        }
+
+        return retry ? ReconcileResult.Retry : ReconcileResult.Done;
+    }
+
+    private async Task<ReconcileResult> ReconcileDeleteAsync(WaddleService service, CancellationToken cancellationToken)
+    {
+        if (!service.HasFinalizer(WellKnown.Finalizer))
+        {
+            return ReconcileResult.Done;
+        }
+
+        var ns = service.Metadata.NamespaceProperty;
+        foreach (var workload in caches.InjectedBy(ns, service.Metadata.Name).ToList())
+        {
+            var removed = WorkloadInjection.Remove(workload);
+            if (removed.Changed && !await WriteWorkloadAsync(service, new WorkloadChange(removed.Workload, true, true, service.Metadata.Name), cancellationToken).ConfigureAwait(false))
+            {
+                // The finalizer stays until the injection is out.
+                return ReconcileResult.Retry;
+            }
+        }
+
+        var body = Copy(service);
+        body.RemoveFinalizer(WellKnown.Finalizer);
+        return await WriteAsync(() => clients.For<WaddleService>().ReplaceAsync(ns, service.Metadata.Name, body, cancellationToken), "remove the finalizer from", service).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// SamplingPublished is true only once the policy's ConfigMap in the cluster holds the rendered document (the policy
+    /// controller writes it, coalesced), and false with Conflict when a foreign ConfigMap holds its name.
+    /// </summary>
+    private IReadOnlyList<ConditionOutcome> SamplingAsPublished(RenderOutput output, ServiceOutcome outcome, IReadOnlyList<ConditionOutcome> conditions)
+    {
+        var sampling = conditions.FirstOrDefault(c => c.Type == ConditionTypes.SamplingPublished);
+        if (sampling is not { Status: true } || outcome.PolicyName is null)
+        {
+            return conditions;
+        }
+
+        var cmName = ChildNames.SamplingConfigMap(outcome.PolicyName);
+        var desired = output.Objects.OfType<V1ConfigMap>().FirstOrDefault(c => c.Metadata.NamespaceProperty == outcome.Namespace && c.Metadata.Name == cmName);
+        if (desired is null)
+        {
+            return conditions;
+        }
+
+        var actual = caches.ConfigMaps.Cache.Get(outcome.Namespace, cmName);
+        if (actual is not null && !ChildKind<V1ConfigMap>.IsManaged(actual))
+        {
+            return ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, ControllerReasons.Conflict,
+                $"ConfigMap \"{cmName}\" exists and is not managed by the operator, so the sampling strategies cannot be published"), ReadyMessage);
+        }
+
+        if (actual is null || !SameData(actual.Data, desired.Data))
+        {
+            return ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, ControllerReasons.SamplingPending,
+                $"waiting for ConfigMap \"{cmName}\" to hold the strategies of ObservabilityPolicy \"{outcome.PolicyName}\""), ReadyMessage);
+        }
+
+        return conditions;
+    }
+
+    private const string ReadyMessage = "environment injected, monitoring and sampling configured";
+
+    private static bool SameData(IDictionary<string, string>? actual, IDictionary<string, string>? desired) =>
+        (actual?.Count ?? 0) == (desired?.Count ?? 0)
+        && (desired ?? new Dictionary<string, string>()).All(kv => actual!.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    /// <summary>PUTs a workload with the injection applied or removed; false when the cache was stale (409).</summary>
+    private async Task<bool> WriteWorkloadAsync(WaddleService service, WorkloadChange change, CancellationToken cancellationToken)
+    {
+        if (!permit.CanWrite)
+        {
+            throw new WriteRefusedException($"not writing {change.Workload.Kind} {ObjectKey.Of(change.Workload)}: this instance is not the leader");
+        }
+
+        var workload = change.Workload;
+        var ns = workload.Metadata.NamespaceProperty;
+        var name = workload.Metadata.Name;
+        workload.Metadata.ManagedFields = null;
+        try
+        {
+            _ = workload switch
+            {
+                V1Deployment d => (object)await clients.For<V1Deployment>().ReplaceAsync(ns, name, d, cancellationToken).ConfigureAwait(false),
+                V1StatefulSet s => await clients.For<V1StatefulSet>().ReplaceAsync(ns, name, s, cancellationToken).ConfigureAwait(false),
+                V1DaemonSet ds => await clients.For<V1DaemonSet>().ReplaceAsync(ns, name, ds, cancellationToken).ConfigureAwait(false),
+                _ => throw new InvalidOperationException($"{workload.Kind} is not a workload kind"),
+            };
+        }
+        catch (HttpOperationException e) when (KubeErrors.IsConflict(e) || KubeErrors.IsNotFound(e))
+        {
+            logger.LogInformation("{Kind} {Namespace}/{Name} changed or vanished since it was cached; retrying", workload.Kind, ns, name);
+            return false;
+        }
+
+        if (change.Removal)
+        {
+            logger.LogInformation("Removed the injected environment of WaddleService {Service} from {Kind} {Namespace}/{Name}", change.WaddleService, workload.Kind, ns, name);
+            await events.RecordAsync(service, EventSeverity.Normal, "InjectionRemoved", "Remove",
+                $"removed the injected environment, label and annotations from {workload.Kind} {name}", cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            string? hash = null;
+            _ = WorkloadInjection.PodTemplate(workload).Metadata?.Annotations?.TryGetValue(WellKnown.ConfigHashAnnotation, out hash);
+            logger.LogInformation("Injected the environment of WaddleService {Service} into {Kind} {Namespace}/{Name} (config hash {ConfigHash})", change.WaddleService, workload.Kind, ns, name, hash);
+            await events.RecordAsync(service, EventSeverity.Normal, "Injected", "Inject",
+                $"injected the observability environment into {workload.Kind} {name} (config hash {hash})", cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private async Task<ReconcileResult> WriteAsync(Func<Task<WaddleService>> write, string what, WaddleService service)
+    {
+        if (!permit.CanWrite)
+        {
+            throw new WriteRefusedException($"not writing WaddleService {ObjectKey.Of(service)}: this instance is not the leader");
+        }
+
+        try
+        {
+            await write().ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+        catch (HttpOperationException e) when (KubeErrors.IsConflict(e))
+        {
+            logger.LogInformation("Could not {What} WaddleService {Namespace}/{Name}: it changed since it was cached; retrying", what, service.Metadata.NamespaceProperty, service.Metadata.Name);
+            return ReconcileResult.Retry;
+        }
+        catch (HttpOperationException e) when (KubeErrors.IsNotFound(e))
+        {
+            return ReconcileResult.Done;
+        }
+    }
+
+    /// <summary>A Warning event for each step that newly failed (or failed for a new reason): what a user must act on.</summary>
+    private async Task RecordTransitionsAsync(WaddleService service, IList<V1Condition>? before, IList<V1Condition>? after, CancellationToken cancellationToken)
+    {
+        foreach (var condition in after ?? [])
+        {
+            if (condition.Type == ConditionTypes.Ready || condition.Status == "True" || condition.Reason == ControllerReasons.SamplingPending)
+            {
+                continue;
+            }
+
+            var previous = before?.FirstOrDefault(c => c.Type == condition.Type);
+            if (previous is not null && previous.Status == condition.Status && previous.Reason == condition.Reason)
+            {
+                continue;
+            }
+
+            await events.RecordAsync(service, EventSeverity.Warning, condition.Reason, "Reconcile", $"{condition.Type}: {condition.Message}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsOwnedBy(IKubernetesObject<V1ObjectMeta> child, WaddleService owner) =>
+        ChildKind<ServiceMonitor>.IsManaged(child) && child.Metadata.OwnerReferences?.Any(o => o.Uid == owner.Metadata.Uid) == true;
+
+    private static WaddleService Copy(WaddleService service)
+    {
+        var copy = KubernetesJson.Deserialize<WaddleService>(KubernetesJson.Serialize(service));
+        copy.Metadata.ManagedFields = null;
+        return copy;
+    }
+}
