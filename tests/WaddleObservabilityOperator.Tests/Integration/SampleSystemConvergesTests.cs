@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Rendering;
 using Xunit.Abstractions;
@@ -15,6 +16,12 @@ public sealed class SampleSystemConvergesTests(ITestOutputHelper output)
         await cluster.ApplySamplesAsync();
         var samples = await cluster.WaddleServicesAsync();
         Assert.Equal(19, samples.Count);
+        // What each user set by hand before the operator came: it must survive exactly.
+        var userEnv = new Dictionary<string, IReadOnlyDictionary<string, V1EnvVar>>();
+        foreach (var service in samples)
+        {
+            userEnv[service.Metadata.Name] = (await cluster.DeploymentAsync(service.Spec.Workload.Name)).Env;
+        }
 
         cluster.StartOperator("op-a");
         await cluster.WaitForAllReadyAsync(19);
@@ -26,17 +33,26 @@ public sealed class SampleSystemConvergesTests(ITestOutputHelper output)
             var (deployment, env) = await cluster.DeploymentAsync(service.Spec.Workload.Name);
             Assert.Equal(service.Metadata.Name, deployment.Metadata.Labels[WellKnown.InjectedByLabel]);
             Assert.True(deployment.Spec.Template.Metadata.Annotations.ContainsKey(WellKnown.ConfigHashAnnotation));
-            // The hub's user set OTEL_SERVICE_NAME by hand: it stays, and status says so.
-            var userSetName = service.Status.OverriddenEnv?.Contains("OTEL_SERVICE_NAME") == true;
-            Assert.Equal(userSetName ? "waddlebot-hub" : service.Status.Effective!.ServiceName, env["OTEL_SERVICE_NAME"].Value);
-            Assert.Equal(service.Metadata.Name == "hub", userSetName);
+            // Variables the user set by hand keep their values and are reported; the rest is injected.
+            var mine = userEnv[service.Metadata.Name];
+            foreach (var (name, variable) in mine)
+            {
+                Assert.Equal(variable.Value, env[name].Value);
+            }
+
+            Assert.Equal(mine.Keys.Where(env.ContainsKey).Intersect(service.Status.OverriddenEnv ?? []).Order(), (service.Status.OverriddenEnv ?? []).Order());
+            Assert.Equal(service.Status.Effective!.ServiceName, env["OTEL_SERVICE_NAME"].Value);
             Assert.Equal("otlp", env["OTEL_TRACES_EXPORTER"].Value);
             Assert.Equal("parentbased_jaeger_remote", env["OTEL_TRACES_SAMPLER"].Value);
             Assert.Equal("X-Correlation-ID", env["CORRELATION_HEADER"].Value);
-            Assert.Equal("waddlebot", env["METRICS_NAMESPACE"].Value);
             Assert.Contains("deployment.environment=production", env["OTEL_RESOURCE_ATTRIBUTES"].Value, StringComparison.Ordinal);
-            // The user's own variable is still there, first, untouched.
-            Assert.Equal("LOG_LEVEL", deployment.Spec.Template.Spec.Containers[0].Env[0].Name);
+            if (!mine.ContainsKey("METRICS_NAMESPACE"))
+            {
+                Assert.Equal("waddlebot", env["METRICS_NAMESPACE"].Value);
+            }
+
+            // The user's own variables come first, in their order.
+            Assert.Equal(mine.Keys, deployment.Spec.Template.Spec.Containers[0].Env.Take(mine.Count).Select(e => e.Name));
         }
 
         var monitors = await cluster.ServiceMonitorsAsync();
