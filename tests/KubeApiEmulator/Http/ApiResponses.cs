@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KubeApiEmulator.Protobuf;
 using KubeApiEmulator.Storage;
 
 namespace KubeApiEmulator.Http;
@@ -98,14 +99,31 @@ internal static class ApiResponses
 
     public static async Task<JsonNode?> ReadBodyAsync(HttpContext context)
     {
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync(context.RequestAborted);
+        var mediaType = MediaType(context.Request.ContentType);
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        if (mediaType == KubernetesProtobuf.MediaType && buffer.Length > 0)
+        {
+            try
+            {
+                return KubernetesProtobuf.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            }
+            catch (NotSupportedException e)
+            {
+                throw ApiException.UnsupportedMediaType($"{mediaType} ({e.Message})");
+            }
+            catch (InvalidDataException e)
+            {
+                throw ApiException.BadRequest(e.Message);
+            }
+        }
+
+        var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         if (string.IsNullOrWhiteSpace(text))
         {
             return null;
         }
 
-        var mediaType = MediaType(context.Request.ContentType);
         try
         {
             return mediaType is "application/yaml" or "application/apply-patch+yaml" or "text/yaml"

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using KubeApiEmulator.Discovery;
+using KubeApiEmulator.Protobuf;
 using KubeApiEmulator.Registry;
 using KubeApiEmulator.Selectors;
 using KubeApiEmulator.Storage;
@@ -257,7 +258,7 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
     private static async Task<JsonObject> RequireObjectAsync(HttpContext context)
     {
         var mediaType = ApiResponses.MediaType(context.Request.ContentType);
-        if (mediaType is not ("application/json" or "application/yaml" or "text/yaml" or "*/*"))
+        if (mediaType is not ("application/json" or "application/yaml" or "text/yaml" or "*/*" or KubernetesProtobuf.MediaType))
         {
             throw ApiException.UnsupportedMediaType(mediaType);
         }

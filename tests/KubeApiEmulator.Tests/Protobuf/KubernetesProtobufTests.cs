@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using KubeApiEmulator.Protobuf;
+
+namespace KubeApiEmulator.Tests.Protobuf;
+
+/// <summary>Bodies encoded as client-go encodes them (k8s\0 + runtime.Unknown around the generated.proto message).</summary>
+public sealed class KubernetesProtobufTests
+{
+    [Fact]
+    public void A_helm_release_secret_decodes_to_its_json_form()
+    {
+        var meta = Message(
+            (1, Text("sh.helm.release.v1.demo.v1")),
+            (3, Text("default")),
+            (7, Varint(3)),
+            (8, Message((1, Varint(1_764_039_600)))),
+            (11, Message((1, Text("owner")), (2, Text("helm")))),
+            (11, Message((1, Text("status")), (2, Text("deployed")))),
+            (13, Message((5, Text("v1")), (1, Text("ConfigMap")), (3, Text("o")), (4, Text("u1")), (6, Varint(1)))),
+            (14, Text("a")),
+            (14, Text("b")));
+        var secret = Encode(
+            (1, meta),
+            (2, Message((1, Text("release")), (2, Bytes([1, 2, 255])))),
+            (3, Text("helm.sh/release.v1")),
+            (5, Varint(1)));
+
+        var json = KubernetesProtobuf.Decode(Envelope("v1", "Secret", secret));
+
+        var expected = JsonNode.Parse("""
+            {"apiVersion":"v1","kind":"Secret",
+             "metadata":{"name":"sh.helm.release.v1.demo.v1","namespace":"default","generation":3,"creationTimestamp":"2025-11-25T03:00:00Z",
+               "labels":{"owner":"helm","status":"deployed"},
+               "ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"o","uid":"u1","controller":true}],
+               "finalizers":["a","b"]},
+             "data":{"release":"AQL/"},"type":"helm.sh/release.v1","immutable":true}
+            """);
+        Assert.True(JsonNode.DeepEquals(expected, json), json.ToJsonString());
+    }
+
+    [Fact]
+    public void Delete_options_and_config_maps_decode()
+    {
+        var options = KubernetesProtobuf.Decode(Envelope("v1", "DeleteOptions", Encode((4, Text("Background")), (2, Message((2, Text("7")))), (5, Text("All")))));
+        var configMap = KubernetesProtobuf.Decode(Envelope("v1", "ConfigMap", Encode((1, Message((1, Text("c")))), (2, Message((1, Text("k")), (2, Text("v")))))));
+
+        Assert.Equal("""{"propagationPolicy":"Background","preconditions":{"resourceVersion":"7"},"dryRun":["All"]}""", options.ToJsonString());
+        Assert.Equal("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"k":"v"}}""", configMap.ToJsonString());
+    }
+
+    [Fact]
+    public void An_unknown_kind_is_named_and_a_body_without_the_magic_is_rejected()
+    {
+        var unknown = Assert.Throws<NotSupportedException>(() => KubernetesProtobuf.Decode(Envelope("apps/v1", "Deployment", Encode((1, Message((1, Text("d"))))))));
+        Assert.Contains("apps/v1, Kind=Deployment", unknown.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => KubernetesProtobuf.Decode("{}"u8));
+        Assert.Throws<InvalidDataException>(() => KubernetesProtobuf.Decode([.. "k8s\0"u8, 0x0a, 0x7f]));
+    }
+
+    private static byte[] Envelope(string apiVersion, string kind, byte[] raw) =>
+        [.. "k8s\0"u8, .. Encode((1, Message((1, Text(apiVersion)), (2, Text(kind)))), (2, Bytes(raw)), (4, Text("application/vnd.kubernetes.protobuf")))];
+
+    // A field value: its wire type and how to write it.
+    private sealed record Value(WireFormat.WireType Type, Action<CodedOutputStream> Write);
+
+    private static Value Text(string text) => new(WireFormat.WireType.LengthDelimited, o => o.WriteString(text));
+
+    private static Value Bytes(byte[] bytes) => new(WireFormat.WireType.LengthDelimited, o => o.WriteBytes(ByteString.CopyFrom(bytes)));
+
+    private static Value Varint(long value) => new(WireFormat.WireType.Varint, o => o.WriteInt64(value));
+
+    private static byte[] Encode(params (int Field, Value Value)[] fields)
+    {
+        using var buffer = new MemoryStream();
+        using (var output = new CodedOutputStream(buffer, leaveOpen: true))
+        {
+            foreach (var (field, value) in fields)
+            {
+                output.WriteTag(field, value.Type);
+                value.Write(output);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static Value Message(params (int Field, Value Value)[] fields) => Bytes(Encode(fields));
+}
