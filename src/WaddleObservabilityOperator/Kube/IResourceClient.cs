@@ -40,4 +40,7 @@ public interface IResourceClient<T>
     Task<T> ReplaceStatusAsync(string? ns, string name, object body, CancellationToken cancellationToken);
 
     Task DeleteAsync(string? ns, string name, CancellationToken cancellationToken);
+
+    /// <summary>DELETE only if the object still has this uid and resourceVersion (409 otherwise): never removes something other than what was seen.</summary>
+    Task DeleteAsync(string? ns, string name, V1Preconditions preconditions, CancellationToken cancellationToken);
 }

@@ -25,5 +25,11 @@ public sealed record InformerOptions
     /// <summary>A watch that lasted at least this long, or delivered an event, resets the backoff.</summary>
     public TimeSpan HealthyWatch { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Every this often, every cached object is delivered to the handlers again as an update (old == new) without any
+    /// API call, so level-based controllers re-check the world (client-go's resync). Null turns it off.
+    /// </summary>
+    public TimeSpan? ResyncPeriod { get; init; }
+
     internal TimeSpan EffectiveWatchdogTimeout => WatchdogTimeout ?? (2 * MinWatchTimeout) + TimeSpan.FromMinutes(1);
 }

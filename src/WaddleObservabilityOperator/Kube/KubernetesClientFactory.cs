@@ -9,6 +9,11 @@ public static class KubernetesClientFactory
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Qps < 0 || options.Burst < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"QPS ({options.Qps}) and burst ({options.Burst}) must not be negative; QPS 0 turns the client-side limit off");
+        }
+
         var handlers = new List<DelegatingHandler> { new ApiRetryHandler(options, time) };
         if (options.Qps > 0)
         {

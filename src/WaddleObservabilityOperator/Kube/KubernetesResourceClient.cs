@@ -99,11 +99,16 @@ public sealed class KubernetesResourceClient<T> : IResourceClient<T>
         return response.Body;
     }
 
-    public async Task DeleteAsync(string? ns, string name, CancellationToken cancellationToken)
+    public Task DeleteAsync(string? ns, string name, CancellationToken cancellationToken) => Delete(ns, name, null, cancellationToken);
+
+    public Task DeleteAsync(string? ns, string name, V1Preconditions preconditions, CancellationToken cancellationToken) =>
+        Delete(ns, name, new V1DeleteOptions { Preconditions = preconditions ?? throw new ArgumentNullException(nameof(preconditions)) }, cancellationToken);
+
+    private async Task Delete(string? ns, string name, V1DeleteOptions? options, CancellationToken cancellationToken)
     {
         using var response = Scoped(ns)
-            ? await Ops.DeleteNamespacedCustomObjectWithHttpMessagesAsync<object>(Type.Group, Type.Version, ns!, Type.Plural, name, cancellationToken: cancellationToken).ConfigureAwait(false)
-            : await Ops.DeleteClusterCustomObjectWithHttpMessagesAsync<object>(Type.Group, Type.Version, Type.Plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            ? await Ops.DeleteNamespacedCustomObjectWithHttpMessagesAsync<object>(Type.Group, Type.Version, ns!, Type.Plural, name, body: options, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await Ops.DeleteClusterCustomObjectWithHttpMessagesAsync<object>(Type.Group, Type.Version, Type.Plural, name, body: options, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private bool Scoped(string? ns)

@@ -21,12 +21,21 @@ public enum WriteAction
 
     /// <summary>The server refused because our view was stale (409): requeue and try again from the cache.</summary>
     Conflict,
+
+    /// <summary>Owned and deleted (or already gone).</summary>
+    Deleted,
 }
 
 /// <summary>What a write did; <see cref="Object"/> is the server's answer (Created/Updated) or the object as it was.</summary>
 public sealed record WriteOutcome<T>(WriteAction Action, T? Object, string Detail)
 {
     public bool NeedsRetry => Action == WriteAction.Conflict;
+}
+
+/// <summary>For a delete: the uid of the owner whose owner reference also counts as ownership (null: the label alone decides).</summary>
+public sealed record OwnerMatch(string? Uid)
+{
+    public static OwnerMatch LabelOnly { get; } = new((string?)null);
 }
 
 /// <summary>How the operator recognises what it owns: a label, or an owner reference the desired object also carries.</summary>
@@ -108,6 +117,39 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
         catch (HttpOperationException e) when (KubeErrors.IsConflict(e))
         {
             return new WriteOutcome<T>(WriteAction.Conflict, actual, $"{client.Type} {key} changed since resourceVersion {actual.Metadata.ResourceVersion}");
+        }
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="actual"/> (as cached) if the operator owns it, on the condition that the server still holds
+    /// that very object (same uid and resourceVersion), so a replacement created or edited meanwhile is never removed.
+    /// </summary>
+    public async Task<WriteOutcome<T>> DeleteAsync<T>(T actual, OwnerMatch owner, CancellationToken cancellationToken)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(actual);
+        ArgumentNullException.ThrowIfNull(owner);
+        var key = ObjectKey.Of(actual);
+        var client = clients.For<T>();
+        if (!ownership.IsOwned(actual.Metadata, new V1ObjectMeta { OwnerReferences = owner.Uid is null ? null : [new V1OwnerReference { Uid = owner.Uid }] }))
+        {
+            return new WriteOutcome<T>(WriteAction.NotOwned, actual, $"{client.Type} {key} is not managed by {ownership.ManagedByValue}; not deleting it");
+        }
+
+        EnsureMayWrite(client.Type, key);
+        try
+        {
+            await client.DeleteAsync(key.Namespace, key.Name, new V1Preconditions { Uid = actual.Metadata.Uid, ResourceVersion = actual.Metadata.ResourceVersion }, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("Deleted {Resource} {Key}", client.Type, key);
+            return new WriteOutcome<T>(WriteAction.Deleted, actual, "deleted");
+        }
+        catch (HttpOperationException e) when (KubeErrors.IsNotFound(e))
+        {
+            return new WriteOutcome<T>(WriteAction.Deleted, actual, "already gone");
+        }
+        catch (HttpOperationException e) when (KubeErrors.IsConflict(e))
+        {
+            return new WriteOutcome<T>(WriteAction.Conflict, actual, $"{client.Type} {key} changed since resourceVersion {actual.Metadata.ResourceVersion}; not deleted");
         }
     }
 

@@ -23,6 +23,7 @@ public sealed class ResourceInformer<T>
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IReadOnlyList<string?> _scopes;
     private int _unsyncedScopes;
+    private int _started;
 
     public ResourceInformer(IResourceClient<T> client, InformerOptions options, TimeProvider time, ILogger logger, Random? random = null)
     {
@@ -63,9 +64,44 @@ public sealed class ResourceInformer<T>
         }
     }
 
-    /// <summary>Runs the list/watch loops until cancelled.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_scopes.Select(ns => Task.Run(() => ReflectAsync(ns, cancellationToken), CancellationToken.None)));
+    /// <summary>Runs the list/watch loops (and the resync, when configured) until cancelled. Call once.</summary>
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException($"the informer for {Type} is already running");
+        }
+
+        var loops = _scopes.Select(ns => Task.Run(() => ReflectAsync(ns, cancellationToken), CancellationToken.None)).ToList();
+        if (_options.ResyncPeriod is { } period && period > TimeSpan.Zero)
+        {
+            loops.Add(ResyncAsync(period, cancellationToken));
+        }
+
+        return Task.WhenAll(loops);
+    }
+
+    private async Task ResyncAsync(TimeSpan period, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(period, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                lock (_dispatch)
+                {
+                    foreach (var obj in Cache.List())
+                    {
+                        NotifyAll(h => h.OnUpdated(obj, obj));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped.
+        }
+    }
 
     private async Task ReflectAsync(string? ns, CancellationToken cancellationToken)
     {

@@ -161,6 +161,25 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delete_removes_only_the_owned_object_as_it_was_seen()
+    {
+        var writer = new OwnedObjectWriter(_clients, Ownership, AlwaysWritePermit.Instance, NullLogger.Instance);
+        var seen = (await writer.ApplyAsync(Desired("sampling", ("a", "1")), null, _stop.Token)).Object!;
+        _api.Tamper("v1", "configmaps", Ns, "sampling", obj =>
+        {
+            obj["data"]!["a"] = "edited";
+            return obj;
+        });
+
+        Assert.Equal(WriteAction.Conflict, (await writer.DeleteAsync(seen, OwnerMatch.LabelOnly, _stop.Token)).Action);
+        var current = await _client.CoreV1.ReadNamespacedConfigMapAsync("sampling", Ns);
+        Assert.Equal(WriteAction.Deleted, (await writer.DeleteAsync(current, OwnerMatch.LabelOnly, _stop.Token)).Action);
+
+        var list = await _client.CoreV1.ListNamespacedConfigMapAsync(Ns);
+        Assert.DoesNotContain(list.Items, m => m.Metadata.Name == "sampling");
+    }
+
+    [Fact]
     public async Task Custom_resources_list_watch_and_write_status_only_when_it_changes()
     {
         await InstallCrd("observability.waddlebot.io_waddleservices.yaml");

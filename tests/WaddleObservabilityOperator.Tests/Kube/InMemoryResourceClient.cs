@@ -63,6 +63,21 @@ internal sealed class InMemoryResourceClient<T> : IResourceClient<T>
 
     public Task DeleteAsync(string? ns, string name, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public Task DeleteAsync(string? ns, string name, V1Preconditions preconditions, CancellationToken cancellationToken)
+    {
+        var key = new ObjectKey(ns, name);
+        Writes.Add(("delete", key, KubernetesJson.Serialize(preconditions)));
+        var current = Read(key) ?? throw Status(HttpStatusCode.NotFound, "NotFound");
+        if ((preconditions.Uid is not null && preconditions.Uid != current.Metadata.Uid)
+            || (preconditions.ResourceVersion is not null && preconditions.ResourceVersion != current.Metadata.ResourceVersion))
+        {
+            throw Status(HttpStatusCode.Conflict, "Conflict");
+        }
+
+        _objects.Remove(key);
+        return Task.CompletedTask;
+    }
+
     private Task<T> Update(string verb, string? ns, string name, object body, bool status)
     {
         var key = new ObjectKey(ns, name);

@@ -144,6 +144,31 @@ public sealed class OwnedObjectWriterTests
     }
 
     [Fact]
+    public async Task Deletes_only_an_owned_object_and_only_the_version_it_saw()
+    {
+        var server = _clients.Of<V1ConfigMap>();
+        var owned = ServerCopy(DesiredMap(("a", "1")));
+        var foreign = DesiredMap(("a", "1"));
+        foreign.Metadata.Name = "foreign";
+        foreign.Metadata.Labels.Clear();
+        foreign = server.Seed(foreign);
+
+        Assert.Equal(WriteAction.NotOwned, (await Writer.DeleteAsync(foreign, OwnerMatch.LabelOnly, CancellationToken.None)).Action);
+        Assert.NotNull(server.Read(ObjectKey.Of(foreign)));
+
+        var edited = server.Read(ObjectKey.Of(owned))!;
+        edited.Data["a"] = "edited";
+        server.Seed(edited);
+        Assert.Equal(WriteAction.Conflict, (await Writer.DeleteAsync(owned, OwnerMatch.LabelOnly, CancellationToken.None)).Action);
+        Assert.NotNull(server.Read(ObjectKey.Of(owned)));
+
+        var current = server.Read(ObjectKey.Of(owned))!;
+        Assert.Equal(WriteAction.Deleted, (await Writer.DeleteAsync(current, OwnerMatch.LabelOnly, CancellationToken.None)).Action);
+        Assert.Null(server.Read(ObjectKey.Of(owned)));
+        Assert.Equal(WriteAction.Deleted, (await Writer.DeleteAsync(current, OwnerMatch.LabelOnly, CancellationToken.None)).Action);
+    }
+
+    [Fact]
     public async Task A_deployment_defaulted_by_the_server_is_converged()
     {
         var desired = new V1Deployment

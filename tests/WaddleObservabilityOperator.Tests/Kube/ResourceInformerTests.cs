@@ -192,6 +192,23 @@ public sealed class ResourceInformerTests : IDisposable
     }
 
     [Fact]
+    public async Task Resync_redelivers_every_cached_object_as_an_update_without_api_calls()
+    {
+        _client.Put(Map("ns", "a", "1"));
+        _client.Put(Map("ns", "b", "2"));
+        var informer = Start(new InformerOptions { ResyncPeriod = TimeSpan.FromMinutes(10) });
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await _client.NextWatchAsync();
+
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await _events.WaitForCountAsync(4);
+
+        Assert.Equal(["updated ns/a@1->1", "updated ns/b@2->2"], _events.Seen.Skip(2).Order());
+        Assert.Single(_client.ListCalls);
+        Assert.Throws<InvalidOperationException>(() => { _ = informer.RunAsync(CancellationToken.None); });
+    }
+
+    [Fact]
     public async Task Label_and_owner_indexes_follow_changes()
     {
         var informer = new ResourceInformer<V1ConfigMap>(_client, new InformerOptions(), _time, NullLogger.Instance);

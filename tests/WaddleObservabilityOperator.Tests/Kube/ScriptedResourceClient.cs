@@ -93,6 +93,8 @@ internal sealed class ScriptedResourceClient : IResourceClient<V1ConfigMap>
     public Task<V1ConfigMap> ReplaceStatusAsync(string? ns, string name, object body, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task DeleteAsync(string? ns, string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task DeleteAsync(string? ns, string name, V1Preconditions preconditions, CancellationToken cancellationToken) => throw new NotSupportedException();
 }
 
 internal sealed record ScriptedWatch(string? Namespace, string ResourceVersion, int TimeoutSeconds)
