@@ -3,6 +3,7 @@ using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
 using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Telemetry;
+using LeaderElector = k8s.LeaderElection.LeaderElector;
 
 namespace WaddleObservabilityOperator.Controllers;
 
