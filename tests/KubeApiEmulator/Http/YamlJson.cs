@@ -11,7 +11,14 @@ internal static class YamlJson
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(text));
-        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
+        if (stream.Documents.Count == 0)
+        {
+            return null;
+        }
+
+        // Re-parse so numbers behave exactly as in a JSON body (readable as any numeric type).
+        var converted = Convert(stream.Documents[0].RootNode);
+        return converted is null ? null : JsonNode.Parse(converted.ToJsonString());
     }
 
     private static JsonNode? Convert(YamlNode node) => node switch
