@@ -21,7 +21,7 @@ internal static class ApiResponses
 
         var copy = obj.ToJsonObject();
         copy["apiVersion"] = served.ApiVersion;
-        return JsonSerializer.SerializeToUtf8Bytes(copy);
+        return WireJson.Bytes(copy);
     }
 
     public static async Task WriteObjectAsync(HttpContext context, int code, ResourceType served, StoredObject obj)
@@ -35,7 +35,7 @@ internal static class ApiResponses
     {
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(body), context.RequestAborted);
+        await context.Response.Body.WriteAsync(WireJson.Bytes(body), context.RequestAborted);
     }
 
     public static async Task WriteStatusAsync(HttpContext context, ApiException error)
@@ -53,7 +53,7 @@ internal static class ApiResponses
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();
-        await using (var writer = new Utf8JsonWriter(buffer))
+        await using (var writer = new Utf8JsonWriter(buffer, WireJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("kind", type.ListKind);
@@ -84,7 +84,7 @@ internal static class ApiResponses
     public static byte[] WatchLine(string type, ReadOnlySpan<byte> objectJson)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WireJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("type", type);

@@ -42,14 +42,14 @@ internal sealed class ObjectWriter(ObjectStore store, TimeProvider time, CustomR
             metadata["name"] = name;
         }
 
-        if (name.Length == 0)
-        {
-            throw ApiException.Invalid(type, "", [FieldError.Required("metadata.name", "name or generateName is required")]);
-        }
-
         if (type.IsReview)
         {
             return Review(type, obj);
+        }
+
+        if (name.Length == 0)
+        {
+            throw ApiException.Invalid(type, "", [FieldError.Required("metadata.name", "name or generateName is required")]);
         }
 
         lock (store.Gate)
@@ -446,7 +446,7 @@ internal sealed class ObjectWriter(ObjectStore store, TimeProvider time, CustomR
 
         if (kind is null && type.IsCustom)
         {
-            throw ApiException.BadRequest($"Object 'Kind' is missing in '{obj.ToJsonString()}'");
+            throw ApiException.BadRequest($"Object 'Kind' is missing in '{obj.ToJsonString(Http.WireJson.Options)}'");
         }
 
         obj.Remove("apiVersion");

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace KubeApiEmulator.Storage;
@@ -44,7 +43,7 @@ public sealed class StoredObject
     public ObjectKey Key => new(Namespace, Name);
 
     internal static StoredObject From(ResourceType type, JsonObject obj) =>
-        new(type, JsonSerializer.SerializeToUtf8Bytes(obj), obj);
+        new(type, Http.WireJson.Bytes(obj), obj);
 
     /// <summary>A private, mutable copy.</summary>
     public JsonObject ToJsonObject() => JsonNode.Parse(Json)!.AsObject();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubeApiEmulator.Discovery;
 using KubeApiEmulator.Http;
@@ -26,7 +25,7 @@ internal sealed class WatchStreamer(ObjectStore store, TableConverter tables)
         {
             response.StatusCode = 200;
             response.ContentType = "application/json";
-            var status = JsonSerializer.SerializeToUtf8Bytes(expired.ToStatus());
+            var status = WireJson.Bytes(expired.ToStatus());
             await response.Body.WriteAsync(ApiResponses.WatchLine(WatchEvent.Error, status), context.RequestAborted);
             return;
         }
@@ -71,7 +70,7 @@ internal sealed class WatchStreamer(ObjectStore store, TableConverter tables)
     {
         if (watchEvent.Type == WatchEvent.Bookmark)
         {
-            return JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+            return WireJson.Bytes(new JsonObject
             {
                 ["kind"] = type.Kind,
                 ["apiVersion"] = type.ApiVersion,
@@ -81,13 +80,13 @@ internal sealed class WatchStreamer(ObjectStore store, TableConverter tables)
 
         if (watchEvent.Status is not null)
         {
-            return JsonSerializer.SerializeToUtf8Bytes(watchEvent.Status);
+            return WireJson.Bytes(watchEvent.Status);
         }
 
         if (asTable)
         {
             var table = tables.Convert(type, [watchEvent.Object!], watchEvent.Object!.ResourceVersion, null, "Metadata");
-            return JsonSerializer.SerializeToUtf8Bytes(table);
+            return WireJson.Bytes(table);
         }
 
         return ApiResponses.Bytes(type, watchEvent.Object!);
