@@ -6,10 +6,15 @@ namespace WaddleObservabilityOperator.Api;
 [JsonConverter(typeof(JsonStringEnumConverter<ServiceLayer>))]
 public enum ServiceLayer
 {
+    /// <summary>Message processing, e.g. the router.</summary>
     [JsonStringEnumMemberName("processing")] Processing,
+    /// <summary>Platform receivers, e.g. twitch, discord, slack.</summary>
     [JsonStringEnumMemberName("trigger")] Trigger,
+    /// <summary>Actions, e.g. ai, alias, shoutout, inventory, calendar, memories, youtube-music, spotify.</summary>
     [JsonStringEnumMemberName("action")] Action,
+    /// <summary>Core services, e.g. identity, labels, browser-source, reputation, community, analytics.</summary>
     [JsonStringEnumMemberName("core")] Core,
+    /// <summary>Administration, e.g. the hub.</summary>
     [JsonStringEnumMemberName("admin")] Admin,
 }
 
@@ -17,10 +22,15 @@ public enum ServiceLayer
 [JsonConverter(typeof(JsonStringEnumConverter<TraceExporter>))]
 public enum TraceExporter
 {
+    /// <summary>OpenTelemetry protocol (OTLP) to the endpoint.</summary>
     [JsonStringEnumMemberName("otlp")] Otlp,
+    /// <summary>The Jaeger exporter (JAEGER_HOST/JAEGER_PORT), WaddleBot's original setting.</summary>
     [JsonStringEnumMemberName("jaeger")] Jaeger,
+    /// <summary>A Zipkin collector at the endpoint.</summary>
     [JsonStringEnumMemberName("zipkin")] Zipkin,
+    /// <summary>Spans are written to the service's standard output.</summary>
     [JsonStringEnumMemberName("console")] Console,
+    /// <summary>Spans are not exported.</summary>
     [JsonStringEnumMemberName("none")] None,
 }
 

@@ -10,7 +10,7 @@ namespace WaddleObservabilityOperator.Api;
 [PrinterColumn(0, "Exporter", "string", ".spec.tracing.exporter", Description = "Trace exporter")]
 [PrinterColumn(1, "Sampling", "string", ".spec.tracing.sampling.mode", Description = "Sampling mode")]
 [PrinterColumn(2, "Services", "integer", ".status.matchedServices", Description = "WaddleServices using this policy")]
-[PrinterColumn(3, "Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
+[PrinterColumn(3, "Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", Description = "Status of the Ready condition")]
 [PrinterColumn(4, "Age", "date", ".metadata.creationTimestamp")]
 public sealed class ObservabilityPolicy : IKubernetesObject<V1ObjectMeta>, ISpec<ObservabilityPolicySpec>
 {

@@ -7,11 +7,11 @@ namespace WaddleObservabilityOperator.Api;
 /// <summary>One WaddleBot microservice: its workload receives the tracing, correlation and metrics environment, and it is scraped and sampled as its policy says.</summary>
 [KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = KindName, PluralName = Plural)]
 [ResourceNames(Plural, "waddleservice", ["wsvc"], [ApiGroup.Category])]
-[PrinterColumn(0, "Layer", "string", ".spec.layer")]
+[PrinterColumn(0, "Layer", "string", ".spec.layer", Description = "WaddleBot layer")]
 [PrinterColumn(1, "Service", "string", ".status.effective.serviceName", Description = "OTEL_SERVICE_NAME")]
 [PrinterColumn(2, "Policy", "string", ".status.policy", Description = "Resolved ObservabilityPolicy")]
 [PrinterColumn(3, "Sampling", "number", ".status.effective.samplingRatio", Description = "Effective sampling ratio")]
-[PrinterColumn(4, "Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
+[PrinterColumn(4, "Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", Description = "Status of the Ready condition")]
 [PrinterColumn(5, "Age", "date", ".metadata.creationTimestamp")]
 public sealed class WaddleService : IKubernetesObject<V1ObjectMeta>, ISpec<WaddleServiceSpec>
 {

@@ -183,7 +183,12 @@ public sealed class CrdSchemaTests
     public void Descriptions_come_from_the_xml_docs_of_the_types_and_of_KubernetesClient()
     {
         Assert.StartsWith("One WaddleBot microservice", Service.Schema.Description, StringComparison.Ordinal);
-        Assert.Equal("The WaddleBot layer of the service.", At(Service, "spec.layer").Description);
+        Assert.Equal(
+            "The WaddleBot layer of the service. `processing`: Message processing, e.g. the router. `trigger`: Platform receivers, e.g. twitch, discord, slack. "
+            + "`action`: Actions, e.g. ai, alias, shoutout, inventory, calendar, memories, youtube-music, spotify. "
+            + "`core`: Core services, e.g. identity, labels, browser-source, reputation, community, analytics. `admin`: Administration, e.g. the hub.",
+            At(Service, "spec.layer").Description);
+        Assert.StartsWith("Restricts the policy to WaddleServices of these layers; empty means every layer. `processing`: ", At(Policy, "spec.layers").Description, StringComparison.Ordinal);
         Assert.Equal("A sampling ratio for one operation (span name), e.g. `GET /health`.", At(Service, "spec.tracing.operations.[]").Description);
         Assert.StartsWith("matchExpressions is a list of label selector requirements.", At(Policy, "spec.selector.matchExpressions").Description, StringComparison.Ordinal);
         Assert.StartsWith("APIVersion defines the versioned schema", Service.Schema.Properties["apiVersion"].Description, StringComparison.Ordinal);
