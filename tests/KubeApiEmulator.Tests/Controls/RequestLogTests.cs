@@ -50,4 +50,18 @@ public sealed class RequestLogTests
         await http.DeleteAsync($"{scope.Api.Url}/emulator/requests");
         Assert.Empty(scope.Api.Requests.Snapshot());
     }
+
+    [Fact]
+    public async Task An_open_watch_is_logged_while_it_streams()
+    {
+        await using var scope = await EmulatorScope.StartAsync();
+        await scope.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "m" } }, "default");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var _ in scope.Client.CoreV1.WatchListNamespacedConfigMapAsync("default", onError: e => throw e, cancellationToken: cancel.Token))
+        {
+            var watch = scope.Api.Requests.Snapshot().Single(r => r.Verb == "watch");
+            Assert.Equal(("configmaps", "default", 200), (watch.Resource, watch.Namespace, watch.Status));
+            break;
+        }
+    }
 }

@@ -117,6 +117,25 @@ public sealed class DiscoveryTests
         Assert.Equal("kube-system", table["rows"]![0]!["cells"]![0]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Table_watch_sends_one_row_tables_for_kubectl_get_watch()
+    {
+        await using var scope = await EmulatorScope.StartAsync();
+        using var widgets = await WidgetDefinition.InstallAsync(scope);
+        await widgets.CreateNamespacedAsync(Widget.Named("w", size: 2), "default");
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{scope.Api.Url}/apis/test.io/v1/namespaces/default/widgets?watch=true&timeoutSeconds=1");
+        request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse("application/json;as=Table;v=v1;g=meta.k8s.io"));
+
+        using var response = await http.SendAsync(request);
+        var line = Assert.Single((await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        var watchEvent = JsonNode.Parse(line)!;
+        Assert.Equal("ADDED", watchEvent["type"]!.GetValue<string>());
+        Assert.Equal("Table", watchEvent["object"]!["kind"]!.GetValue<string>());
+        Assert.Equal(2, watchEvent["object"]!["rows"]![0]!["cells"]![1]!.GetValue<int>());
+    }
+
     private static async Task<JsonNode> GetTableAsync(EmulatorScope scope, string path)
     {
         using var http = new HttpClient();

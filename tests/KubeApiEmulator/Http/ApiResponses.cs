@@ -110,7 +110,7 @@ internal static class ApiResponses
             }
             catch (NotSupportedException e)
             {
-                throw ApiException.UnsupportedMediaType($"{mediaType} ({e.Message})");
+                throw ApiException.UnsupportedMediaType(ApiException.BodyMediaTypes, $"the emulator cannot decode this protobuf body: {e.Message}");
             }
             catch (InvalidDataException e)
             {

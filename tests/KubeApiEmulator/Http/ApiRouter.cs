@@ -24,6 +24,42 @@ internal sealed class ApiRouter(
         var path = context.Request.Path.Value ?? "/";
         var request = ApiRequest.Parse(context.Request.Method, path, name => context.Request.Query[name].FirstOrDefault());
         var started = time.GetUtcNow();
+        var logged = false;
+        void Log()
+        {
+            if (logged || path.StartsWith("/emulator/", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            logged = true;
+            log.Add(new RequestRecord(
+                started,
+                context.Request.Method,
+                path,
+                context.Request.QueryString.Value ?? "",
+                context.Request.ContentType,
+                context.Request.Headers.UserAgent.ToString(),
+                context.Response.StatusCode,
+                request.Verb,
+                request.Group,
+                request.Version,
+                request.Resource,
+                request.Subresource,
+                request.Namespace,
+                request.Name));
+        }
+
+        if (request.Verb == "watch")
+        {
+            // A watch can stay open for minutes: log it once its answer starts, not when it ends.
+            context.Response.OnStarting(() =>
+            {
+                Log();
+                return Task.CompletedTask;
+            });
+        }
+
         try
         {
             if (path.StartsWith("/emulator/", StringComparison.Ordinal))
@@ -62,24 +98,7 @@ internal sealed class ApiRouter(
         }
         finally
         {
-            if (!path.StartsWith("/emulator/", StringComparison.Ordinal))
-            {
-                log.Add(new RequestRecord(
-                    started,
-                    context.Request.Method,
-                    path,
-                    context.Request.QueryString.Value ?? "",
-                    context.Request.ContentType,
-                    context.Request.Headers.UserAgent.ToString(),
-                    context.Response.StatusCode,
-                    request.Verb,
-                    request.Group,
-                    request.Version,
-                    request.Resource,
-                    request.Subresource,
-                    request.Namespace,
-                    request.Name));
-            }
+            Log();
         }
     }
 

@@ -153,7 +153,7 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
             case "application/strategic-merge-patch+json":
                 if (type.IsCustom)
                 {
-                    throw ApiException.UnsupportedMediaType(mediaType);
+                    throw ApiException.UnsupportedMediaType(ApiException.CustomPatchMediaTypes);
                 }
 
                 patch = current => AsObject(PatchEngines.Strategic(current!, body, type));
@@ -170,7 +170,7 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
                 patch = current => AsObject(PatchEngines.Apply(current, body, manager, force));
                 break;
             default:
-                throw ApiException.UnsupportedMediaType(mediaType);
+                throw ApiException.UnsupportedMediaType(type.IsCustom ? ApiException.CustomPatchMediaTypes : ApiException.BuiltInPatchMediaTypes);
         }
 
         var existed = Store.Get(type.StorageKey, new ObjectKey(type.Namespaced ? ns : "", request.Name!)) is not null;
@@ -260,7 +260,7 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
         var mediaType = ApiResponses.MediaType(context.Request.ContentType);
         if (mediaType is not ("application/json" or "application/yaml" or "text/yaml" or "*/*" or KubernetesProtobuf.MediaType))
         {
-            throw ApiException.UnsupportedMediaType(mediaType);
+            throw ApiException.UnsupportedMediaType(ApiException.BodyMediaTypes);
         }
 
         return await ApiResponses.ReadBodyAsync(context) as JsonObject

@@ -83,8 +83,13 @@ public sealed class ApiException : Exception
 
     public static ApiException MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);
 
-    public static ApiException UnsupportedMediaType(string contentType) =>
-        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got {contentType})");
+    public const string BodyMediaTypes = "application/json, application/yaml, application/vnd.kubernetes.protobuf";
+    public const string CustomPatchMediaTypes = "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml";
+    public const string BuiltInPatchMediaTypes = "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json";
+
+    /// <summary>415 with the accepted media types, as the server lists them; <paramref name="detail"/> says what the emulator could not read.</summary>
+    public static ApiException UnsupportedMediaType(string accepted, string? detail = null) =>
+        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {accepted}{(detail is null ? "" : $" ({detail})")}");
 
     public static ApiException Expired(string message) => new(410, "Expired", message);
 
