@@ -286,6 +286,12 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
 
         Assert.NotNull(list);
         Assert.Equal([("list", "429"), ("list", "429"), ("list", "200")], counted);
+
+        // A throttled write was not processed, so it is sent again, body and all.
+        _api.Faults.Throttle(1.0, TimeSpan.FromSeconds(1), count: 1);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "after-throttle" }, Data = new Dictionary<string, string> { ["k"] = "v" } }, Ns);
+        Assert.Equal("v", (await client.CoreV1.ReadNamespacedConfigMapAsync("after-throttle", Ns)).Data["k"]);
+        Assert.Equal([("create", "429"), ("create", "201")], counted.Skip(3).Take(2));
     }
 
     private async Task<ResourceInformer<T>> StartInformer<T>(string? labelSelector)
