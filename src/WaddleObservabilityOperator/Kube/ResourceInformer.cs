@@ -109,6 +109,7 @@ public sealed class ResourceInformer<T>
         var scope = ns ?? "all namespaces";
         string? resourceVersion = null;
         var synced = false;
+        var expiredInARow = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -131,6 +132,7 @@ public sealed class ResourceInformer<T>
                 if (outcome.Healthy)
                 {
                     backoff.Reset();
+                    expiredInARow = 0;
                     continue;
                 }
 
@@ -145,7 +147,10 @@ public sealed class ResourceInformer<T>
                 // The server no longer has history from our resourceVersion: start over from a fresh list.
                 _logger.LogInformation("Resource version of {Resource} in {Scope} expired ({Message}); relisting", Type, scope, e.Message);
                 resourceVersion = null;
-                continue;
+                if (++expiredInARow == 1)
+                {
+                    continue; // relist at once the first time; back off if the fresh list expires again before a healthy watch
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -154,8 +159,9 @@ public sealed class ResourceInformer<T>
                     resourceVersion = restart.ResourceVersion;
                 }
 
-                var level = KubeErrors.StatusCode(e) is null ? LogLevel.Information : LogLevel.Warning;
-                _logger.Log(level, e, "List/watch of {Resource} in {Scope} failed: {Message}; reconnecting", Type, scope, e.Message);
+                var cause = e is WatchRestartException { InnerException: { } inner } ? inner : e;
+                var level = KubeErrors.StatusCode(cause) is null ? LogLevel.Information : LogLevel.Warning;
+                _logger.Log(level, cause, "List/watch of {Resource} in {Scope} failed: {Message}; reconnecting", Type, scope, e.Message);
             }
 
             try
