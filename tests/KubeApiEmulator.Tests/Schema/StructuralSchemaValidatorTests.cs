@@ -140,6 +140,27 @@ public sealed class StructuralSchemaValidatorTests
         Assert.Equal(1, (int?)obj["spec"]!["workload"]!["surprise"]);
     }
 
+    // RE2 (the API server's regex engine): '$' is the very end, and \d \w \s are ASCII.
+    [Theory]
+    [InlineData("^[a-z]+$", "abc", true)]
+    [InlineData("^[a-z]+$", "abc\n", false)]
+    [InlineData("^\\d+$", "123", true)]
+    [InlineData("^\\d+$", "\u0663", false)]
+    [InlineData("^[\\d.]+$", "1.5", true)]
+    [InlineData("^\\w+$", "caf\u00e9", false)]
+    [InlineData("^[$]x$", "$x", true)]
+    [InlineData("^a\\$$", "a$", true)]
+    [InlineData("^[^\\]]+$", "ab", true)]
+    public void Patterns_follow_go_regexp_semantics(string pattern, string value, bool valid)
+    {
+        var schema = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["spec"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["v"] = new JsonObject { ["type"] = "string", ["pattern"] = pattern } } } } };
+        var obj = new JsonObject { ["apiVersion"] = "example.com/v1", ["kind"] = "Widget", ["spec"] = new JsonObject { ["v"] = value } };
+
+        var errors = new StructuralSchemaValidator(schema).ValidateAndPrune(obj, strictUnknownFields: true);
+
+        Assert.Equal(valid, errors.Count == 0);
+    }
+
     [Fact]
     public void Defaults_are_applied_to_absent_fields_only()
     {

@@ -46,7 +46,7 @@ public sealed class StructuralSchemaValidator
     {
         if (!patterns.TryGetValue(pattern, out var regex))
         {
-            regex = new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout);
+            regex = new Regex(GoRegex.ToDotNet(pattern), RegexOptions.CultureInvariant, PatternTimeout);
             patterns[pattern] = regex;
         }
 
