@@ -61,6 +61,38 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Server_side_apply_records_managers_and_reports_conflicts_until_forced()
+    {
+        var file = _cluster.WriteFile("objects.yaml", TestManifests.BuiltIns + "\n---\n" + TestManifests.Widget("w1", 3));
+        var first = await _cluster.KubectlOkAsync("apply", "--server-side", "-f", file);
+        var again = await _cluster.KubectlOkAsync("apply", "--server-side", "-f", file);
+        var versions = await ResourceVersionsAsync();
+        await _cluster.KubectlOkAsync("apply", "--server-side", "-f", file);
+        var versionsAfterReapply = await ResourceVersionsAsync();
+        var other = _cluster.WriteFile("other.yaml", """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              namespace: default
+            spec:
+              replicas: 5
+            """);
+
+        var conflict = await _cluster.KubectlAsync("apply", "--server-side", "--field-manager=autoscaler", "-f", other);
+        var forced = await _cluster.KubectlOkAsync("apply", "--server-side", "--field-manager=autoscaler", "--force-conflicts", "-f", other);
+
+        Assert.Contains("deployment.apps/web serverside-applied", first, StringComparison.Ordinal);
+        Assert.Contains("widget.emulator.example.com/w1 serverside-applied", again, StringComparison.Ordinal);
+        Assert.Equal(versions, versionsAfterReapply);
+        Assert.NotEqual(0, conflict.ExitCode);
+        Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas", conflict.StandardError, StringComparison.Ordinal);
+        Assert.Contains("serverside-applied", forced, StringComparison.Ordinal);
+        Assert.Equal("5 nginx:1.27", await _cluster.KubectlOkAsync("get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}"));
+        Assert.Equal("kubectl autoscaler", await _cluster.KubectlOkAsync("get", "deployment", "web", "-o", "jsonpath={.metadata.managedFields[*].manager}"));
+    }
+
+    [Fact]
     public async Task Get_by_short_name_prints_the_crd_printer_columns()
     {
         await _cluster.KubectlOkAsync("apply", "-f", _cluster.WriteFile("w.yaml", TestManifests.Widget("w1", 7, "green")));

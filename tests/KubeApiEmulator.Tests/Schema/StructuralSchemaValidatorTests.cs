@@ -162,6 +162,19 @@ public sealed class StructuralSchemaValidatorTests
     }
 
     [Fact]
+    public void Numbers_held_as_clr_values_are_checked_like_parsed_ones()
+    {
+        // Server-side apply bodies arrive as YAML and are built into nodes from long/double values, not JsonElements.
+        var obj = Resource(ValidSpec);
+        obj["spec"]!["replicas"] = JsonValue.Create(9L);
+        obj["spec"]!["ratio"] = JsonValue.Create(0.5d);
+
+        var errors = Validator().ValidateAndPrune(obj, strictUnknownFields: true);
+
+        Assert.Equal("spec.replicas: Invalid value: 9: spec.replicas in body should be less than or equal to 5", Assert.Single(errors).ToString());
+    }
+
+    [Fact]
     public void Defaults_are_applied_to_absent_fields_only()
     {
         var absent = Resource(ValidSpec);

@@ -293,7 +293,7 @@ public sealed class StructuralSchemaValidator
 
         private void Number(JsonNode node, JsonObject schema, string path)
         {
-            var value = node.GetValue<double>();
+            var value = ToDouble(node);
             var shown = node.ToJsonString();
             if (Double(schema, "maximum") is { } maximum)
             {
@@ -347,13 +347,16 @@ public sealed class StructuralSchemaValidator
         private static string? Type(JsonObject schema) => schema["type"]?.GetValue<string>();
 
         private static long? Integer(JsonObject schema, string name) =>
-            schema[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? (long)v.GetValue<double>() : null;
+            schema[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? (long)ToDouble(v) : null;
 
         private static double? Double(JsonObject schema, string name) =>
-            schema[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+            schema[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? ToDouble(v) : null;
+
+        // A number may be held as JsonElement (parsed JSON) or as a CLR long/int/double (built from YAML or code).
+        private static double ToDouble(JsonNode node) => double.Parse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
         private static bool IsInteger(JsonNode node) =>
-            node.GetValueKind() == JsonValueKind.Number && Math.Floor(node.GetValue<double>()) == node.GetValue<double>();
+            node.GetValueKind() == JsonValueKind.Number && Math.Floor(ToDouble(node)) == ToDouble(node);
 
         private static bool HasType(JsonNode node, string type) => type switch
         {
