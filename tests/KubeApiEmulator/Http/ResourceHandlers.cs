@@ -248,7 +248,7 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
     private static WriteOptions Options(IQueryCollection query) => new(
         query["dryRun"] == "All",
         query["fieldManager"].FirstOrDefault(),
-        query["fieldValidation"].FirstOrDefault() is { Length: > 0 } validation ? validation : "Strict");
+        query["fieldValidation"].FirstOrDefault() is { Length: > 0 } validation ? validation : "Warn");
 
     private static ObjectFilter Filter(ResourceType type, ApiRequest request, IQueryCollection query) => new(
         type.Namespaced ? request.Namespace : null,

@@ -1,7 +1,10 @@
 namespace KubeApiEmulator.Registry;
 
-/// <summary>Query options every write takes.</summary>
-public sealed record WriteOptions(bool DryRun = false, string? FieldManager = null, string FieldValidation = "Strict")
+/// <summary>
+/// Query options every write takes. fieldValidation defaults to Warn as on a real server (v1.27+): unknown fields are
+/// pruned, and only an explicit Strict rejects them.
+/// </summary>
+public sealed record WriteOptions(bool DryRun = false, string? FieldManager = null, string FieldValidation = "Warn")
 {
     public static readonly WriteOptions Default = new();
 
