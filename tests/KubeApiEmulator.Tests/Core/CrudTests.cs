@@ -151,6 +151,17 @@ public sealed class CrudTests
         Assert.Equal("metadata.name", Assert.Single(status.Details.Causes).Field);
     }
 
+    [Fact]
+    public async Task Create_with_a_resourceVersion_is_400()
+    {
+        await using var scope = await EmulatorScope.StartAsync();
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() =>
+            scope.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "x", ResourceVersion = "5" } }, "default"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.Response.StatusCode);
+        Assert.Equal("resourceVersion should not be set on objects to be created", KubernetesJson.Deserialize<V1Status>(error.Response.Content).Message);
+    }
+
     internal static V1Deployment Deployment(string name) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name } },

@@ -24,6 +24,7 @@ public sealed class CustomResourceDefinitionTests
 
         var resources = await scope.Client.CustomObjects.ListNamespacedCustomObjectAsync<WidgetList>("test.io", "v1", "default", "widgets");
         Assert.Empty(resources.Items);
+        Assert.Equal("WidgetList", resources.Kind);
         var created = await widgets.CreateNamespacedAsync(Widget.Named("w"), "default");
         Assert.Equal("test.io/v1", created.ApiVersion);
     }

@@ -172,6 +172,7 @@ internal sealed class CustomResourceDefinitions(ObjectStore store, ResourceRegis
             {
                 ShortNames = shortNames,
                 Categories = categories,
+                ListKind = names["listKind"]?.GetValue<string>() ?? "",
                 HasStatus = version["subresources"]?["status"] is not null,
                 TracksGeneration = true,
                 ReturnsDeletedObject = true,

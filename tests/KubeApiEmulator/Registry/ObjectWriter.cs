@@ -47,6 +47,11 @@ internal sealed class ObjectWriter(ObjectStore store, TimeProvider time, CustomR
             return Review(type, obj);
         }
 
+        if (metadata["resourceVersion"]?.GetValue<string>() is { Length: > 0 })
+        {
+            throw ApiException.BadRequest("resourceVersion should not be set on objects to be created");
+        }
+
         if (name.Length == 0)
         {
             throw ApiException.Invalid(type, "", [FieldError.Required("metadata.name", "name or generateName is required")]);
@@ -170,6 +175,7 @@ internal sealed class ObjectWriter(ObjectStore store, TimeProvider time, CustomR
         var created = patch(null);
         var createdMetadata = Metadata(created);
         createdMetadata["name"] = name;
+        createdMetadata.Remove("resourceVersion");
         return Create(type, ns, created, options);
     }
 

@@ -44,7 +44,14 @@ public sealed record ResourceType(
     /// <summary>The "ConfigMap" / "WaddleService.observability.waddlebot.io" form used in Invalid messages.</summary>
     public string GroupKind => Group.Length == 0 ? Kind : $"{Kind}.{Group}";
 
-    public string ListKind => Kind + "List";
+    /// <summary>The list kind (a CRD may name its own; built-ins are Kind + "List").</summary>
+    public string ListKind
+    {
+        get => _listKind ?? Kind + "List";
+        init => _listKind = string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private readonly string? _listKind;
 
     public StorageKey StorageKey => new(Group, Plural);
 
