@@ -47,53 +47,53 @@ public static class JsonPatch
                 Remove(holder, Path(op, "path", name), name);
                 break;
             case "replace":
-            {
-                var path = Path(op, "path", name);
-                var value = Value(op, name);
-                var (container, key) = Locate(holder, path, name, mustExist: true);
-                if (container is JsonArray array)
                 {
-                    array[int.Parse(key, CultureInfo.InvariantCulture)] = value;
-                }
-                else
-                {
-                    container[key] = value;
-                }
+                    var path = Path(op, "path", name);
+                    var value = Value(op, name);
+                    var (container, key) = Locate(holder, path, name, mustExist: true);
+                    if (container is JsonArray array)
+                    {
+                        array[int.Parse(key, CultureInfo.InvariantCulture)] = value;
+                    }
+                    else
+                    {
+                        container[key] = value;
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case "move":
-            {
-                var from = Path(op, "from", name);
-                var path = Path(op, "path", name);
-                if (path.Count > from.Count && path.Take(from.Count).SequenceEqual(from, StringComparer.Ordinal))
                 {
-                    throw new PatchException($"move operation does not apply: \"{Format(from)}\" is a prefix of \"{Format(path)}\"");
-                }
+                    var from = Path(op, "from", name);
+                    var path = Path(op, "path", name);
+                    if (path.Count > from.Count && path.Take(from.Count).SequenceEqual(from, StringComparer.Ordinal))
+                    {
+                        throw new PatchException($"move operation does not apply: \"{Format(from)}\" is a prefix of \"{Format(path)}\"");
+                    }
 
-                var value = Get(holder, from, name);
-                Remove(holder, from, name);
-                Add(holder, path, value, name);
-                break;
-            }
+                    var value = Get(holder, from, name);
+                    Remove(holder, from, name);
+                    Add(holder, path, value, name);
+                    break;
+                }
 
             case "copy":
                 Add(holder, Path(op, "path", name), Get(holder, Path(op, "from", name), name)?.DeepClone(), name);
                 break;
             case "test":
-            {
-                var path = Path(op, "path", name);
-                var expected = Value(op, name);
-                var (container, key) = Locate(holder, path, name, mustExist: false);
-                var exists = TryGetChild(container, key, out var actual);
-                if (!exists || !JsonNode.DeepEquals(actual, expected))
                 {
-                    throw new PatchException($"testing value {Format(path)} failed: test failed");
-                }
+                    var path = Path(op, "path", name);
+                    var expected = Value(op, name);
+                    var (container, key) = Locate(holder, path, name, mustExist: false);
+                    var exists = TryGetChild(container, key, out var actual);
+                    if (!exists || !JsonNode.DeepEquals(actual, expected))
+                    {
+                        throw new PatchException($"testing value {Format(path)} failed: test failed");
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             default:
                 throw new PatchException($"unexpected kind of JSON patch operation: {op["op"]?.ToJsonString() ?? "(missing \"op\")"}");

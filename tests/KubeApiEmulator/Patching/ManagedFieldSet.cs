@@ -237,18 +237,18 @@ internal sealed class ManagedFieldSet
             case 'f' when current is JsonObject obj:
                 return obj.TryGetPropertyValue(body, out next);
             case 'k' when current is JsonArray array:
-            {
-                var key = JsonNode.Parse(body)!.AsObject();
-                index = array.ToList().FindIndex(item => item is JsonObject o && key.All(k => JsonNode.DeepEquals(o[k.Key], k.Value)));
-                break;
-            }
+                {
+                    var key = JsonNode.Parse(body)!.AsObject();
+                    index = array.ToList().FindIndex(item => item is JsonObject o && key.All(k => JsonNode.DeepEquals(o[k.Key], k.Value)));
+                    break;
+                }
 
             case 'v' when current is JsonArray array:
-            {
-                var wanted = JsonNode.Parse(body);
-                index = array.ToList().FindIndex(item => JsonNode.DeepEquals(item, wanted));
-                break;
-            }
+                {
+                    var wanted = JsonNode.Parse(body);
+                    index = array.ToList().FindIndex(item => JsonNode.DeepEquals(item, wanted));
+                    break;
+                }
 
             case 'i' when current is JsonArray array && int.TryParse(body, out var i) && i >= 0 && i < array.Count:
                 index = i;

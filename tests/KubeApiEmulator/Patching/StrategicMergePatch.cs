@@ -110,11 +110,11 @@ public static class StrategicMergePatch
             switch (originalValue)
             {
                 case JsonObject originalMap:
-                {
-                    var merged = MergeMap((JsonObject)originalMap.DeepClone(), (JsonObject)patchValue.DeepClone(), PatchMetadata.ForType(meta?.Type));
-                    original[key] = merged;
-                    break;
-                }
+                    {
+                        var merged = MergeMap((JsonObject)originalMap.DeepClone(), (JsonObject)patchValue.DeepClone(), PatchMetadata.ForType(meta?.Type));
+                        original[key] = merged;
+                        break;
+                    }
 
                 case JsonArray originalList:
                     original[key] = meta is { Merge: true }
@@ -222,11 +222,11 @@ public static class StrategicMergePatch
                     result.Clear();
                     continue;
                 case "delete":
-                {
-                    var keyValue = item[mergeKey] ?? throw new PatchException($"delete patch type with no merge key defined: {item.ToJsonString()}");
-                    result.RemoveAll(o => o is JsonObject obj && JsonNode.DeepEquals(obj[mergeKey], keyValue));
-                    continue;
-                }
+                    {
+                        var keyValue = item[mergeKey] ?? throw new PatchException($"delete patch type with no merge key defined: {item.ToJsonString()}");
+                        result.RemoveAll(o => o is JsonObject obj && JsonNode.DeepEquals(obj[mergeKey], keyValue));
+                        continue;
+                    }
 
                 case null or "merge":
                     item.Remove(Directive);
