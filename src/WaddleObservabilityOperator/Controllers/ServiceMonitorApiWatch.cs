@@ -1,78 +1,83 @@
-using k8s;
-using k8s.Autorest;
+using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Rendering.Models;
 
 namespace WaddleObservabilityOperator.Controllers;
 
 /// <summary>
-/// Whether the cluster serves monitoring.coreos.com/v1 (prometheus-operator's ServiceMonitor), checked at start and
-/// then periodically, so installing prometheus-operator later makes ServiceMonitors appear without a restart. Starts
-/// and stops the ServiceMonitor informer with the API and tells the operator to reconcile every service again.
+/// Follows whether the cluster serves prometheus-operator's ServiceMonitor (through the runtime's optional API
+/// discovery), starting and stopping the ServiceMonitor informer with it, so installing prometheus-operator later makes
+/// ServiceMonitors appear without a restart. <see cref="Changed"/> tells the operator to reconcile every service again.
 /// </summary>
-public sealed class ServiceMonitorApiWatch(IKubernetes client, OperatorCaches caches, TimeSpan interval, TimeProvider time, ILogger<ServiceMonitorApiWatch> logger)
+public sealed class ServiceMonitorApiWatch
 {
-    private readonly TaskCompletionSource _firstCheck = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public static readonly GroupVersionResource Resource = new(ServiceMonitor.Group, ServiceMonitor.Version, ServiceMonitor.Plural);
+
+    private readonly OptionalApiDiscovery _discovery;
+    private readonly OperatorCaches _caches;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _present;
+    private CancellationToken _stopping;
 
+    public ServiceMonitorApiWatch(OptionalApiDiscovery discovery, OperatorCaches caches, ILogger<ServiceMonitorApiWatch> logger)
+    {
+        _discovery = discovery;
+        _caches = caches;
+        _logger = logger;
+        discovery.Track(Resource);
+        discovery.Changed += OnChanged;
+    }
+
+    /// <summary>Served, and its cache synced: ServiceMonitors can be written.</summary>
     public bool Present => _present;
-
-    /// <summary>Completes after the first check (and the ServiceMonitor cache's sync when the API exists).</summary>
-    public Task FirstCheck => _firstCheck.Task;
 
     public event Action? Changed;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Completes after the first check and, when the API is served, the ServiceMonitor cache's first sync.</summary>
+    public Task FirstCheck => _ready.Task;
+
+    /// <summary>Runs discovery until cancelled. Its first check always reports a change (from unknown), which settles <see cref="FirstCheck"/>.</summary>
+    public Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        _stopping = cancellationToken;
+        return _discovery.RunAsync(cancellationToken);
+    }
+
+    private void OnChanged(ApiAvailabilityChange change)
+    {
+        if (change.Resource != Resource)
         {
-            try
-            {
-                var present = await IsServedAsync(cancellationToken).ConfigureAwait(false);
-                if (present != _present || !_firstCheck.Task.IsCompleted)
-                {
-                    if (present)
-                    {
-                        await caches.StartServiceMonitorsAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        caches.StopServiceMonitors();
-                    }
+            return;
+        }
 
-                    var changed = present != _present;
-                    _present = present;
-                    _firstCheck.TrySetResult();
-                    if (changed)
-                    {
-                        logger.LogInformation("The ServiceMonitor API ({Group}/{Version}) is {State}", ServiceMonitor.Group, ServiceMonitor.Version, present ? "served" : "not served");
-                        Changed?.Invoke();
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
-            {
-                // Keep the last answer; a flaky discovery call must not make ServiceMonitors look absent.
-                logger.LogWarning("Could not check for the ServiceMonitor API: {Error}", e.Message);
-            }
-
-            try
-            {
-                await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        if (change.Served)
+        {
+            _ = StartAsync();
+        }
+        else
+        {
+            _present = false;
+            _caches.StopServiceMonitors();
+            _ready.TrySetResult();
+            Changed?.Invoke();
         }
     }
 
-    private async Task<bool> IsServedAsync(CancellationToken cancellationToken)
+    private async Task StartAsync()
     {
-        var groups = await client.Apis.GetAPIVersionsAsync(cancellationToken).ConfigureAwait(false);
-        return groups.Groups?.Any(g => g.Name == ServiceMonitor.Group && g.Versions?.Any(v => v.Version == ServiceMonitor.Version) == true) == true;
+        try
+        {
+            await _caches.StartServiceMonitorsAsync(_stopping).ConfigureAwait(false);
+            _present = true;
+            _ready.TrySetResult();
+            Changed?.Invoke();
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Could not start watching ServiceMonitors");
+        }
     }
 }

@@ -25,7 +25,8 @@ public sealed class WaddleOperator : IAsyncDisposable
     private readonly Controller<ObjectKey> _serviceController;
     private readonly Controller<ObjectKey> _policyController;
     private readonly ServiceMonitorApiWatch _monitorApi;
-    private readonly LeaseElection? _election;
+    private readonly LeaderElector? _election;
+    private readonly OptionalApiDiscovery _discovery;
 
     public WaddleOperator(KubernetesClientConfiguration config, OperatorOptions options, OperatorMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null)
     {
@@ -53,13 +54,27 @@ public sealed class WaddleOperator : IAsyncDisposable
         _caches = new OperatorCaches(clients, informerOptions, _time, loggers);
 
         _election = options.LeaderElect
-            ? new LeaseElection(_client, options, metrics, _time, loggers.CreateLogger<LeaseElection>())
+            ? LeaderElector.ForLease(_client, new LeaderElectionOptions
+            {
+                LeaseNamespace = options.LeaseNamespace,
+                LeaseName = options.LeaseName,
+                Identity = options.Identity,
+                LeaseDuration = options.LeaseDuration,
+                RenewDeadline = options.RenewDeadline,
+                RetryPeriod = options.RetryPeriod,
+            }, _time, loggers.CreateLogger<LeaderElector>())
             : null;
+        if (_election is not null)
+        {
+            _election.LeaderChanged += leader => metrics.SetLeader(options.LeaseName, leader == options.Identity);
+        }
+
         IWritePermit permit = _election is null ? AlwaysWritePermit.Instance : _election;
         var writer = new OwnedObjectWriter(clients, new OwnershipRule(WellKnown.ManagedByLabel, WellKnown.ManagedByValue), permit, loggers.CreateLogger<OwnedObjectWriter>());
         var statusWriter = new StatusWriter(clients, permit, loggers.CreateLogger<StatusWriter>());
         var events = new EventRecorder(_client, options.Identity, _time, loggers.CreateLogger<EventRecorder>());
-        _monitorApi = new ServiceMonitorApiWatch(_client, _caches, options.DiscoveryInterval, _time, loggers.CreateLogger<ServiceMonitorApiWatch>());
+        _discovery = new OptionalApiDiscovery(new KubernetesApiDiscoveryClient(_client, _time), _time, loggers.CreateLogger<OptionalApiDiscovery>(), options.DiscoveryInterval);
+        _monitorApi = new ServiceMonitorApiWatch(_discovery, _caches, loggers.CreateLogger<ServiceMonitorApiWatch>());
 
         var monitors = new ChildKind<ServiceMonitor>(() => _caches.ServiceMonitors, writer, clients.For<ServiceMonitor>(), permit);
         IReadOnlyList<IChildKind> kinds =
@@ -136,9 +151,17 @@ public sealed class WaddleOperator : IAsyncDisposable
     /// <summary>Reconciles while leading (or always, without election): everything once, then on events and every resync period.</summary>
     private async Task RunControllersAsync(CancellationToken cancellationToken)
     {
-        EnqueueAll(servicesOnly: false);
-        var resync = ResyncAsync(cancellationToken);
-        await Task.WhenAll(_serviceController.RunAsync(cancellationToken), _policyController.RunAsync(cancellationToken), resync).ConfigureAwait(false);
+        Metrics.SetLeader(_options.LeaseName, true);
+        try
+        {
+            EnqueueAll(servicesOnly: false);
+            var resync = ResyncAsync(cancellationToken);
+            await Task.WhenAll(_serviceController.RunAsync(cancellationToken), _policyController.RunAsync(cancellationToken), resync).ConfigureAwait(false);
+        }
+        finally
+        {
+            Metrics.SetLeader(_options.LeaseName, false);
+        }
     }
 
     private async Task ResyncAsync(CancellationToken cancellationToken)
