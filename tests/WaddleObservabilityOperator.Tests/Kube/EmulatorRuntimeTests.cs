@@ -74,6 +74,47 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_informer_converges_under_error_rates_and_repeated_drops()
+    {
+        var events = new EventLog();
+        var informer = new ResourceInformer<V1ConfigMap>(_clients.For<V1ConfigMap>(), new InformerOptions { Namespaces = [Ns], PageSize = 3 }, TimeProvider.System, NullLogger.Instance);
+        informer.AddHandler(events);
+        _ = informer.RunAsync(_stop.Token);
+        await informer.WaitForSyncAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
+
+        _api.Faults.FailRate("list", 0.3);
+        _api.Faults.FailRate("watch", 0.3, 503);
+        for (var round = 0; round < 6; round++)
+        {
+            await Create($"r{round}", ("v", "0"));
+            if (round > 0)
+            {
+                await Update($"r{round - 1}", ("v", "1"));
+            }
+
+            if (round > 1)
+            {
+                await _client.CoreV1.DeleteNamespacedConfigMapAsync($"r{round - 2}", Ns);
+            }
+
+            _api.DropWatches();
+            if (round % 2 == 1)
+            {
+                _api.CompactEventLog();
+            }
+        }
+
+        _api.Faults.Clear();
+        await Eventually(() => CacheMatchesServer(informer));
+        Assert.Empty(events.Duplicates());
+        var cached = informer.Cache.List(Ns).Select(m => m.Metadata.Name).Order().ToList();
+        Assert.Equal(["r4", "r5"], cached);
+
+        // Whatever the handlers were told exists and is now gone, they were also told was deleted, exactly once.
+        Assert.Equal(events.AddedNames.Except(cached).Order(), events.Deleted.Order());
+    }
+
+    [Fact]
     public async Task The_writer_makes_no_request_for_a_converged_object_and_creates_updates_only_on_a_difference()
     {
         var informer = await StartInformer<V1ConfigMap>("app.kubernetes.io/managed-by=test-operator");
