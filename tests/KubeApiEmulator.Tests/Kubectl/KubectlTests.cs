@@ -93,6 +93,24 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Diff_shows_the_change_through_a_server_side_dry_run_and_writes_nothing()
+    {
+        var file = _cluster.WriteFile("objects.yaml", TestManifests.BuiltIns + "\n---\n" + TestManifests.Widget("w1", 3));
+        await _cluster.KubectlOkAsync("apply", "-f", file);
+        var versions = await ResourceVersionsAsync();
+        _cluster.WriteFile("objects.yaml", TestManifests.BuiltIns.Replace("mode: fast", "mode: slow", StringComparison.Ordinal) + "\n---\n" + TestManifests.Widget("w1", 4));
+
+        var diff = await _cluster.KubectlAsync("diff", "-f", file);
+
+        // kubectl diff exits 1 when there are differences.
+        Assert.True(diff.ExitCode == 1, diff.ToString());
+        Assert.Contains("-  mode: fast", diff.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("+  mode: slow", diff.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("+  size: 4", diff.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(versions, await ResourceVersionsAsync());
+    }
+
+    [Fact]
     public async Task Get_by_short_name_prints_the_crd_printer_columns()
     {
         await _cluster.KubectlOkAsync("apply", "-f", _cluster.WriteFile("w.yaml", TestManifests.Widget("w1", 7, "green")));
