@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Api.Validation;
 
 namespace WaddleObservabilityOperator.Manifests;
 
@@ -177,6 +178,16 @@ public static partial class ManifestLoader
             content["metadata"]!["namespace"] = DefaultNamespace;
         }
 
+        // The custom resources get what the API server would check with their CRD (schema, enums, bounds, patterns,
+        // unknown fields, metadata); built-in kinds get their labels checked, and their schema through typing below.
+        var before = errors.Count;
+        var fieldErrors = kind.IsCustomResource ? ApiValidator.Validate(content) : BuiltInMetadataErrors(content);
+        errors.AddRange(fieldErrors.Select(e => new ManifestError(file, label, e.Path.Length == 0 ? null : e.Path, e.Message)));
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
         IKubernetesObject<V1ObjectMeta> typed;
         try
         {
@@ -196,6 +207,24 @@ public static partial class ManifestLoader
         }
 
         return unknown.Count == 0 ? typed : null;
+    }
+
+    private static List<FieldError> BuiltInMetadataErrors(JsonObject content)
+    {
+        var errors = new List<FieldError>();
+        switch (content["metadata"]?["labels"])
+        {
+            case null:
+                break;
+            case JsonObject labels:
+                LabelSyntax.CheckLabelMap(labels, "metadata.labels", errors);
+                break;
+            default:
+                errors.Add(new FieldError("metadata.labels", "must be a map of strings"));
+                break;
+        }
+
+        return errors;
     }
 
     private sealed record Identity(string Name, string? Namespace, string Label);
