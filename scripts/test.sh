@@ -13,4 +13,4 @@ bash scripts/install-tools.sh
 
 dotnet restore "$solution"
 dotnet build "$solution" --no-restore --configuration "$configuration"
-dotnet test "$solution" --no-build --configuration "$configuration" --logger "console;verbosity=normal"
+dotnet test "$solution" --no-build --configuration "$configuration" --logger "console;verbosity=minimal"
