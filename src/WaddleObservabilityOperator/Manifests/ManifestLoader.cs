@@ -227,7 +227,7 @@ public static partial class ManifestLoader
         return errors;
     }
 
-    private sealed record Identity(string Name, string? Namespace, string Label);
+    private sealed record Identity(string? Namespace, string Label);
 
     private static Identity? ReadMetadata(JsonObject input, ManifestKind kind, string file, string position, List<ManifestError> errors)
     {
@@ -245,7 +245,7 @@ public static partial class ManifestLoader
         }
 
         string? ns = null;
-        if (kind.Namespaced && metadata["namespace"] is { } namespaceNode)
+        if (kind.Namespaced && metadata["namespace"] is not null)
         {
             ns = ReadString(metadata, "namespace", file, $"{kind.Kind} {name}", errors, "metadata.");
             if (ns is null)
@@ -261,12 +261,12 @@ public static partial class ManifestLoader
             valid &= CheckName(ns, NameRule.Label, file, label, "metadata.namespace", errors);
         }
 
-        return valid ? new Identity(name, ns, label) : null;
+        return valid ? new Identity(ns, label) : null;
     }
 
     private static bool CheckName(string name, NameRule rule, string file, string label, string field, List<ManifestError> errors)
     {
-        var (valid, rule_) = rule switch
+        var (valid, expected) = rule switch
         {
             NameRule.Subdomain => (name.Length <= 253 && SubdomainPattern().IsMatch(name),
                 "a lowercase RFC 1123 subdomain (a-z, 0-9, '-' and '.', starting and ending alphanumeric, at most 253 characters)"),
@@ -277,7 +277,7 @@ public static partial class ManifestLoader
         };
         if (!valid)
         {
-            errors.Add(new ManifestError(file, label, field, $"must be {rule_}, got \"{name}\""));
+            errors.Add(new ManifestError(file, label, field, $"must be {expected}, got \"{name}\""));
         }
 
         return valid;
