@@ -167,6 +167,7 @@ public sealed class ServerSideApplyTests
     [Theory]
     [InlineData("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"template":{"spec":{"containers":[{"image":"x"}]}}}}""", "omits key field \"name\"")]
     [InlineData("""{"kind":"ConfigMap","metadata":{"name":"c"}}""", "must set apiVersion")]
+    [InlineData("""{"apiVersion":1,"kind":"ConfigMap","metadata":{"name":"c"}}""", "must set apiVersion")]
     [InlineData("""["x"]""", "must be an object")]
     public void Malformed_configurations_are_rejected(string config, string messagePart)
     {

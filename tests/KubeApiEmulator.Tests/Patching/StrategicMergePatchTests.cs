@@ -184,6 +184,8 @@ public sealed class StrategicMergePatchTests
     [InlineData("""{"spec":{"template":{"spec":{"containers":[{"$patch":"delete"}]}}}}""", "delete patch type with no merge key defined")]
     [InlineData("""{"spec":{"selector":{"$patch":"sideways"}}}""", "unknown patch type")]
     [InlineData("""["not","an","object"]""", "must be a JSON object")]
+    [InlineData("""{"spec":{"selector":{"$patch":7}}}""", "unknown patch type")]
+    [InlineData("""{"spec":{"template":{"spec":{"containers":[{"name":"app","$patch":true}]}}}}""", "unknown patch type")]
     public void Malformed_patches_are_rejected(string patch, string messagePart)
     {
         var error = Assert.Throws<PatchException>(() => StrategicMergePatch.Apply(JsonNode.Parse(Deployment)!, JsonNode.Parse(patch)!, "apps", "Deployment"));

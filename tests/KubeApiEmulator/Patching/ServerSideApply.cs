@@ -42,8 +42,8 @@ public static class ServerSideApply
             throw new PatchException($"an apply configuration must be an object, not {applied.GetValueKind()}");
         }
 
-        var apiVersion = config["apiVersion"]?.GetValue<string>() ?? throw new PatchException("an apply configuration must set apiVersion");
-        var kind = config["kind"]?.GetValue<string>() ?? throw new PatchException("an apply configuration must set kind");
+        var apiVersion = Text(config["apiVersion"]) ?? throw new PatchException("an apply configuration must set apiVersion");
+        var kind = Text(config["kind"]) ?? throw new PatchException("an apply configuration must set kind");
         var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
         var rootMeta = PatchMetadata.ForKind(group, kind);
 
@@ -115,6 +115,8 @@ public static class ServerSideApply
         metadata["managedFields"] = new JsonArray([.. written.Select(e => e.ToJson())]);
         return result;
     }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static bool IsLeaf(JsonNode? node) => node is not JsonObject || node.AsObject().Count == 0;
 
@@ -257,11 +259,11 @@ public static class ServerSideApply
         }
 
         return [.. array.OfType<JsonObject>().Select(e => new ManagedFieldsEntry(
-            e["manager"]?.GetValue<string>() ?? "",
-            e["operation"]?.GetValue<string>() ?? "Update",
-            e["apiVersion"]?.GetValue<string>() ?? "",
-            e["time"]?.GetValue<string>(),
-            e["subresource"]?.GetValue<string>() ?? "",
+            Text(e["manager"]) ?? "",
+            Text(e["operation"]) ?? "Update",
+            Text(e["apiVersion"]) ?? "",
+            Text(e["time"]),
+            Text(e["subresource"]) ?? "",
             ManagedFieldSet.FromFieldsV1(e["fieldsV1"] as JsonObject)))];
     }
 

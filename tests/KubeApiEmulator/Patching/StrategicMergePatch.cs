@@ -42,7 +42,7 @@ public static class StrategicMergePatch
     {
         if (patch.TryGetPropertyValue(Directive, out var directive))
         {
-            switch (directive?.GetValue<string>())
+            switch (Text(directive))
             {
                 case "replace":
                     patch.Remove(Directive);
@@ -64,7 +64,7 @@ public static class StrategicMergePatch
                 throw new PatchException($"invalid patch: {RetainKeys} must be a list of field names: {retain?.ToJsonString() ?? "null"}");
             }
 
-            var keep = retainList.Select(k => k?.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+            var keep = retainList.Select(Text).ToHashSet(StringComparer.Ordinal);
             foreach (var key in original.Select(p => p.Key).Where(k => !keep.Contains(k)).ToList())
             {
                 original.Remove(key);
@@ -214,7 +214,7 @@ public static class StrategicMergePatch
                 throw new PatchException($"invalid patch: the list merged by \"{mergeKey}\" holds a non-object: {element?.ToJsonString() ?? "null"}");
             }
 
-            var directive = item[Directive]?.GetValue<string>();
+            var directive = item.ContainsKey(Directive) ? Text(item[Directive]) ?? item[Directive]?.ToJsonString() ?? "null" : null;
             switch (directive)
             {
                 case "replace":
@@ -297,6 +297,8 @@ public static class StrategicMergePatch
         return result;
     }
 
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
     // A value taken from the patch as is: drop directives and null members, which only make sense against an original.
     private static T Clean<T>(T node)
         where T : JsonNode?
@@ -320,7 +322,7 @@ public static class StrategicMergePatch
             case JsonArray array:
                 for (var i = array.Count - 1; i >= 0; i--)
                 {
-                    if (array[i] is JsonObject item && item[Directive]?.GetValue<string>() is "delete" or "replace")
+                    if (array[i] is JsonObject item && Text(item[Directive]) is "delete" or "replace")
                     {
                         array.RemoveAt(i);
                     }
