@@ -394,12 +394,9 @@ internal sealed class ObjectWriter(ObjectStore store, TimeProvider time, CustomR
 
     private IEnumerable<FieldError> Validate(ResourceType type, JsonObject obj, WriteOptions options)
     {
-        if (type.IsCustom)
-        {
-            return validation.Validate(type, obj, options.StrictFields);
-        }
-
-        return crds.Validate(type, obj);
+        var metadata = MetadataValidation.Validate(type, obj).ToList();
+        var schema = type.IsCustom ? validation.Validate(type, obj, options.StrictFields) : crds.Validate(type, obj);
+        return [.. metadata, .. schema];
     }
 
     /// <summary>generation moves when anything outside metadata (and outside status when /status exists) changes.</summary>
