@@ -52,16 +52,18 @@ public sealed class RequestLogTests
     }
 
     [Fact]
-    public async Task An_open_watch_is_logged_while_it_streams()
+    public async Task A_watch_is_logged_when_it_ends()
     {
         await using var scope = await EmulatorScope.StartAsync();
         await scope.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "m" } }, "default");
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await foreach (var _ in scope.Client.CoreV1.WatchListNamespacedConfigMapAsync("default", onError: e => throw e, cancellationToken: cancel.Token))
+        await foreach (var _ in scope.Client.CoreV1.WatchListNamespacedConfigMapAsync("default", timeoutSeconds: 1, onError: e => throw e, cancellationToken: cancel.Token))
         {
-            var watch = scope.Api.Requests.Snapshot().Single(r => r.Verb == "watch");
-            Assert.Equal(("configmaps", "default", 200), (watch.Resource, watch.Namespace, watch.Status));
-            break;
         }
+
+        var watch = await Eventually.ReturnsAsync(
+            () => Task.FromResult(scope.Api.Requests.Snapshot().SingleOrDefault(r => r.Verb == "watch")), r => r is not null, "the watch in the log");
+        Assert.Equal(("configmaps", "default", 200), (watch!.Resource, watch.Namespace, watch.Status));
+        Assert.Contains("timeoutSeconds=1", watch.Query);
     }
 }

@@ -50,16 +50,6 @@ internal sealed class ApiRouter(
                 request.Name));
         }
 
-        if (request.Verb == "watch")
-        {
-            // A watch can stay open for minutes: log it once its answer starts, not when it ends.
-            context.Response.OnStarting(() =>
-            {
-                Log();
-                return Task.CompletedTask;
-            });
-        }
-
         try
         {
             if (path.StartsWith("/emulator/", StringComparison.Ordinal))
