@@ -122,6 +122,7 @@ public sealed class LeaderElector : IWritePermit
 
             MarkNotLeading();
             CancelQuietly(leadership);
+            var failed = false;
             try
             {
                 await work.ConfigureAwait(false);
@@ -132,13 +133,29 @@ public sealed class LeaderElector : IWritePermit
             }
             catch (Exception e)
             {
-                _logger.LogError(e, "Work run while leading failed");
+                failed = true;
+                _logger.LogError(e, "Work run while leading failed; handing the lease over and campaigning again");
             }
 
             if (stopping.IsCancellationRequested || work.IsCompletedSuccessfully)
             {
                 await ReleaseAsync().ConfigureAwait(false);
                 return;
+            }
+
+            if (failed)
+            {
+                await ReleaseAsync().ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(_options.RetryPeriod, _time, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
             }
 
             _logger.LogWarning("{Identity} lost the lease {Namespace}/{Lease}: not renewed within {RenewDeadline}; stopped writing", Identity, _options.LeaseNamespace, _options.LeaseName, _options.RenewDeadline);

@@ -151,6 +151,24 @@ public sealed class LeaderElectorTests
     }
 
     [Fact]
+    public async Task Work_that_fails_while_leading_hands_the_lease_over()
+    {
+        var a = Candidate("a", out _);
+        using var stop = new CancellationTokenSource();
+        var terms = 0;
+        var run = a.RunAsync(_ => Interlocked.Increment(ref terms) == 1 ? throw new InvalidOperationException("controllers crashed") : Task.Delay(Timeout.Infinite, stop.Token), stop.Token);
+
+        await WaitUntilAsync(() => _lease.Record?.HolderIdentity == "");
+        Assert.False(a.CanWrite);
+        await AdvanceUntilAsync(() => Volatile.Read(ref terms) == 2, TimeSpan.FromSeconds(10));
+        Assert.True(a.CanWrite);
+        Assert.Equal("a", _lease.Record!.HolderIdentity);
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void Options_must_order_the_durations()
     {
         Assert.Throws<ArgumentException>(() => new LeaderElectionOptions { LeaseNamespace = "n", LeaseName = "l", Identity = "i", RenewDeadline = TimeSpan.FromSeconds(20) }.Validate());
