@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using k8s;
+using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Tests.Api;
+using YamlDotNet.RepresentationModel;
+
+namespace WaddleObservabilityOperator.Tests.Rendering;
+
+public sealed class ServiceMonitorRendererTests
+{
+    private static ObservabilityPolicy Policy(Action<MetricsPolicy>? configure = null) => Sample.Policy("default", p =>
+    {
+        p.Metrics = new MetricsPolicy
+        {
+            SampleLimit = 5000,
+            ServiceMonitor = new ServiceMonitorPolicy { Labels = new Dictionary<string, string> { ["release"] = "prometheus", [WellKnown.ManagedByLabel] = "someone-else" } },
+        };
+        configure?.Invoke(p.Metrics);
+    });
+
+    private static ResolvedService Ai(ObservabilityPolicy? policy = null, Action<WaddleServiceSpec>? configure = null) =>
+        Sample.Resolve(Sample.Service("ai", ServiceLayer.Action, s =>
+        {
+            s.ServiceName = "waddlebot-ai";
+            configure?.Invoke(s);
+        }), policy ?? Policy());
+
+    [Fact]
+    public void Renders_the_service_monitor_shape()
+    {
+        var result = ServiceMonitorRenderer.Render(Ai(), true, [Sample.KubeService("ai", labels: new Dictionary<string, string> { [WellKnown.NameLabel] = "waddlebot-ai" })]);
+
+        Assert.True(result.Outcome.Status, result.Outcome.Message);
+        var monitor = result.ServiceMonitor!;
+        Assert.Equal(("monitoring.coreos.com/v1", "ServiceMonitor", "ai", "waddlebot"), (monitor.ApiVersion, monitor.Kind, monitor.Metadata.Name, monitor.Metadata.NamespaceProperty));
+        Assert.Equal(new Dictionary<string, string>
+        {
+            [WellKnown.ManagedByLabel] = WellKnown.ManagedByValue,
+            [WellKnown.PolicyLabel] = "default",
+            [WellKnown.ServiceLabel] = "ai",
+            ["release"] = "prometheus",
+        }, monitor.Metadata.Labels);
+        var owner = Assert.Single(monitor.Metadata.OwnerReferences);
+        Assert.Equal((ApiGroup.ApiVersion, "WaddleService", "ai", "uid-wsvc-ai", true, true), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
+        Assert.Equal(new Dictionary<string, string> { [WellKnown.NameLabel] = "waddlebot-ai" }, monitor.Spec.Selector.MatchLabels);
+        Assert.Equal(["waddlebot"], monitor.Spec.NamespaceSelector!.MatchNames);
+        Assert.Equal(5000, monitor.Spec.SampleLimit);
+        var endpoint = Assert.Single(monitor.Spec.Endpoints);
+        Assert.Equal(("http-metrics", "/metrics", "15s", "10s"), (endpoint.Port, endpoint.Path, endpoint.Interval, endpoint.ScrapeTimeout));
+        Assert.Equal(["waddlebot_service=waddlebot-ai", "waddlebot_layer=action"], endpoint.Relabelings!.Select(r => $"{r.TargetLabel}={r.Replacement}"));
+    }
+
+    [Fact]
+    public void Every_rendered_field_exists_in_the_upstream_crd_schema()
+    {
+        var path = Path.Combine(RepositoryLayout.Shared, "reference", "prometheus-operator", "monitoring.coreos.com_servicemonitors.yaml");
+        Assert.True(File.Exists(path), $"ServiceMonitor CRD {path} is missing (expected in ../shared/reference beside the repository)");
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(path))
+        {
+            yaml.Load(reader);
+        }
+
+        var crd = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var version = ((YamlSequenceNode)Node(crd, "spec", "versions")).Children.Cast<YamlMappingNode>().Single(v => Scalar(v, "name") == "v1");
+        var schema = (YamlMappingNode)Node(version, "schema", "openAPIV3Schema");
+
+        var monitor = ServiceMonitorRenderer.Render(Ai(), true, null).ServiceMonitor!;
+        var json = JsonDocument.Parse(KubernetesJson.Serialize(monitor)).RootElement;
+
+        var checkedPaths = new List<string>();
+        Validate(json, schema, "", checkedPaths);
+        Assert.Contains(".spec.endpoints[0].relabelings[0].targetLabel", checkedPaths);
+        Assert.Contains(".spec.namespaceSelector.matchNames[0]", checkedPaths);
+        Assert.Contains(".spec.sampleLimit", checkedPaths);
+        Assert.Equal(Scalar((YamlMappingNode)Node(crd, "spec", "names"), "kind"), monitor.Kind);
+        Assert.Equal(Scalar((YamlMappingNode)Node(crd, "spec"), "group") + "/v1", monitor.ApiVersion);
+    }
+
+    /// <summary>Checks a JSON value against an openAPIV3Schema node: properties known, types, enums, patterns, required fields.</summary>
+    private static void Validate(JsonElement value, YamlMappingNode schema, string path, List<string> checkedPaths)
+    {
+        checkedPaths.Add(path);
+        var type = Scalar(schema, "type");
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                Assert.True(type is null or "object", $"{path}: object where the schema has {type}");
+                if (path == ".metadata")
+                {
+                    return;
+                }
+
+                var properties = Optional(schema, "properties") as YamlMappingNode;
+                foreach (var property in value.EnumerateObject())
+                {
+                    if (properties is not null && properties.Children.TryGetValue(new YamlScalarNode(property.Name), out var child))
+                    {
+                        Validate(property.Value, (YamlMappingNode)child, $"{path}.{property.Name}", checkedPaths);
+                    }
+                    else
+                    {
+                        var additional = Optional(schema, "additionalProperties") as YamlMappingNode;
+                        Assert.True(additional is not null, $"{path}.{property.Name} is not in the ServiceMonitor CRD schema");
+                        Validate(property.Value, additional!, $"{path}.{property.Name}", checkedPaths);
+                    }
+                }
+
+                if (Optional(schema, "required") is YamlSequenceNode required)
+                {
+                    foreach (var name in required.Children.Cast<YamlScalarNode>())
+                    {
+                        Assert.True(value.TryGetProperty(name.Value!, out _), $"{path}: required field {name.Value} is missing");
+                    }
+                }
+
+                break;
+            case JsonValueKind.Array:
+                Assert.Equal("array", type);
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    Validate(item, (YamlMappingNode)Node(schema, "items"), $"{path}[{index++}]", checkedPaths);
+                }
+
+                break;
+            case JsonValueKind.String:
+                Assert.True(type == "string" || Optional(schema, "x-kubernetes-int-or-string") is not null, $"{path}: string where the schema has {type}");
+                if (Optional(schema, "enum") is YamlSequenceNode values)
+                {
+                    Assert.Contains(value.GetString(), values.Children.Cast<YamlScalarNode>().Select(v => v.Value));
+                }
+
+                if (Scalar(schema, "pattern") is { } pattern)
+                {
+                    Assert.Matches(new Regex(pattern), value.GetString()!);
+                }
+
+                break;
+            case JsonValueKind.Number:
+                Assert.True(type is "integer" or "number", $"{path}: number where the schema has {type}");
+                if (Scalar(schema, "minimum") is { } minimum)
+                {
+                    Assert.True(value.GetDouble() >= double.Parse(minimum, CultureInfo.InvariantCulture), $"{path} below minimum {minimum}");
+                }
+
+                break;
+            default:
+                Assert.True(type == "boolean", $"{path}: {value.ValueKind} where the schema has {type}");
+                break;
+        }
+    }
+
+    private static YamlNode Node(YamlMappingNode node, params string[] path)
+    {
+        YamlNode current = node;
+        foreach (var key in path)
+        {
+            current = ((YamlMappingNode)current).Children[new YamlScalarNode(key)];
+        }
+
+        return current;
+    }
+
+    private static YamlNode? Optional(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string? Scalar(YamlMappingNode node, string key) => (Optional(node, key) as YamlScalarNode)?.Value;
+
+    public static TheoryData<string, string, string, string?, bool, bool, string> Cases => new()
+    {
+        // case, interval, timeout, mode, metrics on, api present, expected reason
+        { "timeout above interval", "10s", "15s", null, true, true, Reasons.ScrapeTimeoutExceedsInterval },
+        { "timeout equal to interval is fine", "10s", "10s", null, true, true, Reasons.ServiceMonitorRendered },
+        { "compound durations compare by value", "1m", "59s", null, true, true, Reasons.ServiceMonitorRendered },
+        { "compound timeout above", "1m", "1m1s", null, true, true, Reasons.ScrapeTimeoutExceedsInterval },
+        { "malformed duration", "15 seconds", "10s", null, true, true, Reasons.InvalidDuration },
+        { "metrics off", "15s", "10s", null, false, true, Reasons.MetricsDisabled },
+        { "mode disabled", "15s", "10s", "disabled", true, true, Reasons.ServiceMonitorDisabled },
+        { "auto without the api", "15s", "10s", "auto", true, false, Reasons.ServiceMonitorApiAbsent },
+        { "enabled without the api", "15s", "10s", "enabled", true, false, Reasons.ServiceMonitorApiMissing },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Outcomes_follow_the_settings(string name, string interval, string timeout, string? mode, bool metrics, bool api, string reason)
+    {
+        var policy = Policy(m =>
+        {
+            m.ScrapeInterval = interval;
+            m.ScrapeTimeout = timeout;
+            m.Enabled = metrics;
+            m.ServiceMonitor!.Mode = mode switch { "disabled" => ServiceMonitorMode.Disabled, "enabled" => ServiceMonitorMode.Enabled, _ => ServiceMonitorMode.Auto };
+        });
+
+        var result = ServiceMonitorRenderer.Render(Ai(policy), api, null);
+
+        Assert.True(reason == result.Outcome.Reason, $"{name}: {result.Outcome.Reason}: {result.Outcome.Message}");
+        Assert.Equal(reason == Reasons.ServiceMonitorRendered, result.ServiceMonitor is not null);
+        Assert.Equal(reason is not (Reasons.ScrapeTimeoutExceedsInterval or Reasons.InvalidDuration or Reasons.ServiceMonitorApiMissing), result.Outcome.Status);
+    }
+
+    [Fact]
+    public void Services_are_checked_for_the_selector_and_the_port_when_known()
+    {
+        var service = Ai(configure: s => s.Metrics = new ServiceMetrics { Selector = new Dictionary<string, string> { ["app"] = "ai" }, Port = "metrics" });
+
+        var none = ServiceMonitorRenderer.Render(service, true, [Sample.KubeService("router")]);
+        var noPort = ServiceMonitorRenderer.Render(service, true, [Sample.KubeService("ai", "http", new Dictionary<string, string> { ["app"] = "ai" })]);
+        var good = ServiceMonitorRenderer.Render(service, true, [Sample.KubeService("ai", "metrics", new Dictionary<string, string> { ["app"] = "ai" })]);
+
+        Assert.Equal(Reasons.ServiceNotFound, none.Outcome.Reason);
+        Assert.Contains("app=ai", none.Outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(Reasons.MetricsPortNotFound, noPort.Outcome.Reason);
+        Assert.Contains("\"metrics\"", noPort.Outcome.Message, StringComparison.Ordinal);
+        Assert.True(good.Outcome.Status);
+        Assert.All([none, noPort, good], r => Assert.NotNull(r.ServiceMonitor));
+    }
+
+    [Fact]
+    public void The_service_interval_overrides_the_policy_and_no_limit_means_no_field()
+    {
+        var policy = Policy(m => m.SampleLimit = 0);
+        var monitor = ServiceMonitorRenderer.Render(Ai(policy, s => s.Metrics = new ServiceMetrics { Interval = "30s", Path = "/prom" }), true, null).ServiceMonitor!;
+
+        Assert.Equal(("30s", "/prom"), (monitor.Spec.Endpoints[0].Interval, monitor.Spec.Endpoints[0].Path));
+        Assert.Null(monitor.Spec.SampleLimit);
+        Assert.DoesNotContain("sampleLimit", KubernetesYaml.Serialize(monitor), StringComparison.Ordinal);
+    }
+}
