@@ -47,7 +47,7 @@ public static class Reasons
     public const string InvalidSelector = "InvalidSelector";
     public const string BackendNameTooLong = "BackendNameTooLong";
     public const string BackendsRendered = "BackendsRendered";
-    public const string NoManagedBackends = "NoManagedBackends";
+    public const string InvalidBackendSettings = "InvalidBackendSettings";
 
     // Ready
     public const string Ready = "Ready";

@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Rendering.Backends;
 
 namespace WaddleObservabilityOperator.Rendering;
 
@@ -229,15 +230,7 @@ public static class SystemRenderer
                 $"spec.metrics.scrapeTimeout {effective.Metrics.ScrapeTimeout} exceeds spec.metrics.scrapeInterval {effective.Metrics.ScrapeInterval}"));
         }
 
-        foreach (var (managed, child) in new[] { (effective.Jaeger.Managed, ChildNames.Jaeger(name)), (effective.Prometheus.Managed, ChildNames.Prometheus(name)) })
-        {
-            if (managed && child.Length > DnsLabelLength)
-            {
-                errors.Add((Reasons.BackendNameTooLong,
-                    $"the managed backend Service \"{child}\" is {child.Length.ToString(CultureInfo.InvariantCulture)} characters, over the {DnsLabelLength.ToString(CultureInfo.InvariantCulture)} of a DNS label; use a shorter policy name"));
-            }
-        }
-
+        var backends = RenderBackends(effective, resolved, objects);
         foreach (var conflict in members.Where(m => m.Resolution.Outcome.Reason == Reasons.PolicyConflict))
         {
             notes.Add($"WaddleService \"{conflict.Service.Metadata.Name}\": {conflict.Resolution.Outcome.Message}");
@@ -255,6 +248,11 @@ public static class SystemRenderer
         }
 
         var conditions = new List<ConditionOutcome> { sampling.Outcome };
+        if (backends is not null)
+        {
+            conditions.Add(backends);
+        }
+
         var failed = errors.Concat(conditions.Where(c => !c.Status).Select(c => (c.Reason, c.Message))).ToList();
         var matched = $"{members.Count.ToString(CultureInfo.InvariantCulture)} WaddleServices use this policy";
         var noteText = notes.Count == 0 ? "" : "; " + string.Join("; ", notes);
@@ -262,16 +260,43 @@ public static class SystemRenderer
             ? new ConditionOutcome(ConditionTypes.Ready, true, Reasons.Ready, matched + noteText)
             : new ConditionOutcome(ConditionTypes.Ready, false, failed[0].Reason, string.Join("; ", failed.Select(f => f.Message)) + noteText));
 
-        var protocolPort = effective.Tracing.Protocol == OtlpProtocol.Grpc ? WaddleBotDefaults.OtlpGrpcPort : WaddleBotDefaults.OtlpHttpPort;
+        var backendsUp = backends?.Status == true;
         return new PolicyOutcome(
             ns,
             name,
             policy.Metadata.Generation,
             members.Count,
             conditions,
-            effective.Jaeger.Managed ? $"http://{WaddleBotDefaults.JaegerHostName(name, ns)}:{protocolPort.ToString(CultureInfo.InvariantCulture)}" : null,
-            effective.Prometheus.Managed ? $"http://{WaddleBotDefaults.PrometheusHostName(name, ns)}:{WaddleBotDefaults.PrometheusPort.ToString(CultureInfo.InvariantCulture)}" : null,
+            backendsUp && effective.Jaeger.Managed ? ManagedBackendsRenderer.JaegerEndpoint(effective) : null,
+            backendsUp && effective.Prometheus.Managed ? ManagedBackendsRenderer.PrometheusEndpoint(effective) : null,
             sampling.SizeBytes);
+    }
+
+    /// <summary>The managed Jaeger and Prometheus of a policy, added to <paramref name="objects"/>; the BackendsReady outcome, or null when none is managed.</summary>
+    private static ConditionOutcome? RenderBackends(EffectivePolicy effective, IReadOnlyList<ResolvedService> services, List<IKubernetesObject<V1ObjectMeta>> objects)
+    {
+        if (!effective.Jaeger.Managed && !effective.Prometheus.Managed)
+        {
+            return null;
+        }
+
+        var tooLong = new[] { (effective.Jaeger.Managed, ChildNames.Jaeger(effective.Name!)), (effective.Prometheus.Managed, ChildNames.Prometheus(effective.Name!)) }
+            .Where(b => b.Item1 && b.Item2.Length > DnsLabelLength)
+            .Select(b => $"the managed backend Service \"{b.Item2}\" is {b.Item2.Length.ToString(CultureInfo.InvariantCulture)} characters, over the {DnsLabelLength.ToString(CultureInfo.InvariantCulture)} of a DNS label; use a shorter policy name")
+            .ToList();
+        var problems = ManagedBackendsRenderer.Validate(effective, services);
+        if (tooLong.Count > 0 || problems.Count > 0)
+        {
+            return new ConditionOutcome(ConditionTypes.BackendsReady, false,
+                tooLong.Count > 0 ? Reasons.BackendNameTooLong : Reasons.InvalidBackendSettings,
+                string.Join(" ", tooLong.Concat(problems)));
+        }
+
+        var rendered = ManagedBackendsRenderer.Render(effective, services);
+        objects.AddRange(rendered);
+        var which = string.Join(" and ", new[] { effective.Jaeger.Managed ? "Jaeger" : null, effective.Prometheus.Managed ? "Prometheus" : null }.OfType<string>());
+        return new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered,
+            $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered");
     }
 
     private static Dictionary<(string Namespace, string Name), List<IKubernetesObject<V1ObjectMeta>>> Index(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> workloads)

@@ -55,10 +55,13 @@ public static class WaddleBotDefaults
     public static EffectivePolicy BuiltIn(string @namespace) => Apply(null, @namespace);
 
     /// <summary>A policy with every unset field defaulted.</summary>
-    public static EffectivePolicy Apply(ObservabilityPolicy policy) =>
-        Apply(policy.Spec, policy.Metadata.NamespaceProperty ?? "", policy.Metadata.Name);
+    public static EffectivePolicy Apply(ObservabilityPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return Apply(policy.Spec, policy.Metadata.NamespaceProperty ?? "", policy.Metadata.Name, policy.Metadata.Uid);
+    }
 
-    private static EffectivePolicy Apply(ObservabilityPolicySpec? spec, string @namespace, string? name = null)
+    private static EffectivePolicy Apply(ObservabilityPolicySpec? spec, string @namespace, string? name = null, string? uid = null)
     {
         var tracing = spec?.Tracing;
         var sampling = tracing?.Sampling;
@@ -112,7 +115,8 @@ public static class WaddleBotDefaults
                 prometheus?.Storage,
                 Sorted(prometheus?.ExternalLabels),
                 prometheus?.Resources),
-            spec?.Backends?.NetworkPolicy ?? false);
+            spec?.Backends?.NetworkPolicy ?? false,
+            string.IsNullOrEmpty(uid) ? null : uid);
     }
 
     /// <summary>In-cluster DNS name of a policy's managed Jaeger Service.</summary>
