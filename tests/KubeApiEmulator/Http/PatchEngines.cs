@@ -40,11 +40,11 @@ internal static class PatchEngines
         }
     }
 
-    public static JsonNode Apply(JsonNode? live, JsonNode applied, string fieldManager, bool force)
+    public static JsonNode Apply(JsonNode? live, JsonNode applied, string fieldManager, bool force, ResourceType type, string? subresource)
     {
         try
         {
-            return ServerSideApply.Apply(live, applied, fieldManager, force);
+            return ServerSideApply.Apply(live, AppliedPart(applied, type, subresource), fieldManager, force);
         }
         catch (ApplyConflictException e)
         {
@@ -62,5 +62,38 @@ internal static class PatchEngines
         {
             throw ApiException.BadRequest($"failed to create typed patch object: {e.Message}");
         }
+    }
+
+    // With a status subresource the main resource ignores .status and /status takes only .status, so a manager
+    // owns only the part its apply can change.
+    private static JsonNode AppliedPart(JsonNode applied, ResourceType type, string? subresource)
+    {
+        if (!type.HasStatus || applied is not JsonObject config)
+        {
+            return applied;
+        }
+
+        var part = (JsonObject)config.DeepClone();
+        if (subresource == "status")
+        {
+            foreach (var key in part.Select(p => p.Key).Where(k => k is not ("apiVersion" or "kind" or "metadata" or "status")).ToList())
+            {
+                part.Remove(key);
+            }
+
+            if (part["metadata"] is JsonObject metadata)
+            {
+                foreach (var key in metadata.Select(p => p.Key).Where(k => k is not ("name" or "namespace")).ToList())
+                {
+                    metadata.Remove(key);
+                }
+            }
+        }
+        else
+        {
+            part.Remove("status");
+        }
+
+        return part;
     }
 }

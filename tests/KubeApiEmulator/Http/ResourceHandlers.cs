@@ -167,7 +167,7 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
 
                 var force = query["force"] == "true";
                 createIfMissing = true;
-                patch = current => AsObject(PatchEngines.Apply(current, body, manager, force));
+                patch = current => AsObject(PatchEngines.Apply(current, body, manager, force, type, request.Subresource));
                 break;
             default:
                 throw ApiException.UnsupportedMediaType(type.IsCustom ? ApiException.CustomPatchMediaTypes : ApiException.BuiltInPatchMediaTypes);
