@@ -16,7 +16,10 @@ public static class ApiReferenceDocument
         md.Append("# API reference\n\n");
         md.Append("<!-- Generated from the API types; do not edit. Regenerate with:\n     ")
             .Append(CrdsCommand.RegenerateCommand).Append(" -->\n\n");
-        md.Append("Kinds: ").AppendJoin(", ", crds.Select(c => $"[{c.Kind}](#{c.Kind.ToLowerInvariant()})")).Append(".\n");
+        md.Append("Kinds: ").AppendJoin(", ", crds.Select(c => $"[{c.Kind}](#{c.Kind.ToLowerInvariant()})")).Append(".\n\n");
+        md.Append("In field paths, `list[]` stands for every item of a list and `map[*]` for every value of a map. ")
+            .Append("The validation column is what the API server enforces from the CRD schema unless it says otherwise; ")
+            .Append("an unset optional field takes the default its description names.\n");
 
         foreach (var crd in crds)
         {
@@ -132,10 +135,10 @@ public static class ApiReferenceDocument
         switch (rule)
         {
             case SemanticRuleKind.LabelSelector:
-                parts.Add("label keys and values in label syntax; `In`/`NotIn` need values, `Exists`/`DoesNotExist` take none (checked by the operator)");
+                parts.Add("label keys and values in label syntax; `In`/`NotIn` need values, `Exists`/`DoesNotExist` take none (beyond the schema: the API server does not enforce it, `render` reports it)");
                 break;
             case SemanticRuleKind.LabelMap:
-                parts.Add("label keys and values in label syntax (checked by the operator)");
+                parts.Add("label keys and values in label syntax (beyond the schema: the API server does not enforce it, `render` reports it)");
                 break;
         }
 
