@@ -34,9 +34,7 @@ public static class SystemRenderer
             .OrderBy(s => s.Metadata.NamespaceProperty ?? "", StringComparer.Ordinal)
             .ThenBy(s => s.Metadata.Name, StringComparer.Ordinal)
             .ToList();
-        var servicesByNamespace = input.KubernetesServices?
-            .GroupBy(s => s.Metadata?.NamespaceProperty ?? "", StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<V1Service>)[.. g], StringComparer.Ordinal);
+        var servicesByLabel = IndexByLabel(input.KubernetesServices);
 
         var resolutions = services.Select(s => (Service: s, Resolution: resolver.Resolve(s))).ToList();
         var claims = Claims(resolutions.Where(r => r.Resolution.Succeeded).Select(r => r.Service), workloads);
@@ -58,7 +56,7 @@ public static class SystemRenderer
 
             Inject(draft, resolved, workloads, claims, workloadChanges);
             var monitor = ServiceMonitorRenderer.Render(resolved, input.Capabilities.ServiceMonitorApi,
-                servicesByNamespace is null ? null : servicesByNamespace.GetValueOrDefault(resolved.Namespace ?? "") ?? []);
+                servicesByLabel is null ? null : Candidates(servicesByLabel, resolved));
             draft.MonitoringConfigured = monitor.Outcome;
             if (monitor.ServiceMonitor is not null)
             {
@@ -297,6 +295,42 @@ public static class SystemRenderer
         var which = string.Join(" and ", new[] { effective.Jaeger.Managed ? "Jaeger" : null, effective.Prometheus.Managed ? "Prometheus" : null }.OfType<string>());
         return new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered,
             $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered");
+    }
+
+    /// <summary>
+    /// Services by namespace and each of their labels, so that finding a WaddleService's Services costs one lookup
+    /// instead of a scan of every Service: rendering stays O(services) with thousands of both.
+    /// </summary>
+    private static Dictionary<(string Namespace, string Key, string Value), List<V1Service>>? IndexByLabel(IReadOnlyList<V1Service>? services)
+    {
+        if (services is null)
+        {
+            return null;
+        }
+
+        var index = new Dictionary<(string, string, string), List<V1Service>>();
+        foreach (var service in services)
+        {
+            foreach (var (key, value) in service.Metadata?.Labels ?? new Dictionary<string, string>())
+            {
+                var entry = (service.Metadata!.NamespaceProperty ?? "", key, value);
+                if (!index.TryGetValue(entry, out var list))
+                {
+                    index[entry] = list = [];
+                }
+
+                list.Add(service);
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>Services carrying the first label of the selector: a superset of the matches, which the ServiceMonitor renderer narrows.</summary>
+    private static IReadOnlyList<V1Service> Candidates(Dictionary<(string Namespace, string Key, string Value), List<V1Service>> index, ResolvedService service)
+    {
+        var (key, value) = service.ServiceSelector[0];
+        return index.GetValueOrDefault((service.Namespace ?? "", key, value)) ?? [];
     }
 
     private static Dictionary<(string Namespace, string Name), List<IKubernetesObject<V1ObjectMeta>>> Index(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> workloads)

@@ -154,12 +154,14 @@ public static class WorkloadInjection
             return [.. env];
         }
 
+        // Fingerprint each entry at most once: a steady-state re-apply touches every injected name.
+        var fingerprints = new string?[env.Count];
         var ours = new HashSet<int>();
         foreach (var (name, fingerprint) in mine)
         {
             for (var i = env.Count - 1; i >= 0; i--)
             {
-                if (env[i].Name == name && Fingerprint(env[i]) == fingerprint)
+                if (env[i].Name == name && (fingerprints[i] ??= Fingerprint(env[i])) == fingerprint)
                 {
                     ours.Add(i);
                     break;

@@ -129,4 +129,26 @@ public sealed class SystemRendererTests
         Assert.Equal("default", second.Policy);
         Assert.Equal(2, second.ObservedGeneration);
     }
+
+    [Fact]
+    public void Ten_thousand_services_render_with_their_services_checked()
+    {
+        const int count = 10_000;
+        var names = Enumerable.Range(0, count).Select(i => $"svc-{i:D5}").ToList();
+        var input = Sample.Input(
+            policies: [Sample.Policy("default", p => p.Tracing = new TracingPolicy { Sampling = new SamplingPolicy { Mode = SamplingMode.Remote, DefaultRatio = 0.1 } })],
+            services: names.Select((n, i) => Sample.Service(n, configure: s => s.Tracing = new ServiceTracing { SamplingRatio = (i % 10) / 10.0 })),
+            workloads: names.Select(n => Sample.Deployment(n)),
+            kubeServices: names.Select((n, i) => Sample.KubeService(n, i == 42 ? "http" : "http-metrics")));
+
+        var output = SystemRenderer.Render(input);
+
+        Assert.Equal(count + 1, output.Objects.Count);
+        Assert.Equal(count, output.Workloads.Count);
+        var notReady = Assert.Single(output.Services, s => !s.Ready);
+        Assert.Equal("svc-00042", notReady.Name);
+        Assert.Equal(Reasons.MetricsPortNotFound, notReady.Conditions[0].Reason);
+        Assert.Equal(count, output.Policies.Single().MatchedServices);
+        Assert.True(output.Policies.Single().Conditions.All(c => c.Status));
+    }
 }
