@@ -109,8 +109,8 @@ public sealed class ApiEmulator : IAsyncDisposable
     /// <summary>Writes a kubeconfig for kubectl and helm; its current context points here.</summary>
     public void WriteKubeconfig(string path) => Kubeconfig.Write(Url, path);
 
-    /// <summary>Ends every open watch as a broken connection would.</summary>
-    public void DropWatches() => Store.DropWatches();
+    /// <summary>Ends every open watch as a broken connection would; returns how many it ended.</summary>
+    public int DropWatches() => Store.DropWatches();
 
     /// <summary>Compacts the event log now: a watch from any earlier resourceVersion gets 410 Expired.</summary>
     public void CompactEventLog() => Store.Compact();

@@ -95,4 +95,14 @@ public sealed class FinalizerTests
         Assert.Empty((await scope.Client.CoreV1.ListNamespacedConfigMapAsync("doomed")).Items);
         Assert.DoesNotContain((await scope.Client.CoreV1.ListNamespaceAsync()).Items, n => n.Metadata.Name == "doomed");
     }
+
+    [Fact]
+    public async Task The_default_namespace_may_not_be_deleted()
+    {
+        await using var scope = await EmulatorScope.StartAsync();
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() => scope.Client.CoreV1.DeleteNamespaceAsync("default"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, error.Response.StatusCode);
+        Assert.Equal("namespaces \"default\" is forbidden: this namespace may not be deleted", KubernetesJson.Deserialize<V1Status>(error.Response.Content).Message);
+    }
 }

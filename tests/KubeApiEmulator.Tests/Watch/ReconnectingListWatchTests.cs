@@ -17,6 +17,7 @@ public sealed class ReconnectingListWatchTests
 
         // Phase 1: writes interleaved with broken connections; the loop resumes from its last resourceVersion.
         var written = new List<(WatchEventType Type, string Name, string Version)>();
+        var drops = 0;
         for (var round = 0; round < 5; round++)
         {
             for (var i = 0; i < 4; i++)
@@ -29,8 +30,10 @@ public sealed class ReconnectingListWatchTests
                 written.Add((WatchEventType.Modified, name, updated.Metadata.ResourceVersion));
                 if (i == 1)
                 {
-                    await Eventually.ReturnsAsync(() => Task.FromResult(scope.Api.Store.OpenWatchCount), n => n == 1, "the loop to be watching");
-                    scope.Api.DropWatches();
+                    // Drop the loop's live watch (as soon as there is one), then wait until the loop noticed.
+                    await Eventually.ReturnsAsync(() => Task.FromResult(scope.Api.DropWatches()), n => n == 1, "a live watch to drop");
+                    drops++;
+                    await Eventually.ReturnsAsync(() => Task.FromResult(loop.Reconnects), n => n >= drops, "the loop to see the broken connection");
                 }
             }
 
@@ -41,7 +44,7 @@ public sealed class ReconnectingListWatchTests
 
         await Eventually.ReturnsAsync(() => Task.FromResult(loop.Events.Count), n => n >= written.Count, "the loop to catch up");
         Assert.Equal(written, loop.Events.ToList());
-        Assert.True(loop.Reconnects >= 5, $"expected a reconnect per drop, saw {loop.Reconnects}");
+        Assert.Equal(5, drops);
         Assert.Equal(0, loop.Relists);
 
         // Phase 2: the loop is kept away while history is compacted; it must relist and converge.

@@ -152,8 +152,9 @@ internal sealed class GarbageCollector : IAsyncDisposable
                 // Another writer got there first; the commit it made queues a fresh look.
                 _logger.LogDebug("Garbage collection of {Uid} skipped: {Message}", uid, e.Message);
             }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // One bad object must not stop collection for everything else.
                 _logger.LogWarning(e, "Garbage collection of {Uid} failed", uid);
             }
             finally

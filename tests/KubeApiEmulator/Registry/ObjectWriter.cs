@@ -216,6 +216,12 @@ internal sealed class ObjectWriter(ObjectStore store, TimeProvider time, CustomR
 
             if (IsNamespace(type))
             {
+                if (name is "default" or "kube-system" or "kube-public")
+                {
+                    throw new ApiException(403, "Forbidden", $"namespaces \"{name}\" is forbidden: this namespace may not be deleted",
+                        new JsonObject { ["name"] = name, ["kind"] = "namespaces" });
+                }
+
                 obj["status"] = new JsonObject { ["phase"] = "Terminating" };
             }
             else if (finalizers.Count == 0)

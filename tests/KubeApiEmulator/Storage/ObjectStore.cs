@@ -179,31 +179,33 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>Number of open watches (for tests that wait for a watcher to connect).</summary>
+    /// <summary>Number of open watches not yet dropped (for tests that wait for a watcher to connect).</summary>
     public int OpenWatchCount
     {
         get
         {
             lock (_gate)
             {
-                return _watchers.Values.Sum(l => l.Count);
+                return _watchers.Values.Sum(l => l.Count(s => !s.IsDropped));
             }
         }
     }
 
-    /// <summary>Ends every open watch, or those of one resource, as a dropped connection would.</summary>
-    public void DropWatches(StorageKey? resource = null)
+    /// <summary>Ends every open watch, or those of one resource, as a dropped connection would; returns how many it ended.</summary>
+    public int DropWatches(StorageKey? resource = null)
     {
         List<WatchSubscription> dropped;
         lock (_gate)
         {
-            dropped = [.. _watchers.Where(w => resource is null || w.Key == resource).SelectMany(w => w.Value)];
+            dropped = [.. _watchers.Where(w => resource is null || w.Key == resource).SelectMany(w => w.Value).Where(s => !s.IsDropped)];
         }
 
         foreach (var subscription in dropped)
         {
             subscription.Drop();
         }
+
+        return dropped.Count;
     }
 
     /// <summary>Sends a BOOKMARK at the current resourceVersion to every watch that asked for bookmarks.</summary>

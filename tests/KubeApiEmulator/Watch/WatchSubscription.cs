@@ -52,8 +52,12 @@ public sealed class WatchSubscription : IDisposable
 
     internal void Enqueue(WatchEvent watchEvent) => _events.Writer.TryWrite(watchEvent);
 
+    /// <summary>True once the emulator dropped it (its stream is closing).</summary>
+    public bool IsDropped { get; private set; }
+
     internal void Drop()
     {
+        IsDropped = true;
         _events.Writer.TryComplete();
         try
         {
