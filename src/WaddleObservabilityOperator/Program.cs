@@ -27,7 +27,7 @@ public static class Program
         return args switch
         {
             ["run", .. var runArgs] => await RunCommand.RunAsync(runArgs, Console.Out, Console.Error, cancellation.Token).ConfigureAwait(false),
-            ["render", .. var rest] => RenderCommand.Run(rest, Console.Out, Console.Error),
+            ["render", .. var rest] => RenderCommand.Run(rest, Console.In, Console.Out, Console.Error),
             ["crds", .. var rest] => await CrdsCommand.RunAsync(rest, Console.Out, Console.Error, cancellation.Token).ConfigureAwait(false),
             ["-h" or "--help" or "help"] => await UsageAsync(Console.Out, ExitCodes.Success).ConfigureAwait(false),
             [var unknown, ..] => await UsageAsync(Console.Error, ExitCodes.Usage, $"unknown command '{unknown}'").ConfigureAwait(false),

@@ -10,7 +10,7 @@ using WaddleObservabilityOperator.Rendering;
 namespace WaddleObservabilityOperator.Cli;
 
 /// <summary>
-/// <c>render PATH... [-o yaml|json] [--no-servicemonitors] [--now TIME]</c>: what the operator would do for a set of
+/// <c>render PATH...|- [-o yaml|json] [--no-servicemonitors] [--now TIME]</c>: what the operator would do for a set of
 /// manifests, offline. Output is all or nothing: any invalid input prints every error on stderr and nothing on stdout.
 /// </summary>
 public static class RenderCommand
@@ -22,7 +22,10 @@ public static class RenderCommand
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) =>
+        Run(args, TextReader.Null, stdout, stderr);
+
+    public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -39,7 +42,7 @@ public static class RenderCommand
             return ExitCodes.Success;
         }
 
-        var loaded = ManifestLoader.Load(options.Paths);
+        var loaded = ManifestLoader.Load(options.Paths, stdin);
         if (!loaded.IsValid)
         {
             foreach (var error in loaded.Errors)

@@ -17,7 +17,8 @@ public sealed record RenderOptions(IReadOnlyList<string> Paths, OutputFormat For
     public const string Usage = """
         usage: WaddleObservabilityOperator render PATH... [-o yaml|json] [--no-servicemonitors]
 
-        Reads manifests (files, or folders searched recursively for *.yaml, *.yml and *.json; multi-document YAML)
+        Reads manifests (files, folders searched recursively for *.yaml, *.yml and *.json, or - for standard input;
+        multi-document YAML, v1 Lists such as the output of kubectl get -o yaml)
         holding ObservabilityPolicy, WaddleService, Deployment, StatefulSet, DaemonSet, Service and Namespace objects,
         and prints every object the operator would create or change (workloads with the environment injected),
         followed by each WaddleService and ObservabilityPolicy with the status the operator would report.
@@ -45,7 +46,7 @@ public sealed record RenderOptions(IReadOnlyList<string> Paths, OutputFormat For
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            if (onlyPaths || !arg.StartsWith('-'))
+            if (onlyPaths || !arg.StartsWith('-') || arg == "-")
             {
                 paths.Add(arg);
                 continue;

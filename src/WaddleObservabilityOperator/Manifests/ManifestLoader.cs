@@ -21,14 +21,26 @@ public static partial class ManifestLoader
 
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
 
-    /// <summary>Loads files and folders (recursively: *.yaml, *.yml, *.json, in ordinal path order).</summary>
-    public static ManifestLoadResult Load(IEnumerable<string> paths)
+    /// <summary>The path that means standard input, as in <c>kubectl apply -f -</c>.</summary>
+    public const string StandardInput = "-";
+
+    /// <summary>
+    /// Loads files and folders (recursively: *.yaml, *.yml, *.json, in ordinal path order); <c>-</c> reads YAML
+    /// from <paramref name="standardInput"/>.
+    /// </summary>
+    public static ManifestLoadResult Load(IEnumerable<string> paths, TextReader? standardInput = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var errors = new List<ManifestError>();
         var files = new List<ManifestFile>();
         foreach (var file in ExpandPaths(paths, errors))
         {
+            if (file.FullPath == StandardInput)
+            {
+                files.Add(new ManifestFile(file.Display, standardInput?.ReadToEnd() ?? ""));
+                continue;
+            }
+
             try
             {
                 files.Add(new ManifestFile(file.Display, File.ReadAllText(file.FullPath)));
@@ -96,7 +108,14 @@ public static partial class ManifestLoader
         foreach (var path in paths)
         {
             var display = path.Replace('\\', '/');
-            if (File.Exists(path))
+            if (path == StandardInput)
+            {
+                if (files.All(f => f.FullPath != StandardInput))
+                {
+                    files.Add(new InputFile(StandardInput, "<stdin>"));
+                }
+            }
+            else if (File.Exists(path))
             {
                 Add(path, display);
             }

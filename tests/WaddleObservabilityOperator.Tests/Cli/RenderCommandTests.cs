@@ -110,6 +110,81 @@ public sealed class RenderCommandTests
     }
 
     [Fact]
+    public void Dash_reads_what_kubectl_get_prints_from_standard_input()
+    {
+        // kubectl get -o yaml: a v1 List, objects with server-set metadata and status.
+        const string listed = """
+            apiVersion: v1
+            kind: List
+            metadata:
+              resourceVersion: ""
+            items:
+            - apiVersion: apps/v1
+              kind: Deployment
+              metadata:
+                name: router
+                namespace: waddlebot
+                uid: 0b6f1c8e-2a0e-4c4e-9a52-0d1f4b3c2a10
+                resourceVersion: "4711"
+                generation: 3
+                creationTimestamp: "2025-01-02T03:04:05Z"
+                managedFields:
+                - manager: kubectl-client-side-apply
+                  operation: Update
+                  apiVersion: apps/v1
+                  time: "2025-01-02T03:04:05Z"
+                  fieldsType: FieldsV1
+                  fieldsV1: {"f:spec": {"f:replicas": {}}}
+              spec:
+                replicas: 1
+                selector: {matchLabels: {app.kubernetes.io/name: router}}
+                template:
+                  metadata: {labels: {app.kubernetes.io/name: router}}
+                  spec:
+                    containers:
+                    - name: router
+                      image: ghcr.io/waddlebot/router:1.0.0
+              status:
+                replicas: 1
+                readyReplicas: 1
+                conditions:
+                - type: Available
+                  status: "True"
+                  lastTransitionTime: "2025-01-02T03:04:05Z"
+            - apiVersion: observability.waddlebot.io/v1alpha1
+              kind: WaddleService
+              metadata: {name: router, namespace: waddlebot, generation: 1}
+              spec:
+                layer: processing
+                workload: {name: router}
+            """;
+        using var stdin = new StringReader(listed);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exitCode = RenderCommand.Run(["-"], stdin, stdout, stderr);
+
+        Assert.Equal("", stderr.ToString());
+        Assert.Equal(0, exitCode);
+        Assert.Contains("kind: ServiceMonitor", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("- name: OTEL_SERVICE_NAME\n          value: router\n", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Errors_in_standard_input_are_located_as_stdin()
+    {
+        using var stdin = new StringReader("apiVersion: v1\nkind: Secret\nmetadata: {name: x}\n");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exitCode = RenderCommand.Run(["-"], stdin, stdout, stderr);
+
+        Assert.Equal(ExitCodes.InvalidInput, exitCode);
+        Assert.Equal("", stdout.ToString());
+        Assert.StartsWith("<stdin>: document 1: kind: Secret is not a kind render reads", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_time_of_new_conditions_is_the_now_option()
     {
         var (_, stdout, _) = Render(SamplesFolder, "--now", "2025-01-31T12:00:00Z");
