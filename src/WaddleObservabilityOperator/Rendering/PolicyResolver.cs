@@ -15,6 +15,7 @@ public sealed record PolicyProblem(string Namespace, string Name, string Reason,
 /// Picks the policy of each WaddleService: spec.policyRef if set (it must exist), otherwise the selecting
 /// policies of its namespace by priority, then name; none gives the built-in defaults. Selectors are compiled
 /// and policies ordered once, so resolving n services against p policies costs O(n x p) at worst.
+/// One instance serves one render pass on one thread (it caches the built-in defaults per namespace).
 /// </summary>
 public sealed class PolicyResolver
 {

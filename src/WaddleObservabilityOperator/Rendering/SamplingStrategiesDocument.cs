@@ -157,9 +157,6 @@ public static class SamplingStrategiesDocument
     }
 
     /// <summary>The compact JSON document.</summary>
-    internal static string Write(double defaultRatio, IReadOnlyList<OperationSampling> defaultOperations, IEnumerable<(string Service, double Ratio, IReadOnlyList<OperationSampling> Operations)> services) =>
-        Write(defaultRatio, defaultOperations, services.Select(s => new Entry(s.Service, s.Ratio, s.Operations)));
-
     private static string Write(double defaultRatio, IReadOnlyList<OperationSampling> defaultOperations, IEnumerable<Entry> services)
     {
         var buffer = new ArrayBufferWriter<byte>();
