@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WaddleObservabilityOperator.Cli;
 using WaddleObservabilityOperator.Rendering.Backends;
 using YamlDotNet.RepresentationModel;
 
@@ -33,6 +34,37 @@ public sealed class PromtoolCheckTests
         var result = await CheckAsync(PrometheusConfigDocument.Render(BackendTestData.Policy(externalLabels: []), []));
         Assert.True(result.ExitCode == 0, result.Describe());
     }
+
+    [Fact]
+    public async Task Config_of_the_waddlebot_samples_passes_promtool()
+    {
+        // The whole system as a user declares it, through the render command: 19 services, one managed Prometheus.
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exitCode = RenderCommand.Run([Path.Combine(RepositoryPaths.Root, "config", "samples", "waddlebot")], stdout, stderr);
+        Assert.True(exitCode == 0, stderr.ToString());
+
+        var configs = new List<string>();
+        using (var reader = new StringReader(stdout.ToString()))
+        {
+            var stream = new YamlStream();
+            stream.Load(reader);
+            foreach (var document in stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>())
+            {
+                if (document.Text("kind") == "ConfigMap" && document.Has("data") && document.At("data").Has(PrometheusConfigFileName))
+                {
+                    configs.Add(document.Text("data", PrometheusConfigFileName));
+                }
+            }
+        }
+
+        var config = Assert.Single(configs);
+        Assert.Equal(20, YamlTree.Load(config).Items("scrape_configs").Count);
+        var result = await CheckAsync(config);
+        Assert.True(result.ExitCode == 0, result.Describe());
+    }
+
+    private const string PrometheusConfigFileName = "prometheus.yml";
 
     [Fact]
     public async Task Promtool_rejects_the_config_when_an_escaped_regex_is_broken()
