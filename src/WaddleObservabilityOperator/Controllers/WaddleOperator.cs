@@ -26,6 +26,7 @@ public sealed class WaddleOperator : IAsyncDisposable
     private readonly Controller<ObjectKey> _policyController;
     private readonly ServiceMonitorApiWatch _monitorApi;
     private readonly LeaderElector? _election;
+    private int _active;
     private readonly OptionalApiDiscovery _discovery;
 
     public WaddleOperator(KubernetesClientConfiguration config, OperatorOptions options, OperatorMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null)
@@ -110,6 +111,9 @@ public sealed class WaddleOperator : IAsyncDisposable
 
     /// <summary>Caches synced: reconciles would see the whole world (the /readyz answer).</summary>
     public bool IsReady => _caches.HasSynced;
+
+    /// <summary>Nothing queued, waiting or being reconciled: the operator has caught up with what it has seen.</summary>
+    public bool IsIdle => Volatile.Read(ref _active) == 0 && _serviceQueue.Count == 0 && _serviceQueue.DelayedCount == 0 && _policyQueue.Count == 0 && _policyQueue.DelayedCount == 0;
 
     /// <summary>This instance holds the lease (always true without leader election once running).</summary>
     public bool IsLeader => _election?.CanWrite ?? true;
@@ -201,6 +205,7 @@ public sealed class WaddleOperator : IAsyncDisposable
     private async Task<ReconcileResult> TracedAsync(string controller, Func<ObjectKey, CancellationToken, Task<ReconcileResult>> reconcile, ObjectKey key, CancellationToken cancellationToken)
     {
         using var activity = OperatorTracing.StartReconcile(controller, key.Namespace ?? "", key.Name);
+        Interlocked.Increment(ref _active);
         try
         {
             var result = await reconcile(key, cancellationToken).ConfigureAwait(false);
@@ -214,6 +219,10 @@ public sealed class WaddleOperator : IAsyncDisposable
         {
             OperatorTracing.SetOutcome(activity, Kube.ReconcileOutcome.Error, e);
             throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _active);
         }
     }
 

@@ -129,6 +129,10 @@ public sealed class OperatorMetrics : IReconcileMetrics, IWorkQueueMetrics, IApi
     public double ApiRequests(string verb) =>
         _apiRequests.GetAllLabelValues().Where(l => l[0] == verb).Sum(l => _apiRequests.WithLabels(l).Value);
 
+    /// <summary>Current value of controller_runtime_reconcile_total for one controller, summed over results.</summary>
+    public double Reconciles(string controller) =>
+        _reconcileTotal.GetAllLabelValues().Where(l => l[0] == controller).Sum(l => _reconcileTotal.WithLabels(l).Value);
+
     /// <summary>The text exposition of every metric, as served on /metrics.</summary>
     public async Task<string> ExportAsync(CancellationToken cancellationToken)
     {

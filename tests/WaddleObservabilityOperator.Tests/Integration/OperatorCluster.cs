@@ -138,6 +138,18 @@ internal sealed class OperatorCluster : IAsyncDisposable
         }
     }
 
+    public async Task<V1ConfigMap?> ConfigMapAsync(string name, string ns = Namespace)
+    {
+        try
+        {
+            return await User.CoreV1.ReadNamespacedConfigMapAsync(name, ns);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Changes the policy's spec as a user would (merge patch).</summary>
     public Task PatchPolicyAsync(JsonObject spec, string name = Policy, string ns = Namespace) =>
         User.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(new JsonObject { ["spec"] = spec }.ToJsonString(), V1Patch.PatchType.MergePatch),
@@ -194,6 +206,21 @@ internal sealed class OperatorCluster : IAsyncDisposable
         }
 
         throw new Xunit.Sdk.XunitException($"gave up waiting for {what}; last observed: {observed}");
+    }
+
+    /// <summary>Waits until the instance has nothing queued or running for a second and a half in a row (caught up).</summary>
+    public static async Task WaitForIdleAsync(RunningOperator running)
+    {
+        var quietSince = DateTime.UtcNow;
+        await WaitUntilAsync($"{running.Identity} to be idle", () =>
+        {
+            if (!running.Instance.IsIdle)
+            {
+                quietSince = DateTime.UtcNow;
+            }
+
+            return Task.FromResult((DateTime.UtcNow - quietSince > TimeSpan.FromSeconds(1.5), "busy"));
+        });
     }
 
     /// <summary>Waits until every WaddleService of the namespace reports Ready=True for its current generation.</summary>
