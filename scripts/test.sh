@@ -14,3 +14,5 @@ bash scripts/install-tools.sh
 dotnet restore "$solution"
 dotnet build "$solution" --no-restore --configuration "$configuration"
 dotnet test "$solution" --no-build --configuration "$configuration" --logger "console;verbosity=minimal"
+# The publish the Dockerfile's build stage runs, so the image's build step is exercised here.
+dotnet publish src/WaddleObservabilityOperator/WaddleObservabilityOperator.csproj --configuration "$configuration" --output artifacts/publish -p:UseAppHost=false

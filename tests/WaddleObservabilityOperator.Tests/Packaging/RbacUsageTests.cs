@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using k8s;
+using WaddleObservabilityOperator.Tests.Api;
+using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Controllers;
+using WaddleObservabilityOperator.Tests.Integration;
+using Xunit.Abstractions;
+
+namespace WaddleObservabilityOperator.Tests.Packaging;
+
+/// <summary>
+/// The RBAC the operator ships is exactly what its code uses: the operator runs the sample system against the API
+/// emulator (converge, change the policy, delete a service), every (verb, group, resource) it sent is collected from the
+/// emulator's request log, and config/rbac must grant all of them and nothing else, but for the documented rules below.
+/// </summary>
+[Collection(OperatorScenarios.Collection)]
+public sealed class RbacUsageTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Granted but not reached by the scenario, each with the reason the code needs it. Anything granted, not used and
+    /// not listed here fails the test.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<RbacPermission, string> NeededOutsideTheScenario = new Dictionary<RbacPermission, string>
+    {
+        [new RbacPermission("coordination.k8s.io", "leases", "update")] =
+            "the leader renews its Lease every few seconds and releases it on a graceful stop; a short scenario may end before the first renewal",
+    };
+
+    [Fact]
+    public async Task The_shipped_RBAC_grants_exactly_what_the_operator_uses()
+    {
+        var used = await UsedPermissionsAsync();
+        output.WriteLineUsed(used);
+        var granted = RbacManifests.Load(RepositoryLayout.PathOf("config", "rbac")).Permissions();
+
+        var missing = used.Except(granted).Order().ToList();
+        Assert.True(missing.Count == 0, "config/rbac does not grant what the operator used:\n  " + string.Join("\n  ", missing));
+        var unused = granted.Except(used).Where(p => !NeededOutsideTheScenario.ContainsKey(p)).Order().ToList();
+        Assert.True(unused.Count == 0, "config/rbac grants what the operator never used (remove it, or list it with a reason in NeededOutsideTheScenario):\n  " + string.Join("\n  ", unused));
+        var stale = NeededOutsideTheScenario.Keys.Where(p => !granted.Contains(p)).Order().ToList();
+        Assert.True(stale.Count == 0, "NeededOutsideTheScenario lists rules config/rbac does not grant:\n  " + string.Join("\n  ", stale));
+    }
+
+    /// <summary>The sample system converges with leader election on; then the policy changes and one service is deleted.</summary>
+    private async Task<IReadOnlySet<RbacPermission>> UsedPermissionsAsync()
+    {
+        await using var cluster = await OperatorCluster.StartAsync(output);
+        await cluster.ApplySamplesAsync();
+        const string identity = "op-rbac";
+        var running = cluster.StartOperator(identity, new OperatorOptions { LeaderElect = true, LeaseNamespace = "default" });
+        await cluster.WaitForAllReadyAsync(19);
+
+        await cluster.PatchPolicyAsync(new JsonObject { ["tracing"] = new JsonObject { ["sampling"] = new JsonObject { ["defaultRatio"] = 0.5 } } });
+        var deleted = (await cluster.WaddleServicesAsync()).First();
+        await cluster.User.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, OperatorCluster.Namespace, WaddleService.Plural, deleted.Metadata.Name);
+        await OperatorCluster.WaitUntilAsync($"WaddleService {deleted.Metadata.Name} deleted", async () =>
+        {
+            var left = await cluster.WaddleServiceAsync(deleted.Metadata.Name);
+            return (left is null, left is null ? "gone" : $"finalizers: {string.Join(",", left.Metadata.Finalizers ?? [])}");
+        });
+        await cluster.WaitForAllReadyAsync(18);
+
+        // The emulator logs a watch when it ends: stop the operator so its watches are in the log.
+        await running.StopAsync();
+
+        return cluster.RequestsBy(identity)
+            // Discovery documents (/api, /apis/group/version) are non-resource URLs every authenticated user may read
+            // (the default system:discovery ClusterRole); RBAC rules on resources do not apply to them.
+            .Where(r => r.Resource.Length > 0)
+            .Select(r => new RbacPermission(r.Group, r.Subresource is { Length: > 0 } sub ? $"{r.Resource}/{sub}" : r.Resource, r.Verb))
+            // Every list the operator makes is an informer's list, followed by a watch; the emulator logs a watch
+            // only when it ends, and a watch still open when the operator stops may not be in the log yet.
+            .SelectMany(p => p.Verb == "list" ? [p, p with { Verb = "watch" }] : new[] { p })
+            .ToHashSet();
+    }
+}
+
+internal static class UsageOutput
+{
+    public static void WriteLineUsed(this ITestOutputHelper output, IEnumerable<RbacPermission> used)
+    {
+        foreach (var p in used.Order())
+        {
+            output.WriteLine($"used: {p}");
+        }
+    }
+}
