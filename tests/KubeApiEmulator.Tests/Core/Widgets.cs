@@ -76,7 +76,12 @@ internal static class WidgetDefinition
             Scope = "Namespaced",
             Names = new V1CustomResourceDefinitionNames
             {
-                Plural = "widgets", Singular = "widget", Kind = "Widget", ListKind = "WidgetList", ShortNames = ["wd"], Categories = ["test"],
+                Plural = "widgets",
+                Singular = "widget",
+                Kind = "Widget",
+                ListKind = "WidgetList",
+                ShortNames = ["wd"],
+                Categories = ["test"],
             },
             Versions =
             [

@@ -22,7 +22,9 @@ internal static class BuiltInResources
         {
             yield return Namespaced("apps", "v1", plural, kind, [shortName]) with
             {
-                HasStatus = true, TracksGeneration = true, Categories = ["all"],
+                HasStatus = true,
+                TracksGeneration = true,
+                Categories = ["all"],
             };
         }
 
@@ -34,12 +36,15 @@ internal static class BuiltInResources
         yield return Namespaced("coordination.k8s.io", "v1", "leases", "Lease", []);
         yield return Cluster("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", ["crd", "crds"]) with
         {
-            HasStatus = true, TracksGeneration = true, Categories = ["api-extensions"],
+            HasStatus = true,
+            TracksGeneration = true,
+            Categories = ["api-extensions"],
         };
         yield return Namespaced("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", ["netpol"]) with { TracksGeneration = true };
         yield return Namespaced("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", ["pdb"]) with
         {
-            HasStatus = true, TracksGeneration = true,
+            HasStatus = true,
+            TracksGeneration = true,
         };
         yield return Review("authentication.k8s.io", "tokenreviews", "TokenReview");
         yield return Review("authorization.k8s.io", "subjectaccessreviews", "SubjectAccessReview");
