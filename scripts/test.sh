@@ -12,6 +12,8 @@ solution=WaddleObservabilityOperator.sln
 bash scripts/install-tools.sh
 
 dotnet restore "$solution"
+# Formatting and code style as .editorconfig says (whitespace, imports, file-scoped namespaces).
+dotnet format "$solution" --verify-no-changes --no-restore
 dotnet build "$solution" --no-restore --configuration "$configuration"
 dotnet test "$solution" --no-build --configuration "$configuration" --logger "console;verbosity=minimal"
 # The publish the Dockerfile's build stage runs, so the image's build step is exercised here.

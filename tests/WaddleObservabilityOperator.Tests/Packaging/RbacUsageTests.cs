@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using k8s;
-using WaddleObservabilityOperator.Tests.Api;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Controllers;
+using WaddleObservabilityOperator.Tests.Api;
 using WaddleObservabilityOperator.Tests.Integration;
 using Xunit.Abstractions;
 
