@@ -8,11 +8,13 @@ namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
 /// <summary>The representative policy with three services, rendered to golden files (UPDATE_GOLDEN=1 regenerates them).</summary>
 public sealed class ManagedBackendsGoldenTests
 {
+    private static string Golden(string fileName) => Path.Combine(RepositoryPaths.BackendsTestDirectory, "Golden", fileName);
+
     [Fact]
     public void All_objects_match_the_golden_file()
     {
         var policy = BackendTestData.Policy();
-        GoldenFile.AssertMatches("representative-objects.yaml", AsYamlStream(ManagedBackendsRenderer.Render(policy, BackendTestData.ThreeServices(policy))));
+        GoldenFile.AssertMatches(Golden("representative-objects.yaml"), AsYamlStream(ManagedBackendsRenderer.Render(policy, BackendTestData.ThreeServices(policy))));
     }
 
     [Fact]
@@ -21,20 +23,20 @@ public sealed class ManagedBackendsGoldenTests
         var policy = BackendTestData.Policy(
             storage: new PrometheusStorage { Size = "20Gi", StorageClassName = "fast-ssd" },
             networkPolicy: true);
-        GoldenFile.AssertMatches("storage-networkpolicy-objects.yaml", AsYamlStream(ManagedBackendsRenderer.Render(policy, BackendTestData.ThreeServices(policy))));
+        GoldenFile.AssertMatches(Golden("storage-networkpolicy-objects.yaml"), AsYamlStream(ManagedBackendsRenderer.Render(policy, BackendTestData.ThreeServices(policy))));
     }
 
     [Fact]
     public void Prometheus_config_matches_the_golden_file()
     {
         var policy = BackendTestData.Policy();
-        GoldenFile.AssertMatches("representative-prometheus.yml", PrometheusConfigDocument.Render(policy, BackendTestData.ThreeServices(policy)));
+        GoldenFile.AssertMatches(Golden("representative-prometheus.yml"), PrometheusConfigDocument.Render(policy, BackendTestData.ThreeServices(policy)));
     }
 
     [Fact]
     public void Jaeger_config_matches_the_golden_file()
     {
-        GoldenFile.AssertMatches("representative-jaeger-config.yaml", JaegerConfigDocument.Render(BackendTestData.Policy().Jaeger));
+        GoldenFile.AssertMatches(Golden("representative-jaeger-config.yaml"), JaegerConfigDocument.Render(BackendTestData.Policy().Jaeger));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace WaddleObservabilityOperator.Tests.Samples;
+namespace WaddleObservabilityOperator.Tests;
 
 /// <summary>
 /// Compares output with a committed file. <c>UPDATE_GOLDEN=1</c> (the project's one switch for every golden test)
