@@ -7,13 +7,7 @@ public sealed class RenderCommandTests
     private static readonly string InvalidFolder = RepositoryRoot.Combine("tests", "WaddleObservabilityOperator.Tests", "Cli", "InvalidManifests");
     private static readonly string SamplesFolder = RepositoryRoot.Combine("config", "samples", "waddlebot");
 
-    private static (int ExitCode, string Stdout, string Stderr) Render(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exitCode = RenderCommand.Run(args, stdout, stderr);
-        return (exitCode, stdout.ToString(), stderr.ToString());
-    }
+    private static (int ExitCode, string Stdout, string Stderr) Render(params string[] args) => RenderInvocation.Run(args);
 
     [Fact]
     public void Invalid_input_exits_1_lists_every_error_and_prints_nothing_on_stdout()

@@ -11,13 +11,7 @@ public sealed class WaddleBotSampleTests
     private static readonly string SamplesFolder = RepositoryRoot.Combine("config", "samples", "waddlebot");
     private static readonly string GoldenFolder = RepositoryRoot.Combine("tests", "WaddleObservabilityOperator.Tests", "Samples", "golden");
 
-    private static (int ExitCode, string Stdout, string Stderr) Render(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exitCode = RenderCommand.Run(args, stdout, stderr);
-        return (exitCode, stdout.ToString(), stderr.ToString());
-    }
+    private static (int ExitCode, string Stdout, string Stderr) Render(params string[] args) => RenderInvocation.Run(args);
 
     [Fact]
     public void Yaml_rendering_matches_the_golden_file()
