@@ -85,6 +85,8 @@ public sealed class ApiEmulator : IAsyncDisposable
             new OpenApiEndpoints(registry),
             new ControlEndpoints(requests, faults, store, registry, writer),
             faults,
+            store,
+            writer,
             requests,
             time,
             loggers.CreateLogger<ApiRouter>());

@@ -3,6 +3,7 @@ using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using KubeApiEmulator.Faults;
 using KubeApiEmulator.Tests.Core;
 
 namespace KubeApiEmulator.Tests.Controls;
@@ -79,6 +80,71 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
+    public async Task A_targeted_fault_hits_only_its_verb_resource_and_user_agent()
+    {
+        await using var scope = await EmulatorScope.StartAsync();
+        using var other = new Kubernetes(scope.Api.ClientConfiguration());
+        using var mine = new HttpClient();
+        mine.DefaultRequestHeaders.UserAgent.ParseAdd("instance-a/1.0");
+        scope.Api.Faults.FailRate(new FaultTarget("get", "configmaps", "instance-a"), 1.0, 503);
+        await scope.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "m" } }, "default");
+
+        using var hit = await mine.GetAsync($"{scope.Api.Url}/api/v1/namespaces/default/configmaps/m");
+        using var otherResource = await mine.GetAsync($"{scope.Api.Url}/api/v1/namespaces/default");
+        using var otherVerb = await mine.GetAsync($"{scope.Api.Url}/api/v1/namespaces/default/configmaps");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, hit.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherResource.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherVerb.StatusCode);
+        Assert.Equal("m", (await other.CoreV1.ReadNamespacedConfigMapAsync("m", "default")).Metadata.Name);
+    }
+
+    [Fact]
+    public async Task A_targeted_throttle_answers_429_to_its_requests_only()
+    {
+        await using var scope = await EmulatorScope.StartAsync();
+        scope.Api.Faults.Throttle(new FaultTarget("list", "configmaps"), 1.0, TimeSpan.FromSeconds(2), count: 2);
+        using var http = new HttpClient();
+
+        using var namespaces = await http.GetAsync($"{scope.Api.Url}/api/v1/namespaces");
+        using var first = await http.GetAsync($"{scope.Api.Url}/api/v1/namespaces/default/configmaps");
+        using var second = await http.GetAsync($"{scope.Api.Url}/api/v1/namespaces/default/configmaps");
+        using var third = await http.GetAsync($"{scope.Api.Url}/api/v1/namespaces/default/configmaps");
+
+        Assert.Equal(HttpStatusCode.OK, namespaces.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, first.StatusCode);
+        Assert.Equal("2", second.Headers.GetValues("Retry-After").Single());
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+        var logged = scope.Api.Requests.Snapshot().Where(r => r.Resource == "configmaps").Select(r => r.Status).ToList();
+        Assert.Equal([429, 429, 200], logged);
+    }
+
+    [Fact]
+    public async Task Interference_changes_the_object_before_a_write_so_a_stale_update_conflicts_and_the_other_change_stays()
+    {
+        await using var scope = await EmulatorScope.StartAsync();
+        var map = await scope.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "m" }, Data = new Dictionary<string, string> { ["k"] = "v1" } }, "default");
+        scope.Api.Faults.Interfere(new FaultTarget("update", "configmaps"), 1.0, obj =>
+        {
+            obj["data"]!["other"] = "writer";
+            return obj;
+        }, count: 1);
+
+        map.Data["k"] = "v2";
+        var conflict = await Assert.ThrowsAsync<HttpOperationException>(() => scope.Client.CoreV1.ReplaceNamespacedConfigMapAsync(map, "m", "default"));
+        Assert.Equal(HttpStatusCode.Conflict, conflict.Response.StatusCode);
+        var current = await scope.Client.CoreV1.ReadNamespacedConfigMapAsync("m", "default");
+        Assert.Equal("writer", current.Data["other"]);
+        Assert.Equal("v1", current.Data["k"]);
+
+        // Used up: the retry from a fresh read goes through and keeps the other writer's change.
+        current.Data["k"] = "v2";
+        var updated = await scope.Client.CoreV1.ReplaceNamespacedConfigMapAsync(current, "m", "default");
+        Assert.Equal(new Dictionary<string, string> { ["k"] = "v2", ["other"] = "writer" }, updated.Data);
+        Assert.All(scope.Api.Requests.Snapshot(), r => Assert.True(r.Elapsed >= TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task Added_latency_holds_every_answer()
     {
         await using var scope = await EmulatorScope.StartAsync();
@@ -103,6 +169,13 @@ public sealed class FaultInjectionTests
         Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
         using var failed = await http.GetAsync($"{scope.Api.Url}/api/v1/namespaces/default");
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+
+        await http.PutAsync($"{scope.Api.Url}/emulator/faults",
+            new StringContent("{\"errors\":[{\"verb\":\"get\",\"resource\":\"configmaps\",\"count\":1,\"status\":503}]}", Encoding.UTF8, "application/json"));
+        using var namespaceRead = await http.GetAsync($"{scope.Api.Url}/api/v1/namespaces/default");
+        using var configMapRead = await http.GetAsync($"{scope.Api.Url}/api/v1/namespaces/default/configmaps/x");
+        Assert.Equal(HttpStatusCode.OK, namespaceRead.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, configMapRead.StatusCode);
 
         await http.PutAsync($"{scope.Api.Url}/emulator/faults", new StringContent("{\"errors\":[{\"verb\":\"*\",\"rate\":1}]}", Encoding.UTF8, "application/json"));
         using var cleared = await http.DeleteAsync($"{scope.Api.Url}/emulator/faults");

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using KubeApiEmulator.Discovery;
 using KubeApiEmulator.Faults;
+using KubeApiEmulator.Registry;
 using KubeApiEmulator.Storage;
 
 namespace KubeApiEmulator.Http;
@@ -15,6 +17,8 @@ internal sealed class ApiRouter(
     OpenApiEndpoints openApi,
     ControlEndpoints controls,
     FaultInjector faults,
+    ObjectStore store,
+    ObjectWriter writer,
     RequestLog log,
     TimeProvider time,
     ILogger<ApiRouter> logger)
@@ -47,7 +51,8 @@ internal sealed class ApiRouter(
                 request.Resource,
                 request.Subresource,
                 request.Namespace,
-                request.Name));
+                request.Name,
+                time.GetUtcNow() - started));
         }
 
         try
@@ -63,9 +68,15 @@ internal sealed class ApiRouter(
                 await Task.Delay(latency, time, context.RequestAborted);
             }
 
-            if (faults.Decide(request.Verb) is { } injected)
+            var userAgent = context.Request.Headers.UserAgent.ToString();
+            if (faults.Decide(request.Verb, request.Resource, userAgent) is { } injected)
             {
                 throw injected;
+            }
+
+            if (request is { IsResourceRequest: true, Name: not null } && faults.Interference(request.Verb, request.Resource, userAgent) is { } change)
+            {
+                Interfere(request, change);
             }
 
             await RouteAsync(context, request, path);
@@ -89,6 +100,16 @@ internal sealed class ApiRouter(
         finally
         {
             Log();
+        }
+    }
+
+    // Another writer's change lands just before this request is handled, so the request works on a stale view.
+    private void Interfere(ApiRequest request, Func<JsonObject, JsonObject> change)
+    {
+        if (registry.Find(request.Group, request.Version, request.Resource) is { } type
+            && store.Get(type.StorageKey, new ObjectKey(type.Namespaced ? request.Namespace ?? "" : "", request.Name!)) is { } current)
+        {
+            writer.Mutate(current, change);
         }
     }
 

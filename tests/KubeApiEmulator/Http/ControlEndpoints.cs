@@ -60,26 +60,30 @@ internal sealed class ControlEndpoints(RequestLog log, FaultInjector faults, Obj
 
         foreach (var error in (body["errors"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            var verb = error["verb"]?.GetValue<string>() ?? "*";
+            var target = Target(error);
             var status = error["status"]?.GetValue<int>() ?? 500;
             if (error["count"] is JsonValue count)
             {
-                faults.FailNext(verb, count.GetValue<int>(), status);
+                faults.FailNext(target, count.GetValue<int>(), status);
             }
             else
             {
-                faults.FailRate(verb, error["rate"]?.GetValue<double>() ?? 1, status);
+                faults.FailRate(target, error["rate"]?.GetValue<double>() ?? 1, status);
             }
         }
 
         if (body["throttle"] is JsonObject throttle)
         {
             faults.Throttle(
+                Target(throttle),
                 throttle["rate"]?.GetValue<double>() ?? 1,
                 TimeSpan.FromSeconds(throttle["retryAfterSeconds"]?.GetValue<double>() ?? 1),
                 throttle["count"]?.GetValue<int>());
         }
     }
+
+    private static FaultTarget Target(JsonObject fault) =>
+        new(fault["verb"]?.GetValue<string>() ?? "*", fault["resource"]?.GetValue<string>(), fault["userAgent"]?.GetValue<string>());
 
     private async Task TamperAsync(HttpContext context, string objectPath)
     {

@@ -1,6 +1,6 @@
 namespace KubeApiEmulator.Http;
 
-/// <summary>One answered request, as tests inspect it.</summary>
+/// <summary>One answered request, as tests inspect it: <see cref="Time"/> when it arrived, <see cref="Elapsed"/> until it was answered (a watch: until it ended).</summary>
 public sealed record RequestRecord(
     DateTimeOffset Time,
     string Method,
@@ -15,7 +15,8 @@ public sealed record RequestRecord(
     string Resource,
     string? Subresource,
     string? Namespace,
-    string? Name);
+    string? Name,
+    TimeSpan Elapsed = default);
 
 /// <summary>Every request the emulator answered, oldest first (bounded so long runs stay small).</summary>
 public sealed class RequestLog(int capacity = 100_000)
