@@ -41,7 +41,13 @@ public sealed class ChildKind<T>(Func<ResourceInformer<T>?> informer, OwnedObjec
     {
         var typed = (T)desired;
         var cache = informer() ?? throw new InvalidOperationException($"{client.Type} is not being watched, so it cannot be written");
-        var outcome = await writer.ApplyAsync(typed, cache.Cache.Get(ObjectKey.Of(typed)), cancellationToken).ConfigureAwait(false);
+        var actual = cache.Cache.Get(ObjectKey.Of(typed));
+        var outcome = await writer.ApplyAsync(typed, actual, cancellationToken).ConfigureAwait(false);
+        if (outcome is { Action: WriteAction.Updated, Object: { } updated })
+        {
+            cache.ObserveUpdate(updated, actual?.Metadata.ResourceVersion);
+        }
+
         return outcome.Action;
     }
 

@@ -79,6 +79,11 @@ public sealed class ObservabilityPolicyReconciler(
             return ReconcileResult.Retry;
         }
 
+        if (written is { Action: WriteAction.Updated, Object: { } updated })
+        {
+            caches.Policies.ObserveUpdate(updated, policy.Metadata.ResourceVersion);
+        }
+
         if (written.Action == WriteAction.Updated)
         {
             foreach (var child in foreign.Where(f => policy.Status?.Conditions?.Any(c => c.Reason == ControllerReasons.Conflict) != true))

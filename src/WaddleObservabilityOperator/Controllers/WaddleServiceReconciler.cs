@@ -97,6 +97,11 @@ public sealed class WaddleServiceReconciler(
             return ReconcileResult.Retry;
         }
 
+        if (written is { Action: WriteAction.Updated, Object: { } updated })
+        {
+            caches.WaddleServices.ObserveUpdate(updated, service.Metadata.ResourceVersion);
+        }
+
         if (written.Action == WriteAction.Updated)
         {
             await RecordTransitionsAsync(service, service.Status?.Conditions, status.Conditions, cancellationToken).ConfigureAwait(false);
@@ -181,13 +186,14 @@ public sealed class WaddleServiceReconciler(
         var ns = workload.Metadata.NamespaceProperty;
         var name = workload.Metadata.Name;
         workload.Metadata.ManagedFields = null;
+        var basedOn = workload.Metadata.ResourceVersion;
         try
         {
             _ = workload switch
             {
-                V1Deployment d => (object)await clients.For<V1Deployment>().ReplaceAsync(ns, name, d, cancellationToken).ConfigureAwait(false),
-                V1StatefulSet s => await clients.For<V1StatefulSet>().ReplaceAsync(ns, name, s, cancellationToken).ConfigureAwait(false),
-                V1DaemonSet ds => await clients.For<V1DaemonSet>().ReplaceAsync(ns, name, ds, cancellationToken).ConfigureAwait(false),
+                V1Deployment d => caches.Deployments.ObserveUpdate(await clients.For<V1Deployment>().ReplaceAsync(ns, name, d, cancellationToken).ConfigureAwait(false), basedOn),
+                V1StatefulSet s => caches.StatefulSets.ObserveUpdate(await clients.For<V1StatefulSet>().ReplaceAsync(ns, name, s, cancellationToken).ConfigureAwait(false), basedOn),
+                V1DaemonSet ds => caches.DaemonSets.ObserveUpdate(await clients.For<V1DaemonSet>().ReplaceAsync(ns, name, ds, cancellationToken).ConfigureAwait(false), basedOn),
                 _ => throw new InvalidOperationException($"{workload.Kind} is not a workload kind"),
             };
         }
@@ -224,7 +230,8 @@ public sealed class WaddleServiceReconciler(
 
         try
         {
-            await write().ConfigureAwait(false);
+            var written = await write().ConfigureAwait(false);
+            caches.WaddleServices.ObserveUpdate(written, service.Metadata.ResourceVersion);
             return ReconcileResult.Done;
         }
         catch (HttpOperationException e) when (KubeErrors.IsConflict(e))

@@ -64,6 +64,34 @@ public sealed class ResourceInformer<T>
         }
     }
 
+    /// <summary>
+    /// Takes the server's answer to an update of ours into the cache at once (and tells the handlers), so the next
+    /// reconcile does not act on the version it just replaced and earn a 409. Only when the cache still holds
+    /// <paramref name="basedOnResourceVersion"/>, the version the update was made from: if the watch has delivered
+    /// anything newer (or a deletion), the cache is already ahead and stays as it is. The watch event of the same
+    /// version that follows is then a replay and is skipped. Creates are not taken in: an absent entry cannot tell a
+    /// not-yet-seen object from one already deleted.
+    /// </summary>
+    public bool ObserveUpdate(T written, string? basedOnResourceVersion)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        if (string.IsNullOrEmpty(basedOnResourceVersion) || string.IsNullOrEmpty(written.Metadata?.ResourceVersion))
+        {
+            return false;
+        }
+
+        lock (_dispatch)
+        {
+            if (Cache.Get(ObjectKey.Of(written))?.Metadata?.ResourceVersion != basedOnResourceVersion)
+            {
+                return false;
+            }
+
+            Apply(written);
+            return true;
+        }
+    }
+
     /// <summary>Runs the list/watch loops (and the resync, when configured) until cancelled. Call once.</summary>
     public Task RunAsync(CancellationToken cancellationToken)
     {

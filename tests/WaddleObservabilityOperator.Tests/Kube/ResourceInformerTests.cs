@@ -56,6 +56,46 @@ public sealed class ResourceInformerTests : IDisposable
         Assert.Single(_client.ListCalls);
     }
 
+    [Fact]
+    public async Task An_update_of_ours_is_cached_at_once_only_over_the_version_it_replaced_and_its_watch_event_is_a_replay()
+    {
+        _client.Put(Map("ns", "a", "1"));
+        _client.Put(Map("ns", "b", "2"));
+        _client.ListResourceVersion = "2";
+        var informer = Start();
+        var watch = await _client.NextWatchAsync();
+
+        // Our update of a (made from version 1) answered with version 3: cached and handed to the handlers now.
+        Assert.True(informer.ObserveUpdate(Map("ns", "a", "3"), basedOnResourceVersion: "1"));
+        Assert.Equal("3", informer.Cache.Get("ns", "a")!.Metadata.ResourceVersion);
+
+        // The watch already brought b past the version our update was made from: the cache keeps the newer one.
+        watch.Send(WatchEventType.Modified, Map("ns", "b", "5"));
+        await WaitUntilAsync(() => informer.Cache.Get("ns", "b")!.Metadata.ResourceVersion == "5");
+        Assert.False(informer.ObserveUpdate(Map("ns", "b", "4"), basedOnResourceVersion: "2"));
+        Assert.Equal("5", informer.Cache.Get("ns", "b")!.Metadata.ResourceVersion);
+
+        // Gone meanwhile, or never seen: nothing is resurrected or invented.
+        Assert.False(informer.ObserveUpdate(Map("ns", "zz", "6"), basedOnResourceVersion: "1"));
+        Assert.Null(informer.Cache.Get("ns", "zz"));
+
+        // The watch event for our own write is a replay: no second notification.
+        watch.Send(WatchEventType.Modified, Map("ns", "a", "3"));
+        watch.Send(WatchEventType.Modified, Map("ns", "c-marker", "7"));
+        await WaitUntilAsync(() => informer.Cache.Get("ns", "c-marker") is not null);
+        Assert.Equal(["added ns/a@1", "added ns/b@2", "updated ns/a@1->3", "updated ns/b@2->5", "added ns/c-marker@7"], _events.Seen);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
+    }
+
     public static TheoryData<string> ExpiredKinds => ["in-stream ERROR event", "HTTP 410"];
 
     [Theory]
