@@ -1,7 +1,13 @@
+using System.Text.Json.Nodes;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Cli;
+using WaddleObservabilityOperator.Kube;
+using WaddleObservabilityOperator.Manifests;
 using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Tests.Api;
 using Xunit.Abstractions;
 
 namespace WaddleObservabilityOperator.Tests.Integration;
@@ -68,6 +74,63 @@ public sealed class SampleSystemConvergesTests(ITestOutputHelper output)
         Assert.Equal(19, policy.Status!.MatchedServices);
         Assert.Equal("True", OperatorCluster.Condition(policy, ConditionTypes.Ready)?.Status);
         Assert.Equal(policy.Metadata.Generation, policy.Status.ObservedGeneration);
+        Assert.Equal("True", OperatorCluster.Condition(policy, ConditionTypes.BackendsReady)?.Status);
+        Assert.Equal($"http://{ChildNames.Jaeger(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:4317", policy.Status.Jaeger?.Endpoint);
+        Assert.Equal($"http://{ChildNames.Prometheus(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:9090", policy.Status.Prometheus?.Endpoint);
+        await AssertBackendsAppliedAsync(cluster, policy);
+    }
+
+    /// <summary>
+    /// The managed Jaeger and Prometheus objects are in the cluster as `render` prints them for the same samples (every
+    /// field the operator sets), owned by the policy, so garbage collection removes them with it.
+    /// </summary>
+    private static async Task AssertBackendsAppliedAsync(OperatorCluster cluster, ObservabilityPolicy policy)
+    {
+        var loaded = ManifestLoader.Load([RepositoryLayout.PathOf("config", "samples", "waddlebot")]);
+        var options = new RenderOptions([], OutputFormat.Yaml, ServiceMonitorsInstalled: true, RenderOptions.DefaultNow, Help: false);
+        var backends = RenderCommand.Render(loaded.Manifests, options).OfType<JsonObject>()
+            .Where(o => o["metadata"]?["name"]?.GetValue<string>() is { } name
+                && (name.StartsWith(ChildNames.Jaeger(OperatorCluster.Policy), StringComparison.Ordinal) || name.StartsWith(ChildNames.Prometheus(OperatorCluster.Policy), StringComparison.Ordinal)))
+            .ToList();
+        Assert.Equal(["ConfigMap", "ConfigMap", "Deployment", "Role", "RoleBinding", "Service", "Service", "ServiceAccount", "StatefulSet"],
+            backends.Select(o => o["kind"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+
+        foreach (var desired in backends)
+        {
+            var kind = desired["kind"]!.GetValue<string>();
+            var name = desired["metadata"]!["name"]!.GetValue<string>();
+            var actual = await ReadAsync(cluster.User, kind, name);
+            Assert.True(actual is not null, $"{kind} {name} was not created");
+            var differences = OwnedObjectWriter.OwnedFieldDifferences(actual, desired);
+            Assert.True(differences.Count == 0, $"{kind} {name} differs from what render prints: {string.Join(", ", differences)}");
+            var owner = Assert.Single(actual["metadata"]!["ownerReferences"]!.AsArray());
+            Assert.Equal(policy.Metadata.Uid, owner!["uid"]!.GetValue<string>());
+            Assert.True(owner["controller"]?.GetValue<bool>(), $"{kind} {name}: the policy is its controller");
+        }
+    }
+
+    private static async Task<JsonObject?> ReadAsync(Kubernetes user, string kind, string name)
+    {
+        const string ns = OperatorCluster.Namespace;
+        try
+        {
+            object read = kind switch
+            {
+                "ConfigMap" => await user.CoreV1.ReadNamespacedConfigMapAsync(name, ns),
+                "Service" => await user.CoreV1.ReadNamespacedServiceAsync(name, ns),
+                "ServiceAccount" => await user.CoreV1.ReadNamespacedServiceAccountAsync(name, ns),
+                "Deployment" => await user.AppsV1.ReadNamespacedDeploymentAsync(name, ns),
+                "StatefulSet" => await user.AppsV1.ReadNamespacedStatefulSetAsync(name, ns),
+                "Role" => await user.RbacAuthorizationV1.ReadNamespacedRoleAsync(name, ns),
+                "RoleBinding" => await user.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync(name, ns),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind of the managed backends"),
+            };
+            return JsonNode.Parse(KubernetesJson.Serialize(read))!.AsObject();
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 }
 
