@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using k8s;
+using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Controllers;
 using WaddleObservabilityOperator.Tests.Api;
@@ -53,7 +54,13 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
         Assert.True(stale.Count == 0, "NeededOutsideTheScenario lists rules config/rbac does not grant:\n  " + string.Join("\n  ", stale));
     }
 
-    /// <summary>The sample system converges with leader election on; then the policy changes and one service is deleted.</summary>
+    /// <summary>
+    /// The sample system converges with leader election on; then everything a user can make the operator do to what it
+    /// owns: the policy changes (a ratio: ConfigMaps; the scrape interval: every ServiceMonitor and the Prometheus
+    /// config), someone edits each managed backend object (the operator puts it back), one service stops exporting
+    /// metrics (its ServiceMonitor goes), one service is deleted (its injection goes), and the managed backends are
+    /// switched off (every backend object goes).
+    /// </summary>
     private async Task<IReadOnlySet<RbacPermission>> UsedPermissionsAsync()
     {
         await using var cluster = await OperatorCluster.StartAsync(output);
@@ -72,6 +79,61 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
         });
         await cluster.WaitForAllReadyAsync(18);
 
+        await cluster.PatchPolicyAsync(new JsonObject { ["metrics"] = new JsonObject { ["scrapeInterval"] = "30s" } });
+        await OperatorCluster.WaitUntilAsync("every ServiceMonitor scraping every 30s", async () =>
+        {
+            var intervals = (await cluster.ServiceMonitorsAsync()).SelectMany(m => m.Spec.Endpoints.Select(e => e.Interval)).ToList();
+            return (intervals.Count == 18 && intervals.All(i => i == "30s"), string.Join(",", intervals.Distinct()));
+        });
+
+        foreach (var path in BackendObjectPaths)
+        {
+            await MergePatchAsync(cluster.User, path, new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [ComponentLabel] = "tampered" } } });
+        }
+
+        await OperatorCluster.WaitUntilAsync("every edited backend object put back", async () =>
+        {
+            var tampered = new List<string>();
+            foreach (var path in BackendObjectPaths)
+            {
+                if ((await GetAsync(cluster.User, path))?["metadata"]?["labels"]?[ComponentLabel]?.GetValue<string>() == "tampered")
+                {
+                    tampered.Add(path);
+                }
+            }
+
+            return (tampered.Count == 0, "still edited: " + string.Join(", ", tampered));
+        });
+
+        var quiet = (await cluster.WaddleServicesAsync()).First();
+        await cluster.User.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch(new JsonObject { ["spec"] = new JsonObject { ["metrics"] = new JsonObject { ["enabled"] = false } } }.ToJsonString(), V1Patch.PatchType.MergePatch),
+            ApiGroup.Group, ApiGroup.Version, OperatorCluster.Namespace, WaddleService.Plural, quiet.Metadata.Name);
+        await OperatorCluster.WaitUntilAsync($"the ServiceMonitor of {quiet.Metadata.Name} deleted", async () =>
+        {
+            var monitors = await cluster.ServiceMonitorsAsync();
+            return (monitors.All(m => m.Metadata.Name != quiet.Metadata.Name), $"{monitors.Count} ServiceMonitors");
+        });
+
+        await cluster.PatchPolicyAsync(new JsonObject
+        {
+            ["backends"] = new JsonObject { ["jaeger"] = new JsonObject { ["managed"] = false }, ["prometheus"] = new JsonObject { ["managed"] = false } },
+        });
+        await OperatorCluster.WaitUntilAsync("every managed backend object deleted", async () =>
+        {
+            var left = new List<string>();
+            foreach (var path in BackendObjectPaths)
+            {
+                if (await GetAsync(cluster.User, path) is not null)
+                {
+                    left.Add(path);
+                }
+            }
+
+            return (left.Count == 0, "left: " + string.Join(", ", left));
+        });
+        await cluster.WaitForAllReadyAsync(18);
+
         // The emulator logs a watch when it ends: stop the operator so its watches are in the log.
         await running.StopAsync();
 
@@ -84,6 +146,43 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
             // only when it ends, and a watch still open when the operator stops may not be in the log yet.
             .SelectMany(p => p.Verb == "list" ? [p, p with { Verb = "watch" }] : new[] { p })
             .ToHashSet();
+    }
+
+    private const string ComponentLabel = "app.kubernetes.io/component";
+
+    private static readonly string[] BackendObjectPaths =
+    [
+        "/api/v1/namespaces/waddlebot/configmaps/waddlebot-jaeger-config",
+        "/api/v1/namespaces/waddlebot/configmaps/waddlebot-prometheus-config",
+        "/api/v1/namespaces/waddlebot/services/waddlebot-jaeger",
+        "/api/v1/namespaces/waddlebot/services/waddlebot-prometheus",
+        "/api/v1/namespaces/waddlebot/serviceaccounts/waddlebot-prometheus",
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/waddlebot/roles/waddlebot-prometheus",
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/waddlebot/rolebindings/waddlebot-prometheus",
+        "/apis/apps/v1/namespaces/waddlebot/deployments/waddlebot-jaeger",
+        "/apis/apps/v1/namespaces/waddlebot/statefulsets/waddlebot-prometheus",
+    ];
+
+    private static async Task MergePatchAsync(Kubernetes user, string path, JsonObject patch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(user.BaseUri, path))
+        {
+            Content = new StringContent(patch.ToJsonString(), System.Text.Encoding.UTF8, "application/merge-patch+json"),
+        };
+        using var response = await user.HttpClient.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"PATCH {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<JsonNode?> GetAsync(Kubernetes user, string path)
+    {
+        using var response = await user.HttpClient.GetAsync(new Uri(user.BaseUri, path));
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode}");
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync());
     }
 }
 
