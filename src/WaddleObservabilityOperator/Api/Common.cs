@@ -9,12 +9,14 @@ public sealed class SecretKeyReference
     [JsonPropertyName("name")]
     [RequiredField]
     [Length(1, 253)]
+    [Pattern(NamePatterns.Subdomain)]
     public string Name { get; set; } = "";
 
     /// <summary>Key within the Secret.</summary>
     [JsonPropertyName("key")]
     [RequiredField]
     [Length(1, 253)]
+    [Pattern(NamePatterns.DataKey)]
     public string Key { get; set; } = "";
 }
 
@@ -25,6 +27,7 @@ public sealed class LocalObjectReference
     [JsonPropertyName("name")]
     [RequiredField]
     [Length(1, 253)]
+    [Pattern(NamePatterns.Subdomain)]
     public string Name { get; set; } = "";
 }
 

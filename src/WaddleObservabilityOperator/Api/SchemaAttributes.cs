@@ -41,6 +41,26 @@ public sealed class PatternAttribute(string pattern) : Attribute
     public string Pattern { get; } = pattern;
 }
 
+/// <summary>Every item of a list of strings matches a regular expression (<c>items.pattern</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ItemPatternAttribute(string pattern) : Attribute
+{
+    public string Pattern { get; } = pattern;
+}
+
+/// <summary>The API server's name syntaxes, for fields that name an object or a port, so a name no object can have is refused on apply.</summary>
+public static class NamePatterns
+{
+    /// <summary>An RFC 1123 subdomain: the names of Deployments, StatefulSets, DaemonSets, Secrets and custom resources.</summary>
+    public const string Subdomain = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+    /// <summary>An RFC 1123 label: the names of containers and of Service ports.</summary>
+    public const string Label = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+    /// <summary>A Secret or ConfigMap key.</summary>
+    public const string DataKey = "^[-._a-zA-Z0-9]+$";
+}
+
 /// <summary>String length bounds (<c>minLength</c>/<c>maxLength</c>); -1 leaves a side open.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class LengthAttribute(int minLength = -1, int maxLength = -1) : Attribute

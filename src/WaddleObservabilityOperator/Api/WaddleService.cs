@@ -84,12 +84,14 @@ public sealed class WorkloadReference
     [JsonPropertyName("name")]
     [RequiredField]
     [Length(1, 253)]
+    [Pattern(NamePatterns.Subdomain)]
     public string Name { get; set; } = "";
 
     /// <summary>Containers to inject; empty means every app container (init containers are never injected).</summary>
     [JsonPropertyName("containers")]
     [MaxItems(64)]
     [ListSet]
+    [ItemPattern(NamePatterns.Label)]
     public IList<string>? Containers { get; set; }
 }
 
@@ -102,6 +104,7 @@ public sealed class ServiceMetrics
     /// <summary>Name of the Service port that serves metrics. Default http-metrics.</summary>
     [JsonPropertyName("port")]
     [Length(1, 63)]
+    [Pattern(NamePatterns.Label)]
     public string? Port { get; set; }
 
     /// <summary>HTTP path of the metrics endpoint. Default /metrics.</summary>

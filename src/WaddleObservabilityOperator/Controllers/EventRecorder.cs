@@ -29,7 +29,7 @@ public sealed class EventRecorder(IKubernetes client, string reportingInstance, 
             Metadata = new V1ObjectMeta
             {
                 // client-go's naming: the object's name and a unique suffix from the time.
-                Name = $"{meta.Name}.{now.Ticks:x}",
+                Name = EventName(meta.Name, now),
                 NamespaceProperty = meta.NamespaceProperty,
             },
             EventTime = now,
@@ -65,5 +65,12 @@ public sealed class EventRecorder(IKubernetes client, string reportingInstance, 
             logger.LogWarning("Could not record event {Reason} on {Kind} {Namespace}/{Name}: {Error}",
                 reason, regarding.Kind, meta.NamespaceProperty, meta.Name, e.Message);
         }
+    }
+
+    /// <summary>The object's name and a timestamp, as client-go names events; a name near the 253-character limit is cut so the event still fits.</summary>
+    internal static string EventName(string name, DateTime now)
+    {
+        var suffix = $".{now.Ticks:x}";
+        return (name.Length + suffix.Length > 253 ? name[..(253 - suffix.Length)].TrimEnd('.', '-') : name) + suffix;
     }
 }

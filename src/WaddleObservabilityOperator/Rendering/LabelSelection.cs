@@ -29,11 +29,27 @@ public sealed class LabelSelection
         }
 
         var labels = selector.MatchLabels?.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToArray() ?? [];
+        // The API server refuses such a selector wherever it is used (a ServiceMonitor's, a NetworkPolicy's), so it is an error here too.
+        foreach (var (key, value) in labels)
+        {
+            if ((Api.Validation.LabelSyntax.KeyError(key) ?? Api.Validation.LabelSyntax.ValueError(value)) is { } syntax)
+            {
+                error = $"matchLabels[{key}]: {syntax}";
+                return Everything;
+            }
+        }
+
         var expressions = new List<(string, string, HashSet<string>)>();
         foreach (var (expression, index) in (selector.MatchExpressions ?? []).Select((e, i) => (e, i)))
         {
             var values = expression.Values ?? [];
             var where = $"matchExpressions[{index}] (key {expression.Key})";
+            if ((Api.Validation.LabelSyntax.KeyError(expression.Key) ?? values.Select(Api.Validation.LabelSyntax.ValueError).FirstOrDefault(e => e is not null)) is { } syntax)
+            {
+                error = $"{where}: {syntax}";
+                return Everything;
+            }
+
             switch (expression.OperatorProperty)
             {
                 case "In" or "NotIn" when values.Count == 0:

@@ -50,10 +50,19 @@ public static class ServiceMonitorRenderer
                 : Result(null, true, Reasons.ServiceMonitorApiAbsent, "the cluster has no monitoring.coreos.com/v1 ServiceMonitor API; none is created (mode auto)");
         }
 
+        var selection = LabelSelection.Compile(new V1LabelSelector { MatchLabels = ToDictionary(service.ServiceSelector) }, out var selectorError);
+        if (selectorError is not null)
+        {
+            var which = service.Source.Spec.Metrics?.Selector is { Count: > 0 }
+                ? "spec.metrics.selector"
+                : $"the default Service selector {WellKnown.NameLabel}=<serviceName>";
+            return Result(null, false, Reasons.InvalidSelector,
+                $"{which}: {selectorError}; no ServiceMonitor until it is fixed (set spec.metrics.selector to your Service's labels)");
+        }
+
         var monitor = Build(service);
         if (services is not null)
         {
-            var selection = LabelSelection.Compile(new V1LabelSelector { MatchLabels = ToDictionary(service.ServiceSelector) }, out _);
             var matching = services
                 .Where(s => (s.Metadata?.NamespaceProperty ?? "") == (service.Namespace ?? "") && selection.Matches(s.Metadata?.Labels))
                 .OrderBy(s => s.Metadata.Name, StringComparer.Ordinal)

@@ -21,12 +21,14 @@ internal static partial class ObjectNames
                 : null;
         }
 
-        if (type.Plural is "namespaces" or "services")
+        // apimachinery's IsDNS1123Label/Subdomain: the length first, then the syntax.
+        var (limit, syntax, message) = type.Plural is "namespaces" or "services" ? (63, Label(), LabelMessage) : (253, Subdomain(), SubdomainMessage);
+        if (name.Length > limit)
         {
-            return name.Length <= 63 && Label().IsMatch(name) ? null : FieldError.InvalidValue("metadata.name", name, LabelMessage);
+            return FieldError.InvalidValue("metadata.name", name, $"must be no more than {limit} characters");
         }
 
-        return name.Length <= 253 && Subdomain().IsMatch(name) ? null : FieldError.InvalidValue("metadata.name", name, SubdomainMessage);
+        return syntax.IsMatch(name) ? null : FieldError.InvalidValue("metadata.name", name, message);
     }
 
     /// <summary>generateName plus five random characters from the API server's alphabet (no vowels, no confusables).</summary>

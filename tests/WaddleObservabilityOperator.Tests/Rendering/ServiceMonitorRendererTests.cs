@@ -53,6 +53,29 @@ public sealed class ServiceMonitorRendererTests
         Assert.Equal(["waddlebot_service=waddlebot-ai", "waddlebot_layer=action"], endpoint.Relabelings!.Select(r => $"{r.TargetLabel}={r.Replacement}"));
     }
 
+    [Theory]
+    [InlineData("rüter \"✓\"", null, "the default Service selector app.kubernetes.io/name=<serviceName>")]
+    [InlineData("a-service-name-longer-than-the-sixty-three-characters-a-label-value-may-have", null, "the default Service selector")]
+    [InlineData("ai", "bad key!", "spec.metrics.selector: matchLabels[bad key!]")]
+    public void A_selector_no_Service_can_match_is_reported_and_renders_no_service_monitor(string serviceName, string? selectorKey, string expected)
+    {
+        var service = Ai(configure: s =>
+        {
+            s.ServiceName = serviceName;
+            if (selectorKey is not null)
+            {
+                s.Metrics = new ServiceMetrics { Selector = new Dictionary<string, string> { [selectorKey] = "ai" } };
+            }
+        });
+
+        var result = ServiceMonitorRenderer.Render(service, true, []);
+
+        Assert.Null(result.ServiceMonitor);
+        Assert.False(result.Outcome.Status);
+        Assert.Equal(Reasons.InvalidSelector, result.Outcome.Reason);
+        Assert.StartsWith(expected, result.Outcome.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Every_rendered_field_exists_in_the_upstream_crd_schema()
     {

@@ -241,6 +241,10 @@ public sealed class OpenApiSchemaBuilder(XmlDocumentation docs)
                     Require(text, where, "[Pattern]", "a string");
                     schema.Pattern = pattern.Pattern;
                     break;
+                case ItemPatternAttribute itemPattern:
+                    Require(list && ((V1JSONSchemaProps)schema.Items).Type == "string", where, "[ItemPattern]", "a list of strings");
+                    ((V1JSONSchemaProps)schema.Items).Pattern = itemPattern.Pattern;
+                    break;
                 case LengthAttribute length:
                     Require(text, where, "[Length]", "a string");
                     schema.MinLength = length.MinLength > 0 ? length.MinLength : null;
