@@ -3,27 +3,29 @@ using WaddleObservabilityOperator.Api.Crds;
 namespace WaddleObservabilityOperator.Cli;
 
 /// <summary>
-/// <c>crds [--output DIR] [--stdout] [--docs FILE]</c>: writes the CRDs generated from the API types (one file per kind,
-/// named like controller-gen's) and, with --docs, the API reference generated from the same schemas.
+/// <c>crds [--output DIR]... [--stdout] [--docs FILE]</c>: writes the CRDs generated from the API types (one file per kind,
+/// named like controller-gen's) into each --output folder (config/crds and the Helm chart's crds/) and, with --docs, the
+/// API reference generated from the same schemas.
 /// </summary>
 public static class CrdsCommand
 {
-    public const string Usage = "usage: crds [--output DIR] [--stdout] [--docs FILE]   (at least one)";
+    public const string Usage = "usage: crds [--output DIR]... [--stdout] [--docs FILE]   (at least one)";
 
     /// <summary>The command that regenerates the committed files; drift messages quote it.</summary>
     public const string RegenerateCommand =
-        "dotnet run --project src/WaddleObservabilityOperator -- crds --output config/crds --docs docs/api-reference.md";
+        "dotnet run --project src/WaddleObservabilityOperator -- crds --output config/crds --output charts/waddle-observability-operator/crds --docs docs/api-reference.md";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        string? output = null, docs = null;
+        var outputs = new List<string>();
+        string? docs = null;
         var toStdout = false;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
             {
                 case "--output" or "-o" when i + 1 < args.Count:
-                    output = args[++i];
+                    outputs.Add(args[++i]);
                     break;
                 case "--docs" when i + 1 < args.Count:
                     docs = args[++i];
@@ -40,14 +42,14 @@ public static class CrdsCommand
             }
         }
 
-        if (output is null && docs is null && !toStdout)
+        if (outputs.Count == 0 && docs is null && !toStdout)
         {
             await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
             return 2;
         }
 
         var crds = CrdGenerator.WithDocumentation().GenerateAll();
-        if (output is not null)
+        foreach (var output in outputs)
         {
             Directory.CreateDirectory(output);
             foreach (var crd in crds)
