@@ -1,3 +1,4 @@
+using k8s.Models;
 using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Rendering.Models;
 
@@ -6,26 +7,47 @@ namespace WaddleObservabilityOperator.Controllers;
 /// <summary>
 /// Follows whether the cluster serves prometheus-operator's ServiceMonitor (through the runtime's optional API
 /// discovery), starting and stopping the ServiceMonitor informer with it, so installing prometheus-operator later makes
-/// ServiceMonitors appear without a restart. <see cref="Changed"/> tells the operator to reconcile every service again.
+/// ServiceMonitors appear without a restart. Discovery runs periodically and, through a watch on that one
+/// CustomResourceDefinition, at once when it is created, established or deleted. <see cref="Changed"/> tells the
+/// operator to reconcile every service again.
 /// </summary>
 public sealed class ServiceMonitorApiWatch
 {
     public static readonly GroupVersionResource Resource = new(ServiceMonitor.Group, ServiceMonitor.Version, ServiceMonitor.Plural);
 
+    /// <summary>The CustomResourceDefinition that serves ServiceMonitors.</summary>
+    public static readonly string CrdName = $"{ServiceMonitor.Plural}.{ServiceMonitor.Group}";
+
     private readonly OptionalApiDiscovery _discovery;
+    private readonly ResourceInformer<V1CustomResourceDefinition> _crd;
     private readonly OperatorCaches _caches;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _present;
     private CancellationToken _stopping;
 
-    public ServiceMonitorApiWatch(OptionalApiDiscovery discovery, OperatorCaches caches, ILogger<ServiceMonitorApiWatch> logger)
+    /// <summary>Tracks the ServiceMonitor API with <paramref name="discovery"/>; events of <paramref name="crd"/>, an informer limited to <see cref="CrdName"/> (see <see cref="CrdInformerOptions"/>), trigger a check at once.</summary>
+    public ServiceMonitorApiWatch(OptionalApiDiscovery discovery, ResourceInformer<V1CustomResourceDefinition> crd, OperatorCaches caches, ILogger<ServiceMonitorApiWatch> logger)
     {
+        ArgumentNullException.ThrowIfNull(discovery);
+        ArgumentNullException.ThrowIfNull(crd);
         _discovery = discovery;
+        _crd = crd;
         _caches = caches;
         _logger = logger;
         discovery.Track(Resource);
         discovery.Changed += OnChanged;
+        crd.AddHandler(new ResourceEventHandler<V1CustomResourceDefinition>(_ => discovery.RequestRefresh(), (_, _) => discovery.RequestRefresh(), _ => discovery.RequestRefresh()));
+    }
+
+    /// <summary>
+    /// The CRD informer's options: cluster-wide, only the ServiceMonitor CRD (a field selector, so other CRDs' large
+    /// schemas are never cached), no resync (the periodic discovery already covers a missed event).
+    /// </summary>
+    public static InformerOptions CrdInformerOptions(InformerOptions operatorInformers)
+    {
+        ArgumentNullException.ThrowIfNull(operatorInformers);
+        return operatorInformers with { Namespaces = null, LabelSelector = null, FieldSelector = $"metadata.name={CrdName}", ResyncPeriod = null };
     }
 
     /// <summary>Served, and its cache synced: ServiceMonitors can be written.</summary>
@@ -40,7 +62,7 @@ public sealed class ServiceMonitorApiWatch
     public Task RunAsync(CancellationToken cancellationToken)
     {
         _stopping = cancellationToken;
-        return _discovery.RunAsync(cancellationToken);
+        return Task.WhenAll(_discovery.RunAsync(cancellationToken), _crd.RunAsync(cancellationToken));
     }
 
     private void OnChanged(ApiAvailabilityChange change)

@@ -75,7 +75,9 @@ public sealed class WaddleOperator : IAsyncDisposable
         var statusWriter = new StatusWriter(clients, permit, loggers.CreateLogger<StatusWriter>());
         var events = new EventRecorder(_client, options.Identity, _time, loggers.CreateLogger<EventRecorder>());
         _discovery = new OptionalApiDiscovery(new KubernetesApiDiscoveryClient(_client, _time), _time, loggers.CreateLogger<OptionalApiDiscovery>(), options.DiscoveryInterval);
-        _monitorApi = new ServiceMonitorApiWatch(_discovery, _caches, loggers.CreateLogger<ServiceMonitorApiWatch>());
+        var crd = new ResourceInformer<V1CustomResourceDefinition>(clients.For<V1CustomResourceDefinition>(),
+            ServiceMonitorApiWatch.CrdInformerOptions(informerOptions), _time, loggers.CreateLogger("informer.customresourcedefinitions"));
+        _monitorApi = new ServiceMonitorApiWatch(_discovery, crd, _caches, loggers.CreateLogger<ServiceMonitorApiWatch>());
 
         var monitors = new ChildKind<ServiceMonitor>(() => _caches.ServiceMonitors, writer, clients.For<ServiceMonitor>(), permit);
         IReadOnlyList<IChildKind> kinds =

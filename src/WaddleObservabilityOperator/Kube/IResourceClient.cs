@@ -6,6 +6,12 @@ namespace WaddleObservabilityOperator.Kube;
 /// <summary>One page of a list: the items, the collection's resourceVersion and the continue token (null on the last page).</summary>
 public sealed record ResourceListPage<T>(IReadOnlyList<T> Items, string ResourceVersion, string? Continue);
 
+/// <summary>Which objects a list or watch returns: a label selector and a field selector (e.g. metadata.name=x), either optional.</summary>
+public sealed record ListSelector(string? Labels = null, string? Fields = null)
+{
+    public static ListSelector Everything { get; } = new();
+}
+
 /// <summary>A watch event; for a bookmark only <see cref="ResourceVersion"/> is meaningful.</summary>
 public sealed record ResourceWatchEvent<T>(WatchEventType Type, T Object, string? ResourceVersion);
 
@@ -20,10 +26,10 @@ public interface IResourceClient<T>
     ResourceType Type { get; }
 
     /// <summary>One page of the collection in a namespace, or in all namespaces (and for a cluster-scoped kind) when the namespace is null.</summary>
-    Task<ResourceListPage<T>> ListAsync(string? ns, string? labelSelector, int? limit, string? continueToken, CancellationToken cancellationToken);
+    Task<ResourceListPage<T>> ListAsync(string? ns, ListSelector selector, int? limit, string? continueToken, CancellationToken cancellationToken);
 
     /// <summary>Watches from <paramref name="resourceVersion"/> with bookmarks; ends when the server ends the watch; throws on any error, including an in-stream 410.</summary>
-    IAsyncEnumerable<ResourceWatchEvent<T>> WatchAsync(string? ns, string? labelSelector, string resourceVersion, int timeoutSeconds, CancellationToken cancellationToken);
+    IAsyncEnumerable<ResourceWatchEvent<T>> WatchAsync(string? ns, ListSelector selector, string resourceVersion, int timeoutSeconds, CancellationToken cancellationToken);
 
     /// <summary>Reads one object; null when it does not exist.</summary>
     Task<T?> GetAsync(string? ns, string name, CancellationToken cancellationToken);

@@ -9,6 +9,11 @@ public sealed record InformerOptions
     /// <summary>Only objects matching this label selector, e.g. "app.kubernetes.io/managed-by=x".</summary>
     public string? LabelSelector { get; init; }
 
+    /// <summary>Only objects matching this field selector, e.g. "metadata.name=servicemonitors.monitoring.coreos.com".</summary>
+    public string? FieldSelector { get; init; }
+
+    internal ListSelector Selector => new(LabelSelector, FieldSelector);
+
     /// <summary>Items per list page (limit/continue).</summary>
     public int PageSize { get; init; } = 500;
 

@@ -26,9 +26,9 @@ public sealed class KubernetesResourceClient<T> : IResourceClient<T>
 
     private ICustomObjectsOperations Ops => _client.CustomObjects;
 
-    public async Task<ResourceListPage<T>> ListAsync(string? ns, string? labelSelector, int? limit, string? continueToken, CancellationToken cancellationToken)
+    public async Task<ResourceListPage<T>> ListAsync(string? ns, ListSelector selector, int? limit, string? continueToken, CancellationToken cancellationToken)
     {
-        using var response = await SendList<KubernetesList<T>>(ns, labelSelector, limit, continueToken, null, null, watch: false, cancellationToken).ConfigureAwait(false);
+        using var response = await SendList<KubernetesList<T>>(ns, selector, limit, continueToken, null, null, watch: false, cancellationToken).ConfigureAwait(false);
         var list = response.Body;
         return new ResourceListPage<T>(
             list.Items?.ToList() ?? [],
@@ -37,9 +37,9 @@ public sealed class KubernetesResourceClient<T> : IResourceClient<T>
     }
 
     public async IAsyncEnumerable<ResourceWatchEvent<T>> WatchAsync(
-        string? ns, string? labelSelector, string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string? ns, ListSelector selector, string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var responseTask = SendList<object>(ns, labelSelector, null, null, resourceVersion, timeoutSeconds, watch: true, cancellationToken);
+        var responseTask = SendList<object>(ns, selector, null, null, resourceVersion, timeoutSeconds, watch: true, cancellationToken);
 
         // The watch extension is marked obsolete but is the only typed watch for custom resources in 21.0.8. It passes an
         // in-stream ERROR event (e.g. 410 Expired) only to onError and otherwise ends silently, so onError rethrows.
@@ -122,22 +122,25 @@ public sealed class KubernetesResourceClient<T> : IResourceClient<T>
     }
 
     private Task<HttpOperationResponse<TBody>> SendList<TBody>(
-        string? ns, string? labelSelector, int? limit, string? continueToken, string? resourceVersion, int? timeoutSeconds, bool watch, CancellationToken cancellationToken)
+        string? ns, ListSelector selector, int? limit, string? continueToken, string? resourceVersion, int? timeoutSeconds, bool watch, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(selector);
         bool? bookmarks = watch ? true : null;
+        var labelSelector = selector.Labels;
+        var fieldSelector = selector.Fields;
         if (!Type.Namespaced)
         {
             return Ops.ListClusterCustomObjectWithHttpMessagesAsync<TBody>(
-                Type.Group, Type.Version, Type.Plural, allowWatchBookmarks: bookmarks, continueParameter: continueToken, labelSelector: labelSelector,
+                Type.Group, Type.Version, Type.Plural, allowWatchBookmarks: bookmarks, continueParameter: continueToken, fieldSelector: fieldSelector, labelSelector: labelSelector,
                 limit: limit, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: watch, cancellationToken: cancellationToken);
         }
 
         return ns is null
             ? Ops.ListCustomObjectForAllNamespacesWithHttpMessagesAsync<TBody>(
-                Type.Group, Type.Version, Type.Plural, allowWatchBookmarks: bookmarks, continueParameter: continueToken, labelSelector: labelSelector,
+                Type.Group, Type.Version, Type.Plural, allowWatchBookmarks: bookmarks, continueParameter: continueToken, fieldSelector: fieldSelector, labelSelector: labelSelector,
                 limit: limit, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: watch, cancellationToken: cancellationToken)
             : Ops.ListNamespacedCustomObjectWithHttpMessagesAsync<TBody>(
-                Type.Group, Type.Version, ns, Type.Plural, allowWatchBookmarks: bookmarks, continueParameter: continueToken, labelSelector: labelSelector,
+                Type.Group, Type.Version, ns, Type.Plural, allowWatchBookmarks: bookmarks, continueParameter: continueToken, fieldSelector: fieldSelector, labelSelector: labelSelector,
                 limit: limit, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: watch, cancellationToken: cancellationToken);
     }
 }

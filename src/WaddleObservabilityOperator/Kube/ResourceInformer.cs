@@ -210,7 +210,7 @@ public sealed class ResourceInformer<T>
         string resourceVersion;
         do
         {
-            var page = await _client.ListAsync(ns, _options.LabelSelector, _options.PageSize, continueToken, cancellationToken).ConfigureAwait(false);
+            var page = await _client.ListAsync(ns, _options.Selector, _options.PageSize, continueToken, cancellationToken).ConfigureAwait(false);
             items.AddRange(page.Items);
             resourceVersion = page.ResourceVersion;
             continueToken = page.Continue;
@@ -249,7 +249,7 @@ public sealed class ResourceInformer<T>
         using var watchdog = new Watchdog(_time, _options.EffectiveWatchdogTimeout, watchCts);
         try
         {
-            await foreach (var ev in _client.WatchAsync(ns, _options.LabelSelector, resourceVersion, Math.Max(1, timeoutSeconds), watchCts.Token).ConfigureAwait(false))
+            await foreach (var ev in _client.WatchAsync(ns, _options.Selector, resourceVersion, Math.Max(1, timeoutSeconds), watchCts.Token).ConfigureAwait(false))
             {
                 watchdog.Reset();
                 events++;

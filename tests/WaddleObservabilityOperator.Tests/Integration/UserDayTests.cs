@@ -53,11 +53,12 @@ public sealed class UserDayTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Without_the_servicemonitor_api_none_is_created_until_prometheus_operator_is_installed()
+    public async Task Without_the_servicemonitor_api_none_is_created_until_prometheus_operator_is_installed_and_its_crd_event_brings_them()
     {
         await using var cluster = await OperatorCluster.StartAsync(output, serviceMonitorCrd: false);
         await cluster.ApplySamplesAsync();
-        cluster.StartOperator("op-a");
+        // Periodic discovery far beyond the test's patience: only the CustomResourceDefinition's watch event can bring the API in.
+        cluster.StartOperator("op-a", new OperatorOptions { DiscoveryInterval = TimeSpan.FromHours(1) });
         await cluster.WaitForAllReadyAsync(19);
 
         foreach (var service in await cluster.WaddleServicesAsync())

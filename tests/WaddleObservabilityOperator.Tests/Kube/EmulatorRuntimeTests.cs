@@ -335,6 +335,26 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
         Assert.Equal([("create", "429"), ("create", "201")], counted.Skip(3).Take(2));
     }
 
+    [Fact]
+    public async Task A_cluster_scoped_informer_with_a_name_field_selector_caches_that_one_object_through_create_and_delete()
+    {
+        var informer = new ResourceInformer<V1CustomResourceDefinition>(_clients.For<V1CustomResourceDefinition>(),
+            new InformerOptions { FieldSelector = "metadata.name=waddleservices.observability.waddlebot.io" }, TimeProvider.System, NullLogger.Instance);
+        var events = new List<string>();
+        informer.AddHandler(new ResourceEventHandler<V1CustomResourceDefinition>(o => events.Add("added " + o.Metadata.Name), null, o => events.Add("deleted " + o.Metadata.Name)));
+        _ = informer.RunAsync(_stop.Token);
+        await informer.WaitForSyncAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
+
+        await InstallCrd("observability.waddlebot.io_observabilitypolicies.yaml");
+        await InstallCrd("observability.waddlebot.io_waddleservices.yaml");
+        await Eventually(() => informer.Cache.Count == 1);
+        Assert.Equal("waddleservices.observability.waddlebot.io", Assert.Single(informer.Cache.List()).Metadata.Name);
+
+        await _client.ApiextensionsV1.DeleteCustomResourceDefinitionAsync("waddleservices.observability.waddlebot.io");
+        await Eventually(() => informer.Cache.Count == 0);
+        Assert.Equal(["added waddleservices.observability.waddlebot.io", "deleted waddleservices.observability.waddlebot.io"], events);
+    }
+
     private async Task<ResourceInformer<T>> StartInformer<T>(string? labelSelector)
         where T : IKubernetesObject<V1ObjectMeta>
     {

@@ -51,9 +51,9 @@ internal sealed class InMemoryResourceClient<T> : IResourceClient<T>
 
     public Task<T> ReplaceStatusAsync(string? ns, string name, object body, CancellationToken cancellationToken) => Update("update-status", ns, name, body, status: true);
 
-    public Task<ResourceListPage<T>> ListAsync(string? ns, string? labelSelector, int? limit, string? continueToken, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<ResourceListPage<T>> ListAsync(string? ns, ListSelector selector, int? limit, string? continueToken, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public async IAsyncEnumerable<ResourceWatchEvent<T>> WatchAsync(string? ns, string? labelSelector, string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ResourceWatchEvent<T>> WatchAsync(string? ns, ListSelector selector, string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
         yield break;

@@ -48,7 +48,7 @@ internal sealed class ScriptedResourceClient : IResourceClient<V1ConfigMap>
         }
     }
 
-    public Task<ResourceListPage<V1ConfigMap>> ListAsync(string? ns, string? labelSelector, int? limit, string? continueToken, CancellationToken cancellationToken)
+    public Task<ResourceListPage<V1ConfigMap>> ListAsync(string? ns, ListSelector selector, int? limit, string? continueToken, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -72,7 +72,7 @@ internal sealed class ScriptedResourceClient : IResourceClient<V1ConfigMap>
     public async Task<ScriptedWatch> NextWatchAsync() => await _watches.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
 
     public async IAsyncEnumerable<ResourceWatchEvent<V1ConfigMap>> WatchAsync(
-        string? ns, string? labelSelector, string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string? ns, ListSelector selector, string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var watch = new ScriptedWatch(ns, resourceVersion, timeoutSeconds);
         await _watches.Writer.WriteAsync(watch, cancellationToken);
