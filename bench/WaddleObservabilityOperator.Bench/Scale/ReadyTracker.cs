@@ -46,7 +46,7 @@ public sealed class ReadyTracker
                 string? next = null;
                 do
                 {
-                    var page = await client.ListAsync(null, null, 1000, next, cancellationToken).ConfigureAwait(false);
+                    var page = await client.ListAsync(null, ListSelector.Everything, 1000, next, cancellationToken).ConfigureAwait(false);
                     foreach (var service in page.Items)
                     {
                         Observe(service, deleted: false);
@@ -57,7 +57,7 @@ public sealed class ReadyTracker
                 }
                 while (next is not null);
 
-                await foreach (var change in client.WatchAsync(null, null, resourceVersion, 3600, cancellationToken).ConfigureAwait(false))
+                await foreach (var change in client.WatchAsync(null, ListSelector.Everything, resourceVersion, 3600, cancellationToken).ConfigureAwait(false))
                 {
                     if (change.Type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
                     {
