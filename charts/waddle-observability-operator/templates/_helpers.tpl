@@ -110,9 +110,13 @@ differ: change both together.
 
 {{/*
 Rules of config/rbac/role.yaml on cluster-scoped resources (for example authentication.k8s.io tokenreviews): a Role
-cannot grant them, so they stay in a ClusterRole in both modes. Empty while the operator uses none.
+cannot grant them, so they stay in a ClusterRole in both modes.
 */}}
 {{- define "waddle.clusterScopedRules" -}}
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  resourceNames: ["servicemonitors.monitoring.coreos.com"]
+  verbs: ["list", "watch"]
 {{- end -}}
 
 {{/* Leader election: the operator's Lease in the release namespace (config/rbac/leader_election_role.yaml). */}}

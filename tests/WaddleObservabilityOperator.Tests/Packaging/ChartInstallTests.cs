@@ -82,7 +82,9 @@ public sealed class ChartInstallTests : IAsyncLifetime
         Assert.Contains("It reconciles the namespaces waddlebot.", upgrade, StringComparison.Ordinal);
         Assert.Contains("--namespaces=waddlebot", await _cluster.KubectlOkAsync("get", "deployment", HelmChart.Name, "-n", HelmChart.ReleaseNamespace, "-o", "jsonpath={.spec.template.spec.containers[0].args}"), StringComparison.Ordinal);
         Assert.Equal(HelmChart.Name, await _cluster.KubectlOkAsync("get", "role", HelmChart.Name, "-n", "waddlebot", "-o", "jsonpath={.metadata.name}"));
-        Assert.Empty(await _cluster.KubectlOkAsync("get", "clusterrole", HelmChart.Name, "--ignore-not-found", "-o", "name"));
+        // Only what a Role cannot grant stays cluster-wide: the ServiceMonitor CRD, by name.
+        Assert.Equal("[\"customresourcedefinitions\"] [\"servicemonitors.monitoring.coreos.com\"]",
+            await _cluster.KubectlOkAsync("get", "clusterrole", HelmChart.Name, "-o", "jsonpath={.rules[*].resources} {.rules[*].resourceNames}"));
 
         var uninstall = await HelmOkAsync(helm, "uninstall", HelmChart.Name, "--namespace", HelmChart.ReleaseNamespace);
         Assert.Contains("uninstalled", uninstall, StringComparison.Ordinal);
