@@ -1,6 +1,8 @@
 # The operator image: built with the .NET SDK, run on a chiseled ASP.NET runtime (no shell, no package
 # manager) as a numeric non-root user, so runAsNonRoot admission can verify it without a passwd lookup.
-#   docker build -t waddle-observability-operator .
+#   docker build -t waddle-observability-operator \
+#     --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse HEAD) .
+# The publish step is the one scripts/test.sh (CI) runs; tests/.../Packaging/DockerfileTests checks that they agree.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -13,8 +15,18 @@ RUN dotnet publish src/WaddleObservabilityOperator/WaddleObservabilityOperator.c
       --configuration Release --no-restore --output /app -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="waddle-observability-operator" \
+      org.opencontainers.image.description="Kubernetes operator for WaddleBot's observability: env injection, ServiceMonitors, Jaeger sampling, managed Jaeger and Prometheus" \
+      org.opencontainers.image.source="https://github.com/waddlebot/waddle-observability-operator" \
+      org.opencontainers.image.vendor="WaddleBot" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"
 WORKDIR /app
 COPY --from=build /app ./
 # 1654 is the "app" user of the .NET chiseled images.
 USER 1654:1654
+# /metrics and /healthz, /readyz (the chart's metrics.port and health.port).
+EXPOSE 8080 8081
 ENTRYPOINT ["dotnet", "WaddleObservabilityOperator.dll", "run"]

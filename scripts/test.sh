@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything CI checks, from a fresh clone: test tools, restore, one build, every test.
+# Everything CI checks, from a fresh clone: test tools, restore, one build, every test, the end-to-end user path.
 #   bash scripts/test.sh                   # Release
 #   CONFIGURATION=Debug bash scripts/test.sh
 set -euo pipefail
@@ -18,3 +18,6 @@ dotnet build "$solution" --no-restore --configuration "$configuration"
 dotnet test "$solution" --no-build --configuration "$configuration" --logger "console;verbosity=minimal"
 # The publish the Dockerfile's build stage runs, so the image's build step is exercised here.
 dotnet publish src/WaddleObservabilityOperator/WaddleObservabilityOperator.csproj --configuration "$configuration" --output artifacts/publish -p:UseAppHost=false
+# A user's path against the API emulator with the binaries built above: helm install, samples Ready, a policy change,
+# a service deleted, helm uninstall.
+CONFIGURATION="$configuration" bash scripts/e2e.sh

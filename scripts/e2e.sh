@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# What a user does, start to finish, against the Kubernetes API emulator (no cluster here):
+#   start the emulator -> helm install the chart -> run the operator as the chart's Deployment would (same args,
+#   leader election on the chart's Lease; the emulator has no kubelet to run the pods) -> kubectl apply the WaddleBot
+#   samples -> kubectl wait for every WaddleService to be Ready -> kubectl get waddle -> change the policy's default
+#   ratio and see the sampling ConfigMap follow (no rollout) -> delete a service and see its ServiceMonitor and
+#   injected env go while its Deployment stays -> helm uninstall.
+# Exits non-zero on the first failure; every wait is bounded; the processes it starts are stopped on exit.
+#   bash scripts/e2e.sh                 # uses the built binaries (scripts/test.sh builds them), builds them if missing
+#   CONFIGURATION=Debug HELM=helm3 bash scripts/e2e.sh
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+configuration="${CONFIGURATION:-Release}"
+helm="$repo/.tools/bin/${HELM:-helm4}"
+release=waddle-observability-operator
+release_ns=waddle-system
+app_ns=waddlebot
+wait_timeout=120s
+started=$SECONDS
+
+emulator_dll="$repo/tests/KubeApiEmulator/bin/$configuration/net10.0/KubeApiEmulator.dll"
+operator_dll="$repo/src/WaddleObservabilityOperator/bin/$configuration/net10.0/WaddleObservabilityOperator.dll"
+
+step() { printf '\n==> [e2e %3ss] %s\n' "$((SECONDS - started))" "$*"; }
+fail() { printf '\ne2e: FAILED: %s\n' "$*" >&2; exit 1; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/waddle-e2e.XXXXXX")"
+pids=()
+cleanup() {
+    local code=$?
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        # Bounded: a process that ignores SIGTERM for 15 s is killed.
+        for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    if [[ $code -ne 0 ]]; then
+        for log in "$work"/*.log; do
+            [[ -f "$log" ]] || continue
+            printf '\n--- last lines of %s\n' "$(basename "$log")" >&2
+            tail -n 30 "$log" >&2
+        done
+    fi
+    rm -rf "$work"
+    exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The tools run in the work directory only: kubeconfig, HOME, caches.
+export KUBECONFIG="$work/kubeconfig" HOME="$work" KUBECACHEDIR="$work/kube-cache"
+export HELM_CACHE_HOME="$work/helm-cache" HELM_CONFIG_HOME="$work/helm-config" HELM_DATA_HOME="$work/helm-data"
+kubectl() { command kubectl --request-timeout=30s "$@"; }
+
+# until DESCRIPTION SECONDS COMMAND...: runs COMMAND every 200 ms until it succeeds, or fails the run.
+until_true() {
+    local what="$1" seconds="$2"
+    shift 2
+    local deadline=$((SECONDS + seconds))
+    until "$@" >/dev/null 2>&1; do
+        [[ $SECONDS -lt $deadline ]] || fail "$what: not true after ${seconds}s"
+        sleep 0.2
+    done
+}
+
+# A free loopback port (bash's /dev/tcp: nothing answers on it).
+free_port() {
+    local port
+    for _ in $(seq 50); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    fail "no free port found"
+}
+
+command -v kubectl >/dev/null || fail "kubectl is not on PATH"
+command -v jq >/dev/null || fail "jq is not on PATH"
+[[ -x "$helm" ]] || fail "$helm is missing: run bash scripts/install-tools.sh"
+if [[ ! -f "$emulator_dll" || ! -f "$operator_dll" ]]; then
+    step "build the emulator and the operator ($configuration)"
+    dotnet build "$repo/tests/KubeApiEmulator/KubeApiEmulator.csproj" --configuration "$configuration" --nologo -v q
+    dotnet build "$repo/src/WaddleObservabilityOperator/WaddleObservabilityOperator.csproj" --configuration "$configuration" --nologo -v q
+fi
+# The prometheus-operator's ServiceMonitor CRD, as a cluster running prometheus-operator has it (from ../shared).
+servicemonitor_crd=""
+for dir in "$repo/.." "$repo/../.." "$repo/../../.."; do
+    candidate="$dir/shared/reference/prometheus-operator/monitoring.coreos.com_servicemonitors.yaml"
+    if [[ -f "$candidate" ]]; then servicemonitor_crd="$candidate"; break; fi
+done
+[[ -n "$servicemonitor_crd" ]] || fail "shared/reference/prometheus-operator/monitoring.coreos.com_servicemonitors.yaml not found beside the repository"
+
+step "start the Kubernetes API emulator"
+dotnet "$emulator_dll" --kubeconfig "$KUBECONFIG" >"$work/emulator.out" 2>"$work/emulator.log" &
+pids+=($!)
+until_true "the emulator prints ready" 60 grep -q '^ready ' "$work/emulator.out"
+echo "$(cat "$work/emulator.out")"
+kubectl version 2>/dev/null | sed 's/^/  /'
+kubectl create -f "$servicemonitor_crd" >/dev/null
+kubectl wait --for=condition=Established crd/servicemonitors.monitoring.coreos.com --timeout="$wait_timeout" >/dev/null
+
+step "helm install $release (chart charts/$release, $("$helm" version --short))"
+"$helm" install "$release" "$repo/charts/$release" --namespace "$release_ns" --create-namespace --timeout 2m | tee "$work/install.txt"
+grep -q '^STATUS: deployed' "$work/install.txt" || fail "helm install did not deploy"
+kubectl get deployment,serviceaccount,service,poddisruptionbudget,role,rolebinding -n "$release_ns" -l "app.kubernetes.io/instance=$release"
+kubectl get clusterrole,clusterrolebinding -l "app.kubernetes.io/instance=$release"
+kubectl get crd waddleservices.observability.waddlebot.io observabilitypolicies.observability.waddlebot.io
+
+step "run the operator as the chart's Deployment configures it"
+deployment_json="$(kubectl get deployment "$release" -n "$release_ns" -o json)"
+replicas="$(jq -r '.spec.replicas' <<<"$deployment_json")"
+mapfile -t args < <(jq -r '.spec.template.spec.containers[0].args[]' <<<"$deployment_json")
+lease="$(printf '%s\n' "${args[@]}" | sed -n 's/^--leader-election-id=//p')"
+echo "  replicas: $replicas; args: ${args[*]}"
+[[ "${args[0]}" == run && -n "$lease" ]] || fail "the chart's Deployment does not run the operator with leader election"
+health_urls=()
+for i in $(seq "$replicas"); do
+    metrics_port="$(free_port)"
+    health_port="$(free_port)"
+    # The chart's args, then where to reach the emulator and loopback listeners (later flags win).
+    POD_NAME="$release-e2e-$i" dotnet "$operator_dll" "${args[@]}" --kubeconfig "$KUBECONFIG" \
+        --metrics-bind-address "127.0.0.1:$metrics_port" --health-probe-bind-address "127.0.0.1:$health_port" \
+        >"$work/operator-$i.log" 2>&1 &
+    pids+=($!)
+    health_urls+=("http://127.0.0.1:$health_port")
+done
+for url in "${health_urls[@]}"; do
+    until_true "$url/readyz answers 200" 60 curl -fsS --max-time 2 "$url/readyz"
+    curl -fsS --max-time 2 "$url/healthz" >/dev/null || fail "$url/healthz"
+done
+lease_holder() { kubectl get lease "$lease" -n "$release_ns" -o jsonpath='{.spec.holderIdentity}'; }
+until_true "a replica holds the Lease $release_ns/$lease" 60 bash -c "[[ \$(command kubectl get lease $lease -n $release_ns -o jsonpath='{.spec.holderIdentity}') == $release-e2e-* ]]"
+echo "  every replica is ready; the leader is $(lease_holder)"
+
+step "kubectl apply -f config/samples/waddlebot"
+kubectl apply -f "$repo/config/samples/waddlebot" | awk '{print "  " $0}' | tail -n 5
+echo "  ($(find "$repo/config/samples/waddlebot" -name '*.yaml' | wc -l) files)"
+
+step "kubectl wait --for=condition=Ready wsvc --all -n $app_ns"
+kubectl wait --for=condition=Ready wsvc --all -n "$app_ns" --timeout="$wait_timeout" | tail -n 3
+kubectl wait --for=condition=Ready obspol --all -n "$app_ns" --timeout="$wait_timeout"
+
+step "kubectl get waddle -n $app_ns"
+kubectl get waddle -n "$app_ns" | tee "$work/waddle.txt"
+[[ "$(grep -c . "$work/waddle.txt")" -ge 22 ]] || fail "kubectl get waddle lists fewer objects than the samples declare"
+services="$(kubectl get wsvc -n "$app_ns" -o name | wc -l)"
+monitors="$(kubectl get servicemonitors -n "$app_ns" -o name | wc -l)"
+[[ "$services" -eq 19 && "$monitors" -eq 19 ]] || fail "expected 19 WaddleServices and 19 ServiceMonitors, found $services and $monitors"
+kubectl get deployment router -n "$app_ns" -o json | jq -e '[.spec.template.spec.containers[0].env[].name] | index("OTEL_SERVICE_NAME")' >/dev/null \
+    || fail "the router Deployment has no injected OTEL_SERVICE_NAME"
+
+step "change the policy: default sampling ratio 0.1 -> 0.25"
+generations() { kubectl get deployments -n "$app_ns" -l app.kubernetes.io/part-of=waddlebot -o jsonpath='{range .items[*]}{.metadata.name}={.metadata.generation} {end}'; }
+default_ratio() { kubectl get configmap waddlebot-sampling -n "$app_ns" -o jsonpath='{.data.strategies\.json}' | jq -r '.default_strategy.param'; }
+before="$(generations)"
+[[ "$(default_ratio)" == 0.1 ]] || fail "the sampling ConfigMap's default ratio is $(default_ratio), not 0.1"
+kubectl patch obspol waddlebot -n "$app_ns" --type merge -p '{"spec":{"tracing":{"sampling":{"defaultRatio":0.25}}}}'
+until_true "the sampling ConfigMap has default ratio 0.25" 60 bash -c "[[ \$(command kubectl get configmap waddlebot-sampling -n $app_ns -o jsonpath='{.data.strategies\.json}' | jq -r .default_strategy.param) == 0.25 ]]"
+echo "  waddlebot-sampling default_strategy.param: $(default_ratio)"
+kubectl wait --for=condition=Ready obspol/waddlebot -n "$app_ns" --timeout="$wait_timeout" >/dev/null
+# Remote sampling: services poll Jaeger for the new ratio, so no workload rolls out.
+[[ "$(generations)" == "$before" ]] || fail "a Deployment rolled out for a remote sampling change: $before -> $(generations)"
+echo "  no Deployment rolled out (remote sampling)"
+
+step "delete the WaddleService youtube-music"
+kubectl delete wsvc youtube-music -n "$app_ns" --timeout=60s
+until_true "the ServiceMonitor youtube-music is gone" 60 bash -c "[[ -z \$(command kubectl get servicemonitor youtube-music -n $app_ns --ignore-not-found -o name) ]]"
+kubectl get deployment youtube-music -n "$app_ns" >/dev/null || fail "the Deployment youtube-music was deleted with its WaddleService"
+until_true "the env injected into youtube-music is removed" 60 bash -c \
+    "command kubectl get deployment youtube-music -n $app_ns -o json | jq -e '[.spec.template.spec.containers[].env[]?.name | select(startswith(\"OTEL_\") or . == \"TRACING_SAMPLE_RATE\")] | length == 0'"
+until_true "youtube-music leaves the sampling strategies" 60 bash -c \
+    "command kubectl get configmap waddlebot-sampling -n $app_ns -o jsonpath='{.data.strategies\.json}' | jq -e '[.service_strategies[]?.service] | index(\"youtube-music\") | not'"
+echo "  ServiceMonitor gone, injected env gone, Deployment kept: $(kubectl get deployment youtube-music -n "$app_ns" -o jsonpath='{.metadata.name} env={.spec.template.spec.containers[0].env[*].name}')"
+kubectl wait --for=condition=Ready wsvc --all -n "$app_ns" --timeout="$wait_timeout" >/dev/null
+
+step "helm uninstall $release (its pods get SIGTERM: the operator processes stop too)"
+"$helm" uninstall "$release" --namespace "$release_ns" --timeout 2m
+for pid in "${pids[@]:1}"; do
+    kill -TERM "$pid"
+done
+for i in $(seq "$replicas"); do
+    code=0
+    wait "${pids[$i]}" || code=$?
+    [[ $code -eq 0 ]] || fail "operator replica $i exited with $code after SIGTERM"
+done
+pids=("${pids[0]}")
+[[ -z "$(lease_holder)" ]] || fail "the Lease is still held by $(lease_holder) after a graceful stop"
+echo "  every replica exited 0 and the leader released the Lease"
+[[ -z "$(kubectl get deployment,serviceaccount,service -n "$release_ns" -l "app.kubernetes.io/instance=$release" -o name)" ]] || fail "helm uninstall left objects behind"
+[[ -z "$(kubectl get clusterrole,clusterrolebinding -l "app.kubernetes.io/instance=$release" -o name)" ]] || fail "helm uninstall left cluster roles behind"
+echo "  the release's objects are gone; the CRDs and your WaddleServices stay: $(kubectl get wsvc -n "$app_ns" -o name | wc -l) WaddleServices"
+
+printf '\ne2e: passed in %ss\n' "$((SECONDS - started))"
