@@ -109,10 +109,12 @@ differ: change both together.
 {{- end -}}
 
 {{/*
-Rules of config/rbac/role.yaml on cluster-scoped resources (for example authentication.k8s.io tokenreviews): a Role
-cannot grant them, so they stay in a ClusterRole in both modes.
+Rules of config/rbac/role.yaml on cluster-scoped resources: a Role cannot grant them, so they stay in a ClusterRole in
+both watch modes.
 */}}
 {{- define "waddle.clusterScopedRules" -}}
+# Only the ServiceMonitor CRD (watched with a metadata.name field selector, which RBAC authorizes by name), so
+# installing or removing prometheus-operator takes effect at once rather than at the next periodic discovery.
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
   resourceNames: ["servicemonitors.monitoring.coreos.com"]
