@@ -1,4 +1,5 @@
 using WaddleObservabilityOperator.Manifests;
+using WaddleObservabilityOperator.Tests.Api;
 
 namespace WaddleObservabilityOperator.Tests.Cli;
 
@@ -8,7 +9,7 @@ namespace WaddleObservabilityOperator.Tests.Cli;
 /// </summary>
 public sealed class InvalidManifestTests
 {
-    private static readonly string Folder = RepositoryRoot.Combine("tests", "WaddleObservabilityOperator.Tests", "Cli", "InvalidManifests");
+    private static readonly string Folder = RepositoryLayout.PathOf("tests", "WaddleObservabilityOperator.Tests", "Cli", "InvalidManifests");
 
     public static TheoryData<string> Cases()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using WaddleObservabilityOperator.Manifests;
+using WaddleObservabilityOperator.Tests.Api;
 
 namespace WaddleObservabilityOperator.Tests.Cli;
 
@@ -18,7 +19,7 @@ public sealed class ManifestLoaderTests
     [Fact]
     public void The_waddlebot_samples_load_completely()
     {
-        var result = ManifestLoader.Load([RepositoryRoot.Combine("config", "samples", "waddlebot")]);
+        var result = ManifestLoader.Load([RepositoryLayout.PathOf("config", "samples", "waddlebot")]);
 
         Assert.Empty(result.Errors);
         var set = result.Manifests;
@@ -43,7 +44,7 @@ public sealed class ManifestLoaderTests
     [Fact]
     public void The_sample_policy_reproduces_the_original_settings()
     {
-        var policy = Assert.Single(ManifestLoader.Load([RepositoryRoot.Combine("config", "samples", "waddlebot")]).Manifests.Policies).Spec;
+        var policy = Assert.Single(ManifestLoader.Load([RepositoryLayout.PathOf("config", "samples", "waddlebot")]).Manifests.Policies).Spec;
 
         Assert.Equal("15s", policy.Metrics!.ScrapeInterval);
         Assert.Equal("30d", policy.Backends!.Prometheus!.Retention);

@@ -1,12 +1,13 @@
 using System.Diagnostics;
+using WaddleObservabilityOperator.Tests.Api;
 
 namespace WaddleObservabilityOperator.Tests.Cli;
 
 /// <summary>The built executable, run as a user runs it: commands, exit codes, and what goes to stdout and stderr.</summary>
 public sealed class ProgramTests
 {
-    private static readonly string Samples = RepositoryRoot.Combine("config", "samples", "waddlebot");
-    private static readonly string Invalid = RepositoryRoot.Combine("tests", "WaddleObservabilityOperator.Tests", "Cli", "InvalidManifests");
+    private static readonly string Samples = RepositoryLayout.PathOf("config", "samples", "waddlebot");
+    private static readonly string Invalid = RepositoryLayout.PathOf("tests", "WaddleObservabilityOperator.Tests", "Cli", "InvalidManifests");
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
@@ -14,7 +15,7 @@ public sealed class ProgramTests
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot.Path,
+            WorkingDirectory = RepositoryLayout.Root,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "WaddleObservabilityOperator.dll"));
         foreach (var arg in args)
@@ -37,7 +38,7 @@ public sealed class ProgramTests
         Assert.Equal("", stderr);
         Assert.Equal(0, exitCode);
         Assert.Equal(
-            await File.ReadAllTextAsync(RepositoryRoot.Combine("tests", "WaddleObservabilityOperator.Tests", "Samples", "golden", "waddlebot.yaml")),
+            await File.ReadAllTextAsync(RepositoryLayout.PathOf("tests", "WaddleObservabilityOperator.Tests", "Samples", "golden", "waddlebot.yaml")),
             stdout);
     }
 

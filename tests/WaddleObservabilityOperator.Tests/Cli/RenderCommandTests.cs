@@ -1,11 +1,12 @@
 using WaddleObservabilityOperator.Cli;
+using WaddleObservabilityOperator.Tests.Api;
 
 namespace WaddleObservabilityOperator.Tests.Cli;
 
 public sealed class RenderCommandTests
 {
-    private static readonly string InvalidFolder = RepositoryRoot.Combine("tests", "WaddleObservabilityOperator.Tests", "Cli", "InvalidManifests");
-    private static readonly string SamplesFolder = RepositoryRoot.Combine("config", "samples", "waddlebot");
+    private static readonly string InvalidFolder = RepositoryLayout.PathOf("tests", "WaddleObservabilityOperator.Tests", "Cli", "InvalidManifests");
+    private static readonly string SamplesFolder = RepositoryLayout.PathOf("config", "samples", "waddlebot");
 
     private static (int ExitCode, string Stdout, string Stderr) Render(params string[] args) => RenderInvocation.Run(args);
 

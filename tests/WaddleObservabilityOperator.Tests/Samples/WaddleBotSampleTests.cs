@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using WaddleObservabilityOperator.Cli;
 using WaddleObservabilityOperator.Manifests;
+using WaddleObservabilityOperator.Tests.Api;
 using WaddleObservabilityOperator.Tests.Cli;
 
 namespace WaddleObservabilityOperator.Tests.Samples;
@@ -8,8 +9,8 @@ namespace WaddleObservabilityOperator.Tests.Samples;
 /// <summary>The WaddleBot samples rendered by the <c>render</c> command, compared with golden files.</summary>
 public sealed class WaddleBotSampleTests
 {
-    private static readonly string SamplesFolder = RepositoryRoot.Combine("config", "samples", "waddlebot");
-    private static readonly string GoldenFolder = RepositoryRoot.Combine("tests", "WaddleObservabilityOperator.Tests", "Samples", "golden");
+    private static readonly string SamplesFolder = RepositoryLayout.PathOf("config", "samples", "waddlebot");
+    private static readonly string GoldenFolder = RepositoryLayout.PathOf("tests", "WaddleObservabilityOperator.Tests", "Samples", "golden");
 
     private static (int ExitCode, string Stdout, string Stderr) Render(params string[] args) => RenderInvocation.Run(args);
 

@@ -1,5 +1,6 @@
 using WaddleObservabilityOperator.Rendering;
 using WaddleObservabilityOperator.Rendering.Backends;
+using WaddleObservabilityOperator.Tests.Api;
 using YamlDotNet.RepresentationModel;
 
 namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
@@ -8,7 +9,7 @@ namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
 public sealed class JaegerConfigShapeTests
 {
     private static readonly YamlMappingNode Generated = YamlTree.Load(JaegerConfigDocument.Render(BackendTestData.Policy(maxTraces: 1234).Jaeger));
-    private static readonly YamlMappingNode Reference = YamlTree.Load(File.ReadAllText(RepositoryPaths.SharedReference("jaeger-v2-all-in-one.yaml")));
+    private static readonly YamlMappingNode Reference = YamlTree.Load(File.ReadAllText(System.IO.Path.Combine(RepositoryLayout.Shared, "reference", "jaeger-v2-all-in-one.yaml")));
 
     [Fact]
     public void Top_level_sections_are_the_reference_ones()

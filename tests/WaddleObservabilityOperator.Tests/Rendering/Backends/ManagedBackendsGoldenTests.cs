@@ -2,13 +2,14 @@ using System.Text;
 using k8s;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Rendering.Backends;
+using WaddleObservabilityOperator.Tests.Api;
 
 namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
 
 /// <summary>The representative policy with three services, rendered to golden files (UPDATE_GOLDEN=1 regenerates them).</summary>
 public sealed class ManagedBackendsGoldenTests
 {
-    private static string Golden(string fileName) => Path.Combine(RepositoryPaths.BackendsTestDirectory, "Golden", fileName);
+    private static string Golden(string fileName) => Path.Combine(RepositoryLayout.PathOf("tests", "WaddleObservabilityOperator.Tests", "Rendering", "Backends"), "Golden", fileName);
 
     [Fact]
     public void All_objects_match_the_golden_file()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using WaddleObservabilityOperator.Cli;
 using WaddleObservabilityOperator.Rendering.Backends;
+using WaddleObservabilityOperator.Tests.Api;
 using YamlDotNet.RepresentationModel;
 
 namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
@@ -41,7 +42,7 @@ public sealed class PromtoolCheckTests
         // The whole system as a user declares it, through the render command: 19 services, one managed Prometheus.
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exitCode = RenderCommand.Run([Path.Combine(RepositoryPaths.Root, "config", "samples", "waddlebot")], stdout, stderr);
+        var exitCode = RenderCommand.Run([Path.Combine(RepositoryLayout.Root, "config", "samples", "waddlebot")], stdout, stderr);
         Assert.True(exitCode == 0, stderr.ToString());
 
         var configs = new List<string>();
@@ -140,7 +141,7 @@ public sealed class PromtoolCheckTests
 
     private static string PromtoolPath()
     {
-        var local = Path.Combine(RepositoryPaths.Root, ".tools", "bin", "promtool");
+        var local = Path.Combine(RepositoryLayout.Root, ".tools", "bin", "promtool");
         if (File.Exists(local))
         {
             return local;
