@@ -117,6 +117,10 @@ public sealed class WaddleOperator : IAsyncDisposable
     /// <summary>Nothing queued, waiting or being reconciled: the operator has caught up with what it has seen.</summary>
     public bool IsIdle => Volatile.Read(ref _active) == 0 && _serviceQueue.Count == 0 && _serviceQueue.DelayedCount == 0 && _policyQueue.Count == 0 && _policyQueue.DelayedCount == 0;
 
+    /// <summary>What keeps the instance busy, for diagnostics: keys queued and waiting (backoff or requeue-after) per controller.</summary>
+    public string Backlog =>
+        $"waddleservice {_serviceQueue.Count} queued, {_serviceQueue.DelayedCount} waiting; observabilitypolicy {_policyQueue.Count} queued, {_policyQueue.DelayedCount} waiting; {Volatile.Read(ref _active)} reconciling";
+
     /// <summary>This instance holds the lease (always true without leader election once running).</summary>
     public bool IsLeader => _election?.CanWrite ?? true;
 

@@ -296,6 +296,16 @@ public sealed class ResourceInformer<T>
         }
         catch (Exception e) when (!KubeErrors.IsExpired(e) && e is not OperationCanceledException)
         {
+            if (KubeErrors.StatusCode(e) is null && (events > 0 || _time.GetElapsedTime(started) >= _options.HealthyWatch))
+            {
+                // The connection broke under a watch that was working (it delivered events or lasted): resume at once
+                // from the last resourceVersion, as after a clean end. Backing off here made every dropped connection
+                // grow the delay, so under repeated drops the cache lagged the cluster by up to the maximum backoff.
+                _logger.LogInformation("Watch of {Resource} in {Scope} broke after {Events} events ({Message}); resuming from resourceVersion {ResourceVersion}",
+                    Type, ns ?? "all namespaces", events, e.Message, resourceVersion);
+                return new WatchOutcome(resourceVersion, Healthy: true);
+            }
+
             throw new WatchRestartException(resourceVersion, e);
         }
 

@@ -123,8 +123,19 @@ public sealed class WorkQueue<TKey> : IDisposable
     /// <summary>Adds <paramref name="key"/> after its next backoff delay (5 ms, 10 ms, 20 ms ... by default).</summary>
     public void AddRateLimited(TKey key) => AddAfter(key, _backoff.When(key));
 
-    /// <summary>Clears the key's failure count, so its next error backs off from the base delay again.</summary>
-    public void Forget(TKey key) => _backoff.Forget(key);
+    /// <summary>
+    /// Clears the key's failure count, so its next error backs off from the base delay again, and drops a retry still
+    /// waiting from an earlier failure: the key has just been reconciled successfully, so that retry would only repeat it
+    /// (after a burst of API errors such retries wait up to minutes and keep the queue from ever being idle).
+    /// </summary>
+    public void Forget(TKey key)
+    {
+        _backoff.Forget(key);
+        lock (_gate)
+        {
+            _delayed.Remove(key);
+        }
+    }
 
     public int NumRequeues(TKey key) => _backoff.Failures(key);
 

@@ -105,6 +105,26 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public void Forgetting_a_key_reconciled_meanwhile_drops_the_retry_its_earlier_failures_left_waiting()
+    {
+        using var queue = NewQueue();
+        for (var i = 0; i < 12; i++)
+        {
+            queue.AddRateLimited("a"); // 5 ms doubling: the last waits about 10 s
+        }
+
+        queue.AddRateLimited("b");
+        Assert.Equal(2, queue.DelayedCount);
+
+        queue.Forget("a");
+
+        Assert.Equal(1, queue.DelayedCount);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, queue.Count); // only b
+        Assert.Equal(0, queue.DelayedCount);
+    }
+
+    [Fact]
     public void Add_after_keeps_the_earliest_time()
     {
         using var queue = NewQueue();
