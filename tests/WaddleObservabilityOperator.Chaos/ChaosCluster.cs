@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Logging;
 using k8s;
 using k8s.Models;
 using KubeApiEmulator;
 using KubeApiEmulator.Http;
+using Microsoft.Extensions.Logging;
 using WaddleObservabilityOperator.Controllers;
 using WaddleObservabilityOperator.Telemetry;
 
