@@ -90,6 +90,22 @@ public sealed class ApiEmulator : IAsyncDisposable
             requests,
             time,
             loggers.CreateLogger<ApiRouter>());
+        if (options.RecordRequestBodies)
+        {
+            app.Use(async (context, next) =>
+            {
+                if (context.Request.Method is "POST" or "PUT" or "PATCH")
+                {
+                    context.Request.EnableBuffering();
+                    using var reader = new StreamReader(context.Request.Body, leaveOpen: true);
+                    context.Items[RequestRecord.BodyItem] = await reader.ReadToEndAsync(context.RequestAborted);
+                    context.Request.Body.Position = 0;
+                }
+
+                await next(context);
+            });
+        }
+
         app.Run(router.HandleAsync);
 
         var namespaceType = registry.Find("", "v1", "namespaces")!;

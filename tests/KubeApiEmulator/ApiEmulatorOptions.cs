@@ -21,6 +21,9 @@ public sealed record ApiEmulatorOptions
     /// <summary>Clock for timestamps (creation, deletion) and ages.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Keep each write's body in the request log (<see cref="Http.RequestRecord.Body"/>), e.g. to prove a value was never written; off by default to keep long runs small.</summary>
+    public bool RecordRequestBodies { get; init; }
+
     /// <summary>Receives the emulator's own warnings and errors; null logs nothing.</summary>
     public Microsoft.Extensions.Logging.ILoggerProvider? LoggerProvider { get; init; }
 }

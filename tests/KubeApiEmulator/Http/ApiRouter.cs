@@ -52,7 +52,7 @@ internal sealed class ApiRouter(
                 request.Subresource,
                 request.Namespace,
                 request.Name,
-                time.GetUtcNow() - started));
+                time.GetUtcNow() - started) { Body = context.Items[RequestRecord.BodyItem] as string });
         }
 
         try

@@ -16,7 +16,13 @@ public sealed record RequestRecord(
     string? Subresource,
     string? Namespace,
     string? Name,
-    TimeSpan Elapsed = default);
+    TimeSpan Elapsed = default)
+{
+    /// <summary>The request body as text (create, update, patch), when the emulator records bodies (<see cref="ApiEmulatorOptions.RecordRequestBodies"/>).</summary>
+    public string? Body { get; init; }
+
+    internal const string BodyItem = "emulator.request-body";
+}
 
 /// <summary>Every request the emulator answered, oldest first (bounded so long runs stay small).</summary>
 public sealed class RequestLog(int capacity = 100_000)

@@ -44,9 +44,9 @@ internal sealed class OperatorCluster : IAsyncDisposable
     /// <summary>The user's client: requests from it are not the operator's.</summary>
     public Kubernetes User { get; }
 
-    public static async Task<OperatorCluster> StartAsync(ITestOutputHelper output, bool serviceMonitorCrd = true)
+    public static async Task<OperatorCluster> StartAsync(ITestOutputHelper output, bool serviceMonitorCrd = true, bool recordRequestBodies = false)
     {
-        var api = await ApiEmulator.StartAsync(new ApiEmulatorOptions { BookmarkInterval = TimeSpan.FromSeconds(5) });
+        var api = await ApiEmulator.StartAsync(new ApiEmulatorOptions { BookmarkInterval = TimeSpan.FromSeconds(5), RecordRequestBodies = recordRequestBodies });
         var cluster = new OperatorCluster(api, output);
         foreach (var file in Directory.GetFiles(RepositoryLayout.PathOf("config", "crds"), "*.yaml").Order(StringComparer.Ordinal))
         {
@@ -155,10 +155,17 @@ internal sealed class OperatorCluster : IAsyncDisposable
         User.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(new JsonObject { ["spec"] = spec }.ToJsonString(), V1Patch.PatchType.MergePatch),
             ApiGroup.Group, ApiGroup.Version, ns, ObservabilityPolicy.Plural, name);
 
-    /// <summary>Starts an operator instance in-process; it runs until the cluster is disposed or it is stopped.</summary>
-    public RunningOperator StartOperator(string name, OperatorOptions? options = null)
+    /// <summary>Starts an operator instance in-process; it runs until the cluster is disposed or it is stopped. <paramref name="logs"/>, when given, also receives its logs at every level, e.g. to search them.</summary>
+    public RunningOperator StartOperator(string name, OperatorOptions? options = null, ILoggerProvider? logs = null)
     {
-        var loggers = LoggerFactory.Create(l => l.AddProvider(new TestOutputLoggerProvider(_output, name)).SetMinimumLevel(LogLevel.Information));
+        var loggers = LoggerFactory.Create(l =>
+        {
+            l.AddProvider(new TestOutputLoggerProvider(_output, name)).SetMinimumLevel(logs is null ? LogLevel.Information : LogLevel.Trace);
+            if (logs is not null)
+            {
+                l.AddProvider(logs);
+            }
+        });
         options ??= new OperatorOptions();
         options = options with
         {

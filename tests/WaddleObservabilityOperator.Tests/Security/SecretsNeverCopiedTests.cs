@@ -1,0 +1,80 @@
+using System.Text;
+using k8s;
+using k8s.Models;
+using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Tests.Integration;
+using Xunit.Abstractions;
+
+namespace WaddleObservabilityOperator.Tests.Security;
+
+/// <summary>
+/// OTLP headers live in a Secret the policy references: the operator injects a valueFrom.secretKeyRef and never reads
+/// the Secret, so its value cannot reach a ConfigMap, an env value, a log line, an Event or a status.
+/// </summary>
+public sealed class SecretsNeverCopiedTests(ITestOutputHelper output)
+{
+    private const string SecretName = "otlp-headers";
+    private const string SecretKey = "headers";
+
+    // Recognisable, and unlike anything the operator writes by itself.
+    private const string SecretValue = "authorization=Bearer wdl-7Hq2-SECRET-x9Zt4";
+
+    [Fact]
+    public async Task The_headers_secret_is_referenced_never_read_written_or_logged()
+    {
+        await using var cluster = await OperatorCluster.StartAsync(output, recordRequestBodies: true);
+        var logs = new CapturedLogs();
+        await cluster.User.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = OperatorCluster.Namespace } });
+        await cluster.User.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = SecretName, NamespaceProperty = OperatorCluster.Namespace },
+            Data = new Dictionary<string, byte[]> { [SecretKey] = Encoding.UTF8.GetBytes(SecretValue) },
+        }, OperatorCluster.Namespace);
+        await cluster.ApplySamplesAsync(set =>
+        {
+            foreach (var policy in set.Policies)
+            {
+                policy.Spec.Tracing!.HeadersSecretRef = new SecretKeyReference { Name = SecretName, Key = SecretKey };
+            }
+
+            return set with { Namespaces = [] };
+        });
+
+        var op = cluster.StartOperator("op-secrets", logs: logs);
+        await cluster.WaitForAllReadyAsync(19);
+        await OperatorCluster.WaitForIdleAsync(op);
+
+        // Injected by reference into every sample workload.
+        foreach (var service in await cluster.WaddleServicesAsync())
+        {
+            var (_, env) = await cluster.DeploymentAsync(service.Spec.Workload.Name);
+            var headers = Assert.Contains("OTEL_EXPORTER_OTLP_HEADERS", env);
+            Assert.Null(headers.Value);
+            Assert.Equal((SecretName, SecretKey), (headers.ValueFrom?.SecretKeyRef?.Name, headers.ValueFrom?.SecretKeyRef?.Key));
+        }
+
+        // Never read: no request of the operator touches a Secret (get, list or watch).
+        var requests = cluster.RequestsBy(op.Identity);
+        Assert.NotEmpty(requests);
+        Assert.DoesNotContain(requests, r => r.Resource == "secrets");
+
+        // Never written: no body the operator sent (objects, patches, status, Events) holds the value in any encoding.
+        var forms = new[] { SecretValue, Convert.ToBase64String(Encoding.UTF8.GetBytes(SecretValue)), "wdl-7Hq2-SECRET" };
+        var writes = requests.Where(r => r.Body is not null).ToList();
+        Assert.Contains(writes, w => w.Resource == "deployments");
+        Assert.Contains(writes, w => w.Resource == "configmaps");
+        Assert.Contains(writes, w => w.Subresource == "status");
+        Assert.Contains(writes, w => w.Resource == "events");
+        foreach (var write in writes)
+        {
+            Assert.All(forms, form => Assert.DoesNotContain(form, write.Body!, StringComparison.Ordinal));
+        }
+
+        // The user's own request did carry it (the check above would see it), and nothing stored elsewhere does.
+        Assert.Contains(cluster.Api.Requests.Snapshot(), r => r.Resource == "secrets" && r.Body!.Contains(forms[1], StringComparison.Ordinal));
+
+        // Never logged, at any level.
+        Assert.NotEmpty(logs.Entries);
+        Assert.All(logs.Entries, line => Assert.All(forms, form => Assert.DoesNotContain(form, line, StringComparison.Ordinal)));
+    }
+}
