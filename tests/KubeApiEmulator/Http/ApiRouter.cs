@@ -52,7 +52,8 @@ internal sealed class ApiRouter(
                 request.Subresource,
                 request.Namespace,
                 request.Name,
-                time.GetUtcNow() - started) { Body = context.Items[RequestRecord.BodyItem] as string });
+                time.GetUtcNow() - started)
+            { Body = context.Items[RequestRecord.BodyItem] as string });
         }
 
         try
