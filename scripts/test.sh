@@ -16,6 +16,11 @@ dotnet restore "$solution"
 dotnet format "$solution" --verify-no-changes --no-restore
 dotnet build "$solution" --no-restore --configuration "$configuration"
 dotnet test "$solution" --no-build --configuration "$configuration" --logger "console;verbosity=minimal"
+# Scale regression check (issue 6, docs/performance.md): 500 services against the operator as its own process; fails
+# when the request counts regress (writes per service, sampling ConfigMap writes, any write or GET in steady state or
+# after a restart). Times are printed, never checked.
+dotnet run --no-build --configuration "$configuration" --project bench/WaddleObservabilityOperator.Bench -- \
+    scale --services 500 --changes 0 --raw-seconds 1 --resync-period 3s --no-rate-limit --check
 # The publish the Dockerfile's build stage runs, so the image's build step is exercised here.
 dotnet publish src/WaddleObservabilityOperator/WaddleObservabilityOperator.csproj --configuration "$configuration" --output artifacts/publish -p:UseAppHost=false
 # A user's path against the API emulator with the binaries built above: helm install, samples Ready, a policy change,

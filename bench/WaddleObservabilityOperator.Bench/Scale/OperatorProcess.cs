@@ -82,6 +82,8 @@ public sealed class OperatorProcess : IAsyncDisposable
         var running = new OperatorProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/metrics"), identity);
         process.ErrorDataReceived += (_, e) => running.Keep(e.Data);
         process.OutputDataReceived += (_, e) => running.Keep(e.Data);
+        // The bench stopped (Ctrl+C, SIGTERM) must not leave an operator running.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => running.KillQuietly();
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         return running;
@@ -174,6 +176,21 @@ public sealed class OperatorProcess : IAsyncDisposable
 
         _process.Dispose();
         _http.Dispose();
+    }
+
+    private void KillQuietly()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone or disposed.
+        }
     }
 
     private void SampleRss()

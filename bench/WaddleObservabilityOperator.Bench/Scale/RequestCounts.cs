@@ -9,6 +9,7 @@ public sealed record RequestCounts(
     int EventWrites,
     int SamplingConfigMapWrites,
     int Gets,
+    IReadOnlyList<string> GetPaths,
     int LeaseRequests)
 {
     private static readonly HashSet<string> WriteVerbs = ["create", "update", "patch", "delete", "deletecollection"];
@@ -30,6 +31,7 @@ public sealed record RequestCounts(
             writes.Count(r => r.Resource == "events"),
             writes.Count(r => r.Resource == "configmaps"),
             mine.Count(r => r.Verb == "get"),
+            [.. mine.Where(r => r.Verb == "get").Select(r => r.Path).Distinct().Take(10)],
             mine.Count(r => r.Resource == "leases"));
     }
 }

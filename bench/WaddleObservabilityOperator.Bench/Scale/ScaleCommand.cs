@@ -12,7 +12,9 @@ namespace WaddleObservabilityOperator.Bench.Scale;
 /// <summary>
 /// <c>scale --services N</c>: the API emulator in this process, the scenario created as a user would, then the operator
 /// as its own process; measures convergence, the requests it took, three resync periods and a restart on the converged
-/// cluster (which must write nothing), single-change latency, and the operator's memory.
+/// cluster (which must write nothing), single-change latency, and the operator's memory. With <c>--check</c> it exits 1
+/// when the counts regress (writes per service, sampling ConfigMap writes, any write or GET in steady state or after
+/// the restart): the regression check of scripts/test.sh. Times are reported, never checked.
 /// </summary>
 public sealed class ScaleCommand : IBenchCommand
 {
@@ -36,8 +38,50 @@ public sealed class ScaleCommand : IBenchCommand
             await Console.Out.WriteLineAsync($"wrote {path}").ConfigureAwait(false);
         }
 
+        if (options.Check)
+        {
+            var failures = Regressions(result);
+            foreach (var failure in failures)
+            {
+                await Console.Error.WriteLineAsync($"scale check failed: {failure}").ConfigureAwait(false);
+            }
+
+            await Console.Out.WriteLineAsync(failures.Count == 0 ? "scale check: counts within limits" : $"scale check: {failures.Count} regression(s)").ConfigureAwait(false);
+            return failures.Count == 0 ? 0 : 1;
+        }
+
         return 0;
     }
+
+    /// <summary>The limits the counts must stay within (issue 6): what a regression of the operator's request economy breaks.</summary>
+    public static IReadOnlyList<string> Regressions(ScaleResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var failures = new List<string>();
+        if (result.Convergence.WritesPerService > MaxWritesPerService)
+        {
+            failures.Add($"{result.Convergence.WritesPerService:0.00} writes per service to converge, over {MaxWritesPerService}");
+        }
+
+        if (result.Convergence.SamplingConfigMapWrites > MaxSamplingConfigMapWrites)
+        {
+            failures.Add($"{result.Convergence.SamplingConfigMapWrites} sampling ConfigMap writes to converge, over {MaxSamplingConfigMapWrites}");
+        }
+
+        foreach (var (phase, quiet) in new[] { ("steady state", result.SteadyState), ("after a restart", result.Restart) })
+        {
+            if (quiet.Writes > 0 || quiet.Gets > 0)
+            {
+                failures.Add($"{phase}: {quiet.Writes} writes and {quiet.Gets} GETs ({string.Join(", ", quiet.GetPaths)}), expected none");
+            }
+        }
+
+        return failures;
+    }
+
+    public const double MaxWritesPerService = 4.1;
+
+    public const int MaxSamplingConfigMapWrites = 10;
 
     public static async Task<ScaleResult> RunAsync(ScaleOptions options, TextWriter progress, CancellationToken cancellationToken)
     {
@@ -90,7 +134,7 @@ public sealed class ScaleCommand : IBenchCommand
             var converge = RequestCounts.Of(api.Requests.Snapshot(), first.Identity);
             var writesPerSecond = (converge.Writes + converge.EventWrites) / convergeSeconds;
             var convergence = new ConvergencePhase(convergeSeconds, converge.ByVerb, converge.Writes, converge.EventWrites,
-                (double)converge.Writes / options.Services, converge.SamplingConfigMapWrites, writesPerSecond, writesPerSecond / raw);
+                (double)converge.Writes / options.Services, converge.SamplingConfigMapWrites, writesPerSecond, writesPerSecond / raw, converge.GetPaths);
             await Log(progress, $"converged in {convergeSeconds:0.0} s").ConfigureAwait(false);
 
             // Steady state: three resync periods of reconciles from the cache.
@@ -106,12 +150,8 @@ public sealed class ScaleCommand : IBenchCommand
             }, () => $"{reconciles - reconcilesBefore} reconciles", progress, cancellationToken).ConfigureAwait(false);
             await WaitForIdleAsync(api, first, options.Timeout, cancellationToken).ConfigureAwait(false);
             var steady = RequestCounts.Of(api.Requests.Snapshot(), first.Identity);
-            var steadyPhase = new QuietPhase(quiet.Elapsed.TotalSeconds, reconciles - reconcilesBefore, steady.Writes + steady.EventWrites, steady.Gets, steady.ByVerb);
+            var steadyPhase = new QuietPhase(quiet.Elapsed.TotalSeconds, reconciles - reconcilesBefore, steady.Writes + steady.EventWrites, steady.Gets, steady.ByVerb, steady.GetPaths);
             await Log(progress, $"steady state: {steadyPhase.Writes} writes, {steadyPhase.Gets} GETs").ConfigureAwait(false);
-
-            var latency = await MeasureLatencyAsync(user, workload, tracker, options.Changes, cancellationToken).ConfigureAwait(false);
-            await WaitForIdleAsync(api, first, options.Timeout, cancellationToken).ConfigureAwait(false);
-            await Log(progress, $"change to applied: p50 {latency.P50Ms:0.0} ms, p99 {latency.P99Ms:0.0} ms").ConfigureAwait(false);
 
             await sampling.CancelAsync().ConfigureAwait(false);
             await sampler.ConfigureAwait(false);
@@ -119,9 +159,12 @@ public sealed class ScaleCommand : IBenchCommand
             var peakHeap = first.PeakManagedBytes;
             await first.StopAsync(cancellationToken).ConfigureAwait(false);
 
-            // Restart on the converged cluster: a new process lists everything and reconciles every service once.
+            // Restart on the converged cluster: a new process lists everything and reconciles every service once. It runs
+            // with the default resync period, so that the change latencies after it are not queued behind resyncs.
             api.Requests.Clear();
             var restartClock = Stopwatch.StartNew();
+            var defaultResync = flags.IndexOf("--resync-period");
+            flags.RemoveRange(defaultResync, 2);
             await using var second = OperatorProcess.Start(options.OperatorAssembly, kubeconfig, "bench-operator-2", flags);
             long restartReconciles = 0;
             await WaitUntilAsync(second, options.Timeout, "the restarted operator to reconcile every service", () =>
@@ -131,7 +174,10 @@ public sealed class ScaleCommand : IBenchCommand
             }, () => $"{restartReconciles} reconciles", progress, cancellationToken).ConfigureAwait(false);
             await WaitForIdleAsync(api, second, options.Timeout, cancellationToken).ConfigureAwait(false);
             var restart = RequestCounts.Of(api.Requests.Snapshot(), second.Identity);
-            var restartPhase = new QuietPhase(restartClock.Elapsed.TotalSeconds, restartReconciles, restart.Writes + restart.EventWrites, restart.Gets, restart.ByVerb);
+            var restartPhase = new QuietPhase(restartClock.Elapsed.TotalSeconds, restartReconciles, restart.Writes + restart.EventWrites, restart.Gets, restart.ByVerb, restart.GetPaths);
+
+            var latency = await MeasureLatencyAsync(second, user, workload, tracker, options.Changes, cancellationToken).ConfigureAwait(false);
+            await Log(progress, $"change to applied: p50 {latency.P50Ms:0.0} ms, p99 {latency.P99Ms:0.0} ms").ConfigureAwait(false);
             var restartRss = second.PeakRssBytes;
             await second.StopAsync(cancellationToken).ConfigureAwait(false);
 
@@ -180,7 +226,7 @@ public sealed class ScaleCommand : IBenchCommand
     }
 
     /// <summary>One change at a time to a service's sampling ratio, timed from the PATCH until the service is Ready for the new generation.</summary>
-    private static async Task<LatencyPhase> MeasureLatencyAsync(Kubernetes user, ScaleWorkload workload, ReadyTracker tracker, int changes, CancellationToken cancellationToken)
+    private static async Task<LatencyPhase> MeasureLatencyAsync(OperatorProcess op, Kubernetes user, ScaleWorkload workload, ReadyTracker tracker, int changes, CancellationToken cancellationToken)
     {
         var all = new List<double>();
         var byMode = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
@@ -195,7 +241,18 @@ public sealed class ScaleCommand : IBenchCommand
             var patched = (JsonElement)await user.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
                 ApiGroup.Group, ApiGroup.Version, ns, WaddleService.Plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
             var generation = patched.GetProperty("metadata").GetProperty("generation").GetInt64();
-            var readyAt = await tracker.ReadyAtAsync(ns, name, generation).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            long readyAt;
+            try
+            {
+                readyAt = await tracker.ReadyAtAsync(ns, name, generation).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                var service = (JsonElement)await user.CustomObjects.GetNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns, WaddleService.Plural, name, cancellationToken).ConfigureAwait(false);
+                var sampling = await user.CoreV1.ReadNamespacedConfigMapAsync(ChildNamesOf(ns, name, workload), ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                throw new TimeoutException($"WaddleService {ns}/{name} was not Ready for generation {generation} 60 s after the change: {service.GetProperty("status")}\nits sampling ConfigMap (resourceVersion {sampling.Metadata.ResourceVersion}): {string.Join("", sampling.Data.Values)}\n{op.LogTail()}");
+            }
+
             var ms = Stopwatch.GetElapsedTime(started, readyAt).TotalMilliseconds;
             all.Add(ms);
             byMode[workload.IsStatic(i)].Add(ms);
@@ -205,6 +262,9 @@ public sealed class ScaleCommand : IBenchCommand
             LatencyPhase.Percentile(byMode[true], 50), LatencyPhase.Percentile(byMode[true], 99),
             LatencyPhase.Percentile(byMode[false], 50), LatencyPhase.Percentile(byMode[false], 99));
     }
+
+    private static string ChildNamesOf(string ns, string name, ScaleWorkload workload) =>
+        Rendering.ChildNames.SamplingConfigMap(workload.Service(int.Parse(name["svc-".Length..], CultureInfo.InvariantCulture)).Layer == "action" ? ScaleWorkload.ActionPolicy : ScaleWorkload.DefaultPolicy);
 
     private static async Task<long> ReconcilesAsync(OperatorProcess op, CancellationToken cancellationToken) =>
         (long)((await op.ScrapeAsync(cancellationToken).ConfigureAwait(false))?.Sum("controller_runtime_reconcile_total", "controller=\"waddleservice\"") ?? 0);

@@ -9,6 +9,9 @@ public sealed record ScaleOptions
 
     public string? JsonPath { get; init; }
 
+    /// <summary>Exit 1 when the counts regress (see <see cref="ScaleCommand.Regressions"/>).</summary>
+    public bool Check { get; init; }
+
     /// <summary>The operator's client-side rate limit; null: off (a bucket too large to ever wait).</summary>
     public double? Qps { get; init; } = 20;
 
@@ -44,6 +47,8 @@ public sealed record ScaleOptions
           --timeout D           give up on a phase after this long (default 30m)
           --operator PATH       the operator assembly to run (default: its build output beside the bench's)
           --json PATH           write the result as JSON
+          --check               exit 1 when the counts regress: writes/service > 4.1, sampling ConfigMap writes > 10,
+                                any write or GET in steady state or after the restart (times are never checked)
         """;
 
     public static ScaleOptions Parse(IReadOnlyList<string> args)
@@ -54,6 +59,7 @@ public sealed record ScaleOptions
             Services = a.Int("--services", 1000, 1),
             Namespaces = a.Int("--namespaces", 1, 1),
             JsonPath = a.String("--json"),
+            Check = a.Switch("--check"),
             Concurrency = a.Int("--concurrency", 2, 1),
             Changes = a.Int("--changes", 100, 0),
             RawWriteDuration = TimeSpan.FromSeconds(a.Int("--raw-seconds", 5, 1)),

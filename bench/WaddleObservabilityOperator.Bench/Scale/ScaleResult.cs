@@ -106,10 +106,11 @@ public sealed record ConvergencePhase(
     double WritesPerService,
     int SamplingConfigMapWrites,
     double WritesPerSecond,
-    double ThroughputRatio);
+    double ThroughputRatio,
+    IReadOnlyList<string> GetPaths);
 
 /// <summary>A phase in which nothing should be written (resyncs on a converged cluster; a restart).</summary>
-public sealed record QuietPhase(double Seconds, long Reconciles, int Writes, int Gets, IReadOnlyDictionary<string, int> RequestsByVerb);
+public sealed record QuietPhase(double Seconds, long Reconciles, int Writes, int Gets, IReadOnlyDictionary<string, int> RequestsByVerb, IReadOnlyList<string> GetPaths);
 
 public sealed record LatencyPhase(
     int Changes,

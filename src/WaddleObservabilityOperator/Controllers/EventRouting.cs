@@ -15,12 +15,16 @@ namespace WaddleObservabilityOperator.Controllers;
 /// <item>a policy: itself and every policy of its namespace (priorities decide who owns a service); on a spec change, exactly the services that resolve to it now or did before;</item>
 /// <item>a workload: the WaddleServices naming it (index) or labelled as having injected it; the policy of a managed backend;</item>
 /// <item>a Service: the WaddleServices of its namespace (metrics port checks); the policy of a managed backend;</item>
-/// <item>a ConfigMap holding a policy's sampling name or label: that policy, and its services (SamplingPublished);</item>
+/// <item>a ConfigMap holding a policy's sampling name or label: that policy, and its services still waiting for it (SamplingPublished not True);</item>
 /// <item>other children: the policy or WaddleService their labels (or name) point to.</item>
 /// </list>
 /// </summary>
-public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> services, WorkQueue<ObjectKey> policies, TimeSpan policyDebounce)
+public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> services, WorkQueue<ObjectKey> policies, Func<TimeSpan> policyDebounce, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Lock _wakesGate = new();
+    private readonly Dictionary<ObjectKey, DateTimeOffset> _lastWake = [];
+
     public void Attach()
     {
         caches.WaddleServices.AddHandler(new ResourceEventHandler<WaddleService>(
@@ -60,7 +64,7 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
         services.Add(ObjectKey.Of(service));
         if (specChanged)
         {
-            WakePoliciesOf(service.Metadata.NamespaceProperty, policyDebounce);
+            WakePoliciesOf(service.Metadata.NamespaceProperty, policyDebounce());
         }
     }
 
@@ -117,7 +121,10 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
         }
 
         policies.Add(new ObjectKey(ns, policy));
-        foreach (var service in caches.WaddleServices.Cache.List(ns).Where(s => s.Status?.Policy is null || s.Status.Policy == policy || s.Status.Policy.Length == 0))
+
+        // Services already Ready on the published document need nothing from a rewrite of it (a tampered document is
+        // the policy's to restore); waking only those still waiting keeps a ConfigMap write from costing n reconciles.
+        foreach (var service in caches.WaddleServices.Cache.List(ns).Where(s => (s.Status?.Policy is null || s.Status.Policy == policy || s.Status.Policy.Length == 0) && !SamplingPublished(s)))
         {
             services.Add(ObjectKey.Of(service));
         }
@@ -139,13 +146,35 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
         }
     }
 
-    private void WakePoliciesOf(string ns, TimeSpan delay)
+    /// <summary>
+    /// Wakes every policy of the namespace: at once when none was woken within <paramref name="debounce"/> (a single
+    /// change is applied without waiting), otherwise at the end of that window, so a burst of service changes is one
+    /// reconcile (and one sampling ConfigMap write) per window.
+    /// </summary>
+    private void WakePoliciesOf(string ns, TimeSpan debounce)
     {
+        var now = _time.GetUtcNow();
         foreach (var policy in caches.Policies.Cache.List(ns))
         {
-            policies.AddAfter(ObjectKey.Of(policy), delay);
+            var key = ObjectKey.Of(policy);
+            TimeSpan delay;
+            lock (_wakesGate)
+            {
+                // last: when the latest wake fires (or fired). One still ahead covers this change too.
+                var last = _lastWake.GetValueOrDefault(key, DateTimeOffset.MinValue);
+                delay = last > now ? last - now
+                    : now - last >= debounce ? TimeSpan.Zero
+                    : last + debounce - now;
+                _lastWake[key] = now + delay;
+            }
+
+            policies.AddAfter(key, delay);
         }
     }
+
+    private static bool SamplingPublished(WaddleService service) =>
+        service.Status?.ObservedGeneration == service.Metadata.Generation
+        && service.Status?.Conditions?.Any(c => c.Type == ConditionTypes.SamplingPublished && c.Status == "True") == true;
 
     private static bool SpecOrLabelsChanged(IKubernetesObject<V1ObjectMeta> before, IKubernetesObject<V1ObjectMeta> after) =>
         before.Metadata.Generation != after.Metadata.Generation

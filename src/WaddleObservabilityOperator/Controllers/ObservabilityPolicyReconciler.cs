@@ -16,6 +16,8 @@ namespace WaddleObservabilityOperator.Controllers;
 public sealed class ObservabilityPolicyReconciler(
     OperatorCaches caches,
     IReadOnlyList<IChildKind> kinds,
+    PublishedSampling publishedSampling,
+    Action<ObjectKey> wakeService,
     StatusWriter statusWriter,
     EventRecorder events,
     Func<bool> serviceMonitorApi,
@@ -33,10 +35,13 @@ public sealed class ObservabilityPolicyReconciler(
         {
             // Its children carry its owner reference: garbage collection removes them.
             metrics.RemoveSamplingConfigMap(ns, key.Name);
+            publishedSampling.Forget(key);
             return ReconcileResult.Done;
         }
 
-        var output = SystemRenderer.Render(caches.RenderInput(ns, serviceMonitorApi()));
+        // Workloads and Services only shape what the service reconciler writes; leaving them out keeps a policy-wide render
+        // (every member, for the sampling document) from planning n env injections it would throw away.
+        var output = SystemRenderer.Render(caches.RenderInput(ns, serviceMonitorApi()) with { Workloads = [], KubernetesServices = null });
         var outcome = output.Policies.Single(p => p.Namespace == ns && p.Name == key.Name);
         var desired = output.Objects.Where(o => IsChildOf(o, key.Name)).ToList();
         var conditions = outcome.Conditions;
@@ -67,6 +72,17 @@ public sealed class ObservabilityPolicyReconciler(
                 logger.LogInformation("Deleting {Kind} {Namespace}/{Name}: ObservabilityPolicy {Policy} no longer renders it", stale.Kind, ns, stale.Metadata.Name, key.Name);
                 await kind.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        // Verdicts only a render of every member reaches; the services read them in their own (narrow) reconciles.
+        var verdicts = output.Services
+            .Where(s => s.PolicyName == key.Name)
+            .Select(s => (s.Name, Sampling: s.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.SamplingPublished)))
+            .Where(s => s.Sampling is { Status: false, Reason: Reasons.SamplingDocumentTooLarge or Reasons.ServiceNameConflict })
+            .ToDictionary(s => s.Name, s => s.Sampling!, StringComparer.Ordinal);
+        foreach (var changed in publishedSampling.SetVerdicts(key, verdicts))
+        {
+            wakeService(new ObjectKey(ns, changed));
         }
 
         conditions = WithConflicts(conditions, foreign, key.Name);

@@ -45,7 +45,23 @@ public sealed class OperatorCaches
 
         // A WaddleService is found from its workload through this index: "namespace/Kind/name".
         WaddleServices.Cache.AddIndex(WorkloadIndex, s => [WorkloadKey(s.Metadata.NamespaceProperty, s.Spec.Workload.Kind ?? WaddleBotDefaults.Workload, s.Spec.Workload.Name)]);
+
+        // A reconcile of one service reads only its own neighbourhood through these, so it costs the same at 10 000 services as at 10.
+        Deployments.Cache.AddIndex(InjectedByIndex, InjectedByKey);
+        StatefulSets.Cache.AddIndex(InjectedByIndex, InjectedByKey);
+        DaemonSets.Cache.AddIndex(InjectedByIndex, InjectedByKey);
+        Services.Cache.AddIndex(LabelIndex, s => s.Metadata.Labels?.Select(l => LabelKey(s.Metadata.NamespaceProperty, l.Key, l.Value)) ?? []);
     }
+
+    public const string InjectedByIndex = "injected-by";
+
+    public const string LabelIndex = "namespace-label";
+
+    private static IEnumerable<string> InjectedByKey<T>(T workload)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        WorkloadInjection.InjectedBy(workload) is { } by ? [$"{workload.Metadata.NamespaceProperty}/{by}"] : [];
+
+    private static string LabelKey(string? ns, string key, string value) => $"{ns}/{key}={value}";
 
     public const string WorkloadIndex = "workload";
 
@@ -165,6 +181,54 @@ public sealed class OperatorCaches
             new RenderCapabilities(serviceMonitorApi));
     }
 
+    /// <summary>
+    /// What rendering reads for one WaddleService: the policies of its namespace, the services naming the same
+    /// workload (who injects it), that workload and the workloads it injected before, and the Services its metrics
+    /// selector can match. Rendering this gives the service the same outcome as rendering its whole namespace, except
+    /// for the policy-wide sampling verdicts (document size, service-name conflicts), which the policy reconciler keeps.
+    /// </summary>
+    public RenderInput RenderInputFor(WaddleService service, bool serviceMonitorApi)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var ns = service.Metadata.NamespaceProperty;
+        var kind = service.Spec.Workload.Kind ?? WaddleBotDefaults.Workload;
+        var claimants = WaddleServices.Cache.ByIndex(WorkloadIndex, WorkloadKey(ns, kind, service.Spec.Workload.Name))
+            .Where(s => s.Metadata.DeletionTimestamp is null)
+            .ToList();
+        if (!claimants.Any(s => s.Metadata.Name == service.Metadata.Name))
+        {
+            claimants.Add(service);
+        }
+
+        var workloads = new Dictionary<(string, string), IKubernetesObject<V1ObjectMeta>>();
+        void Add(IKubernetesObject<V1ObjectMeta>? w)
+        {
+            if (w is not null)
+            {
+                workloads[(w.Kind, w.Metadata.Name)] = w;
+            }
+        }
+
+        // Every kind under the name, so a kind mismatch is reported as rendering the namespace would.
+        Add(Deployments.Cache.Get(ns, service.Spec.Workload.Name));
+        Add(StatefulSets.Cache.Get(ns, service.Spec.Workload.Name));
+        Add(DaemonSets.Cache.Get(ns, service.Spec.Workload.Name));
+        foreach (var w in InjectedBy(ns, service.Metadata.Name))
+        {
+            Add(w);
+        }
+
+        var selector = service.Spec.Metrics?.Selector is { Count: > 0 } own
+            ? own.OrderBy(kv => kv.Key, StringComparer.Ordinal).First()
+            : WaddleBotDefaults.ServiceSelector(string.IsNullOrEmpty(service.Spec.ServiceName) ? service.Metadata.Name : service.Spec.ServiceName)[0];
+        return new RenderInput(
+            Policies.Cache.List(ns).Where(p => p.Metadata.DeletionTimestamp is null).ToList(),
+            claimants,
+            [.. workloads.Values],
+            Services.Cache.ByIndex(LabelIndex, LabelKey(ns, selector.Key, selector.Value)),
+            new RenderCapabilities(serviceMonitorApi));
+    }
+
     /// <summary>The cached workload a WaddleService names, if it exists with that kind.</summary>
     public IKubernetesObject<V1ObjectMeta>? Workload(string ns, WorkloadKind kind, string name) => kind switch
     {
@@ -174,11 +238,13 @@ public sealed class OperatorCaches
     };
 
     /// <summary>Cached workloads of a namespace that carry the injected-by label of <paramref name="waddleService"/>.</summary>
-    public IEnumerable<IKubernetesObject<V1ObjectMeta>> InjectedBy(string ns, string waddleService) =>
-        Deployments.Cache.List(ns).Cast<IKubernetesObject<V1ObjectMeta>>()
-            .Concat(StatefulSets.Cache.List(ns))
-            .Concat(DaemonSets.Cache.List(ns))
-            .Where(w => WorkloadInjection.InjectedBy(w) == waddleService);
+    public IEnumerable<IKubernetesObject<V1ObjectMeta>> InjectedBy(string ns, string waddleService)
+    {
+        var key = $"{ns}/{waddleService}";
+        return Deployments.Cache.ByIndex(InjectedByIndex, key).Cast<IKubernetesObject<V1ObjectMeta>>()
+            .Concat(StatefulSets.Cache.ByIndex(InjectedByIndex, key))
+            .Concat(DaemonSets.Cache.ByIndex(InjectedByIndex, key));
+    }
 
     /// <summary>Every cached workload carrying the injected-by label (for the waddle_injected_workloads gauge).</summary>
     public int InjectedWorkloadCount() =>

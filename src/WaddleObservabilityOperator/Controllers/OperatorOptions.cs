@@ -32,8 +32,10 @@ public sealed record OperatorOptions
     public string Identity { get; init; } = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..^24];
 
     /// <summary>
-    /// A policy is reconciled this long after the service change that affected it, so a burst of service changes
-    /// (an apply of many services) becomes one sampling ConfigMap write. The queue keeps the earliest time.
+    /// The longest a service change waits for its policy's reconcile: changes arriving within the window after one
+    /// are gathered into one reconcile at its end, so a burst of service changes (an apply of many services) becomes
+    /// few sampling ConfigMap writes. The window is twice the recent cost of a policy reconcile, capped by this; the
+    /// first change after a quiet window is applied at once.
     /// </summary>
     public TimeSpan PolicyDebounce { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -38,11 +38,15 @@ public sealed class ServiceMonitorApiWatch
         discovery.Track(Resource);
         discovery.Changed += OnChanged;
         crd.AddHandler(new ResourceEventHandler<V1CustomResourceDefinition>(_ => discovery.RequestRefresh(), (_, _) => discovery.RequestRefresh(), _ => discovery.RequestRefresh()));
+
+        // A failing ServiceMonitor list/watch (404 once the API is gone) asks for a check too, so nothing needs to poll while it is served.
+        caches.ServiceMonitorInformerStarted += informer => informer.Failed += _ => discovery.RequestRefresh();
     }
 
     /// <summary>
     /// The CRD informer's options: cluster-wide, only the ServiceMonitor CRD (a field selector, so other CRDs' large
-    /// schemas are never cached), no resync (the periodic discovery already covers a missed event).
+    /// schemas are never cached), no resync (a missed event is covered by the periodic probe while the API is absent and
+    /// by the ServiceMonitor informer's failures while it is served).
     /// </summary>
     public static InformerOptions CrdInformerOptions(InformerOptions operatorInformers)
     {

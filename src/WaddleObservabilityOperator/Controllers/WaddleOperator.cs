@@ -27,6 +27,7 @@ public sealed class WaddleOperator : IAsyncDisposable
     private readonly ServiceMonitorApiWatch _monitorApi;
     private readonly LeaderElector? _election;
     private int _active;
+    private long _policyReconcileTicks;
     private readonly OptionalApiDiscovery _discovery;
 
     public WaddleOperator(KubernetesClientConfiguration config, OperatorOptions options, OperatorMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null)
@@ -74,7 +75,10 @@ public sealed class WaddleOperator : IAsyncDisposable
         var writer = new OwnedObjectWriter(clients, new OwnershipRule(WellKnown.ManagedByLabel, WellKnown.ManagedByValue), permit, loggers.CreateLogger<OwnedObjectWriter>());
         var statusWriter = new StatusWriter(clients, permit, loggers.CreateLogger<StatusWriter>());
         var events = new EventRecorder(_client, options.Identity, _time, loggers.CreateLogger<EventRecorder>());
-        _discovery = new OptionalApiDiscovery(new KubernetesApiDiscoveryClient(_client, _time), _time, loggers.CreateLogger<OptionalApiDiscovery>(), options.DiscoveryInterval);
+        // Probed by a one-item list (the read its informer makes anyway, not a discovery GET); while served, only CRD events
+        // and ServiceMonitor list/watch failures trigger a check, so a converged operator sends no discovery requests.
+        _discovery = new OptionalApiDiscovery(new ResourceListApiProbe(_client, [ServiceMonitorApiWatch.Resource], _time), _time,
+            loggers.CreateLogger<OptionalApiDiscovery>(), options.DiscoveryInterval, recheckWhileServed: false);
         var crd = new ResourceInformer<V1CustomResourceDefinition>(clients.For<V1CustomResourceDefinition>(),
             ServiceMonitorApiWatch.CrdInformerOptions(informerOptions), _time, loggers.CreateLogger("informer.customresourcedefinitions"));
         _monitorApi = new ServiceMonitorApiWatch(_discovery, crd, _caches, loggers.CreateLogger<ServiceMonitorApiWatch>());
@@ -90,9 +94,10 @@ public sealed class WaddleOperator : IAsyncDisposable
             where T : class, IKubernetesObject<V1ObjectMeta> =>
             new ChildKind<T>(() => informer, writer, clients.For<T>(), permit);
 
-        var services = new WaddleServiceReconciler(_caches, clients, monitors, statusWriter, events, permit, () => _monitorApi.Present, _time,
+        var published = new PublishedSampling();
+        var services = new WaddleServiceReconciler(_caches, clients, monitors, published, statusWriter, events, permit, () => _monitorApi.Present, _time,
             loggers.CreateLogger<WaddleServiceReconciler>());
-        var policies = new ObservabilityPolicyReconciler(_caches, kinds, statusWriter, events, () => _monitorApi.Present, metrics, _time,
+        var policies = new ObservabilityPolicyReconciler(_caches, kinds, published, key => _serviceQueue!.Add(key), statusWriter, events, () => _monitorApi.Present, metrics, _time,
             loggers.CreateLogger<ObservabilityPolicyReconciler>());
 
         _serviceQueue = new WorkQueue<ObjectKey>(WaddleServiceReconciler.ControllerName, _time, metrics: metrics);
@@ -104,7 +109,7 @@ public sealed class WaddleOperator : IAsyncDisposable
             (key, ct) => TracedAsync(ObservabilityPolicyReconciler.ControllerName, policies.ReconcileAsync, key, ct),
             _time, loggers.CreateLogger("controller.observabilitypolicy"), options.Concurrency, metrics);
 
-        new EventRouting(_caches, _serviceQueue, _policyQueue, options.PolicyDebounce).Attach();
+        new EventRouting(_caches, _serviceQueue, _policyQueue, PolicyDebounce, _time).Attach();
         _monitorApi.Changed += () => EnqueueAll(servicesOnly: true);
         metrics.BeforeCollect(CollectGauges);
     }
@@ -212,9 +217,15 @@ public sealed class WaddleOperator : IAsyncDisposable
     {
         using var activity = OperatorTracing.StartReconcile(controller, key.Namespace ?? "", key.Name);
         Interlocked.Increment(ref _active);
+        var started = _time.GetTimestamp();
         try
         {
             var result = await reconcile(key, cancellationToken).ConfigureAwait(false);
+            if (controller == ObservabilityPolicyReconciler.ControllerName)
+            {
+                RecordPolicyReconcile(_time.GetElapsedTime(started));
+            }
+
             var outcome = result.RequeueDelay is { } d && d > TimeSpan.Zero ? Kube.ReconcileOutcome.RequeueAfter
                 : result.RetryWithBackoff ? Kube.ReconcileOutcome.Requeue
                 : Kube.ReconcileOutcome.Success;
@@ -230,6 +241,29 @@ public sealed class WaddleOperator : IAsyncDisposable
         {
             Interlocked.Decrement(ref _active);
         }
+    }
+
+    /// <summary>
+    /// How long service changes are gathered into one policy reconcile: twice what a policy reconcile (a render of all
+    /// its members) has recently cost, at most <see cref="OperatorOptions.PolicyDebounce"/>. Cheap policies apply a
+    /// change at once; a policy of 10 000 services spends at most half its time re-rendering during a burst.
+    /// </summary>
+    private TimeSpan PolicyDebounce()
+    {
+        var cost = TimeSpan.FromTicks(Interlocked.Read(ref _policyReconcileTicks));
+        return cost * 2 < _options.PolicyDebounce ? cost * 2 : _options.PolicyDebounce;
+    }
+
+    private void RecordPolicyReconcile(TimeSpan elapsed)
+    {
+        // A moving average, so one slow reconcile (a GC, a busy machine) does not hold changes back for long.
+        long before, after;
+        do
+        {
+            before = Interlocked.Read(ref _policyReconcileTicks);
+            after = before == 0 ? elapsed.Ticks : (long)((0.7 * before) + (0.3 * elapsed.Ticks));
+        }
+        while (Interlocked.CompareExchange(ref _policyReconcileTicks, after, before) != before);
     }
 
     private void CollectGauges()

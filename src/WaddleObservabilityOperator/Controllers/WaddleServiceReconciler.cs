@@ -17,6 +17,7 @@ public sealed class WaddleServiceReconciler(
     OperatorCaches caches,
     IResourceClientProvider clients,
     IChildKind serviceMonitors,
+    PublishedSampling publishedSampling,
     StatusWriter statusWriter,
     EventRecorder events,
     IWritePermit permit,
@@ -56,7 +57,8 @@ public sealed class WaddleServiceReconciler(
         var ns = service.Metadata.NamespaceProperty;
         var name = service.Metadata.Name;
         var apiPresent = serviceMonitorApi();
-        var output = SystemRenderer.Render(caches.RenderInput(ns, apiPresent));
+        // The service's own neighbourhood, not its namespace: a reconcile costs the same with 10 000 services as with 10.
+        var output = SystemRenderer.Render(caches.RenderInputFor(service, apiPresent));
         var outcome = output.Services.Single(s => s.Namespace == ns && s.Name == name);
         var conditions = outcome.Conditions;
         var retry = false;
@@ -134,8 +136,10 @@ public sealed class WaddleServiceReconciler(
     }
 
     /// <summary>
-    /// SamplingPublished is true only once the policy's ConfigMap in the cluster holds the rendered document (the policy
-    /// controller writes it, coalesced), and false with Conflict when a foreign ConfigMap holds its name.
+    /// SamplingPublished is true only once the policy's ConfigMap in the cluster holds this service's strategy as
+    /// rendered (the policy controller writes the document, coalesced), false with Conflict when a foreign ConfigMap
+    /// holds its name, and false with the policy-wide verdict (document too large, service-name conflict) when the
+    /// policy's last render of all its members found one.
     /// </summary>
     private IReadOnlyList<ConditionOutcome> SamplingAsPublished(RenderOutput output, ServiceOutcome outcome, IReadOnlyList<ConditionOutcome> conditions)
     {
@@ -143,6 +147,11 @@ public sealed class WaddleServiceReconciler(
         if (sampling is not { Status: true } || outcome.PolicyName is null)
         {
             return conditions;
+        }
+
+        if (publishedSampling.Verdict(new ObjectKey(outcome.Namespace, outcome.PolicyName), outcome.Name) is { } verdict)
+        {
+            return ObservedConditions.Override(conditions, verdict, ReadyMessage);
         }
 
         var cmName = ChildNames.SamplingConfigMap(outcome.PolicyName);
@@ -159,7 +168,7 @@ public sealed class WaddleServiceReconciler(
                 $"ConfigMap \"{cmName}\" exists and is not managed by the operator, so the sampling strategies cannot be published"), ReadyMessage);
         }
 
-        if (actual is null || !SameData(actual.Data, desired.Data))
+        if (actual is null || outcome.Resolved is null || !publishedSampling.Holds(actual, desired, outcome.Resolved.ServiceName))
         {
             return ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, ControllerReasons.SamplingPending,
                 $"waiting for ConfigMap \"{cmName}\" to hold the strategies of ObservabilityPolicy \"{outcome.PolicyName}\""), ReadyMessage);
@@ -169,10 +178,6 @@ public sealed class WaddleServiceReconciler(
     }
 
     private const string ReadyMessage = "environment injected, monitoring and sampling configured";
-
-    private static bool SameData(IDictionary<string, string>? actual, IDictionary<string, string>? desired) =>
-        (actual?.Count ?? 0) == (desired?.Count ?? 0)
-        && (desired ?? new Dictionary<string, string>()).All(kv => actual!.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     /// <summary>PUTs a workload with the injection applied or removed; false when the cache was stale (409).</summary>
     private async Task<bool> WriteWorkloadAsync(WaddleService service, WorkloadChange change, CancellationToken cancellationToken)

@@ -25,7 +25,12 @@ public interface IApiDiscoveryClient
 /// (<see cref="RequestRefresh"/>, e.g. on a CustomResourceDefinition event), and raises <see cref="Changed"/> when one
 /// appears or disappears, so installing an API later takes effect without a restart.
 /// </summary>
-public sealed class OptionalApiDiscovery(IApiDiscoveryClient client, TimeProvider time, ILogger logger, TimeSpan? interval = null)
+/// <remarks>
+/// With <c>recheckWhileServed</c> false, once every tracked resource is served only <see cref="RequestRefresh"/>
+/// triggers a check (the caller's informer of the resource notices it going away), so a converged operator sends no
+/// discovery requests.
+/// </remarks>
+public sealed class OptionalApiDiscovery(IApiDiscoveryClient client, TimeProvider time, ILogger logger, TimeSpan? interval = null, bool recheckWhileServed = true)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<GroupVersionResource, bool?> _served = [];
@@ -104,6 +109,14 @@ public sealed class OptionalApiDiscovery(IApiDiscoveryClient client, TimeProvide
         _firstCheck.TrySetResult();
     }
 
+    private bool AllServed()
+    {
+        lock (_gate)
+        {
+            return _served.Values.All(v => v == true);
+        }
+    }
+
     /// <summary>Checks now, then every <see cref="Interval"/> and whenever <see cref="RequestRefresh"/> is called, until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -114,7 +127,7 @@ public sealed class OptionalApiDiscovery(IApiDiscoveryClient client, TimeProvide
                 await RefreshAsync(cancellationToken).ConfigureAwait(false);
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var woken = _wake.WaitAsync(wait.Token);
-                await Task.WhenAny(woken, Task.Delay(Interval, time, wait.Token)).ConfigureAwait(false);
+                await Task.WhenAny(woken, Task.Delay(recheckWhileServed || !AllServed() ? Interval : Timeout.InfiniteTimeSpan, time, wait.Token)).ConfigureAwait(false);
                 await wait.CancelAsync().ConfigureAwait(false);
                 while (_wake.CurrentCount > 0)
                 {
@@ -158,5 +171,45 @@ public sealed class KubernetesApiDiscoveryClient(Kubernetes client, TimeProvider
         var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
         var list = KubernetesJson.Deserialize<V1APIResourceList>(body);
         return list.Resources?.Select(r => r.Name).Where(n => !n.Contains('/', StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal) ?? [];
+    }
+}
+
+/// <summary>
+/// Whether resources are served, found by listing each with limit=1 (404: not served) instead of reading the group's
+/// discovery document: the read an informer of the resource makes anyway, and no GET of a converged operator.
+/// </summary>
+public sealed class ResourceListApiProbe(Kubernetes client, IReadOnlyList<GroupVersionResource> resources, TimeProvider time) : IApiDiscoveryClient
+{
+    public async Task<IReadOnlyCollection<string>?> GetResourcesAsync(string group, string version, CancellationToken cancellationToken)
+    {
+        var served = new HashSet<string>(StringComparer.Ordinal);
+        var any = false;
+        foreach (var resource in resources.Where(r => r.Group == group && r.Version == version))
+        {
+            var path = string.IsNullOrEmpty(group) ? $"api/{version}/{resource.Plural}" : $"apis/{group}/{version}/{resource.Plural}";
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri.ToString().TrimEnd('/') + "/" + path + "?limit=1"));
+            if (client.Credentials is { } credentials)
+            {
+                await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30), time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"GET /{path}?limit=1 answered {(int)response.StatusCode}", null, response.StatusCode);
+            }
+
+            served.Add(resource.Plural);
+            any = true;
+        }
+
+        return any ? served : null;
     }
 }

@@ -43,6 +43,9 @@ public sealed class ResourceInformer<T>
 
     public ResourceCache<T> Cache { get; } = new();
 
+    /// <summary>Raised when a list or watch fails (before the backoff), e.g. 404 once the resource is no longer served.</summary>
+    public event Action<Exception>? Failed;
+
     public ResourceType Type => _client.Type;
 
     /// <summary>True once every namespace in scope has been listed and its objects delivered to the handlers.</summary>
@@ -190,6 +193,7 @@ public sealed class ResourceInformer<T>
                 var cause = e is WatchRestartException { InnerException: { } inner } ? inner : e;
                 var level = KubeErrors.StatusCode(cause) is null ? LogLevel.Information : LogLevel.Warning;
                 _logger.Log(level, cause, "List/watch of {Resource} in {Scope} failed: {Message}; reconnecting", Type, scope, e.Message);
+                Failed?.Invoke(cause);
             }
 
             try
