@@ -119,6 +119,7 @@ lease="$(printf '%s\n' "${args[@]}" | sed -n 's/^--leader-election-id=//p')"
 echo "  replicas: $replicas; args: ${args[*]}"
 [[ "${args[0]}" == run && -n "$lease" ]] || fail "the chart's Deployment does not run the operator with leader election"
 health_urls=()
+metrics_urls=()
 for i in $(seq "$replicas"); do
     metrics_port="$(free_port)"
     health_port="$(free_port)"
@@ -128,6 +129,7 @@ for i in $(seq "$replicas"); do
         >"$work/operator-$i.log" 2>&1 &
     pids+=($!)
     health_urls+=("http://127.0.0.1:$health_port")
+    metrics_urls+=("http://127.0.0.1:$metrics_port")
 done
 for url in "${health_urls[@]}"; do
     until_true "$url/readyz answers 200" 60 curl -fsS --max-time 2 "$url/readyz"
@@ -153,6 +155,19 @@ monitors="$(kubectl get servicemonitors -n "$app_ns" -o name | wc -l)"
 [[ "$services" -eq 19 && "$monitors" -eq 19 ]] || fail "expected 19 WaddleServices and 19 ServiceMonitors, found $services and $monitors"
 kubectl get deployment router -n "$app_ns" -o json | jq -e '[.spec.template.spec.containers[0].env[].name] | index("OTEL_SERVICE_NAME")' >/dev/null \
     || fail "the router Deployment has no injected OTEL_SERVICE_NAME"
+
+step "the operator's own /metrics (the leader's, and a standby's)"
+leader="$(lease_holder)"
+leader_metrics="${metrics_urls[$((${leader##*-} - 1))]}/metrics"
+metric_is() { curl -fsS --max-time 2 "$1" | grep -qx "$2"; }
+until_true "$leader reports 19 ready WaddleServices" 60 metric_is "$leader_metrics" 'waddle_services{ready="true"} 19'
+metric_is "$leader_metrics" "leader_election_master_status{name=\"$lease\"} 1" || fail "$leader does not report itself as the leader"
+curl -fsS --max-time 2 "$leader_metrics" | grep -E '^(leader_election_master_status|waddle_services|waddle_injected_workloads|controller_runtime_reconcile_total)[{ ]' | sed 's/^/  /'
+for i in $(seq "$replicas"); do
+    [[ "$release-e2e-$i" == "$leader" ]] && continue
+    metric_is "${metrics_urls[$((i - 1))]}/metrics" "leader_election_master_status{name=\"$lease\"} 0" || fail "standby $release-e2e-$i does not report 0 for leader_election_master_status"
+    echo "  standby $release-e2e-$i: leader_election_master_status 0"
+done
 
 step "change the policy: default sampling ratio 0.1 -> 0.25"
 generations() { kubectl get deployments -n "$app_ns" -l app.kubernetes.io/part-of=waddlebot -o jsonpath='{range .items[*]}{.metadata.name}={.metadata.generation} {end}'; }

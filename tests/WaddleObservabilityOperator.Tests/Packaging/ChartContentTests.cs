@@ -180,7 +180,7 @@ public sealed class ChartContentTests(HelmChart chart) : IClassFixture<HelmChart
     public async Task Deployment_meets_the_restricted_pod_security_standard(string helm, string values)
     {
         var template = HelmChart.Deployment(await chart.TemplateAsync(helm, values)).Spec.Template;
-        Assert.Empty(RestrictedPodSecurity.Violations(template));
+        Assert.Empty(RestrictedProfileCheck.Violations(template));
 
         // Beyond the standard: a numeric non-root user the image's runAsNonRoot check needs no passwd lookup for, and a
         // read-only root filesystem.

@@ -1,6 +1,7 @@
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Rendering.Backends;
+using WaddleObservabilityOperator.Tests.Packaging;
 
 namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
 
@@ -31,6 +32,14 @@ public sealed class PodSecurityTests
         Assert.NotEqual(true, pod.HostPID);
         Assert.NotEqual(true, pod.HostIPC);
         Assert.All(pod.Volumes, v => Assert.Null(v.HostPath));
+    }
+
+    [Theory]
+    [MemberData(nameof(PodTemplates))]
+    public void Pod_template_passes_every_control_of_the_restricted_profile(string workload, long user, long? fsGroup)
+    {
+        _ = (user, fsGroup);
+        Assert.Empty(RestrictedProfileCheck.Violations(Template(workload)));
     }
 
     [Theory]

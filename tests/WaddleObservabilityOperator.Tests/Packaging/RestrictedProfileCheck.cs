@@ -7,7 +7,7 @@ namespace WaddleObservabilityOperator.Tests.Packaging;
 /// field as https://kubernetes.io/docs/concepts/security/pod-security-standards/ lists them for the latest version.
 /// Each violation names the control, the field and the value found, like the PodSecurity admission's warnings.
 /// </summary>
-public static class RestrictedPodSecurity
+public static class RestrictedProfileCheck
 {
     // Baseline "Sysctls": the safe set.
     private static readonly HashSet<string> SafeSysctls =

@@ -3,7 +3,7 @@ using k8s.Models;
 namespace WaddleObservabilityOperator.Tests.Packaging;
 
 /// <summary>The restricted-profile checker finds each control's violation, so the chart passing it means something.</summary>
-public sealed class RestrictedPodSecurityTests
+public sealed class RestrictedProfileCheckTests
 {
     private static V1PodTemplateSpec Compliant() => new()
     {
@@ -29,7 +29,7 @@ public sealed class RestrictedPodSecurityTests
     };
 
     [Fact]
-    public void A_compliant_template_has_no_violation() => Assert.Empty(RestrictedPodSecurity.Violations(Compliant()));
+    public void A_compliant_template_has_no_violation() => Assert.Empty(RestrictedProfileCheck.Violations(Compliant()));
 
     public static TheoryData<string, string> Cases() => new()
     {
@@ -85,6 +85,6 @@ public sealed class RestrictedPodSecurityTests
             default: throw new ArgumentOutOfRangeException(nameof(change), change, null);
         }
 
-        Assert.Contains(violation, RestrictedPodSecurity.Violations(template));
+        Assert.Contains(violation, RestrictedProfileCheck.Violations(template));
     }
 }
