@@ -159,7 +159,12 @@ kubectl get deployment router -n "$app_ns" -o json | jq -e '[.spec.template.spec
 step "the operator's own /metrics (the leader's, and a standby's)"
 leader="$(lease_holder)"
 leader_metrics="${metrics_urls[$((${leader##*-} - 1))]}/metrics"
-metric_is() { curl -fsS --max-time 2 "$1" | grep -qx "$2"; }
+# The whole body first: grep -q stops reading early, and curl would fail writing the rest.
+metric_is() {
+    local body
+    body="$(curl -fsS --max-time 2 "$1")" || return 1
+    grep -qx -- "$2" <<<"$body"
+}
 until_true "$leader reports 19 ready WaddleServices" 60 metric_is "$leader_metrics" 'waddle_services{ready="true"} 19'
 metric_is "$leader_metrics" "leader_election_master_status{name=\"$lease\"} 1" || fail "$leader does not report itself as the leader"
 curl -fsS --max-time 2 "$leader_metrics" | grep -E '^(leader_election_master_status|waddle_services|waddle_injected_workloads|controller_runtime_reconcile_total)[{ ]' | sed 's/^/  /'
