@@ -51,6 +51,9 @@ public sealed class ApiEmulator : IAsyncDisposable
     public ObjectStore Store { get; }
     public ResourceRegistry Resources { get; }
 
+    /// <summary>Which bearer tokens TokenReviews accept and what SubjectAccessReviews allow; everything until a test registers a token.</summary>
+    public AccessReviews Reviews => _writer.Reviews;
+
     public static async Task<ApiEmulator> StartAsync(ApiEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ApiEmulatorOptions();

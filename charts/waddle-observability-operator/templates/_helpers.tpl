@@ -97,9 +97,10 @@ differ: change both together.
 - apiGroups: ["discovery.k8s.io"]
   resources: ["endpointslices"]
   verbs: ["get", "list", "watch"]
+# The managed backends' NetworkPolicies, when a policy sets spec.backends.networkPolicy.
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
-  verbs: ["list", "watch"]
+  verbs: ["list", "watch", "create", "update", "delete"]
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors"]
   verbs: ["list", "watch", "create", "update", "delete"]
@@ -113,6 +114,13 @@ Rules of config/rbac/role.yaml on cluster-scoped resources: a Role cannot grant 
 both watch modes.
 */}}
 {{- define "waddle.clusterScopedRules" -}}
+# --metrics-secure: who may read /metrics is checked with a TokenReview and a SubjectAccessReview.
+- apiGroups: ["authentication.k8s.io"]
+  resources: ["tokenreviews"]
+  verbs: ["create"]
+- apiGroups: ["authorization.k8s.io"]
+  resources: ["subjectaccessreviews"]
+  verbs: ["create"]
 # Only the ServiceMonitor CRD (watched with a metadata.name field selector, which RBAC authorizes by name), so
 # installing or removing prometheus-operator takes effect at once rather than at the next periodic discovery.
 - apiGroups: ["apiextensions.k8s.io"]

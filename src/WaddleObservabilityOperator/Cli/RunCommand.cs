@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using k8s;
 using k8s.Exceptions;
 using WaddleObservabilityOperator.Controllers;
+using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Telemetry;
 
 namespace WaddleObservabilityOperator.Cli;
@@ -61,7 +62,10 @@ public static class RunCommand
         await using var waddle = new WaddleOperator(config, operatorOptions, metrics, loggers);
         try
         {
-            await using var endpoints = await ProbeEndpoints.StartAsync(options.MetricsBindAddress, options.HealthProbeBindAddress, metrics, () => waddle.IsReady, stop.Token).ConfigureAwait(false);
+            using var reviewClient = options.MetricsSecure ? KubernetesClientFactory.Create(config, new ApiClientOptions { Qps = options.Qps, Burst = options.Burst }, TimeProvider.System) : null;
+            using var certificate = options.MetricsSecure ? MetricsCertificate.Load(options.MetricsCertDirectory, TimeProvider.System) : null;
+            var secure = reviewClient is null ? null : new SecureMetrics(certificate!, new MetricsAuthorizer(reviewClient, TimeProvider.System));
+            await using var endpoints = await ProbeEndpoints.StartAsync(options.MetricsBindAddress, options.HealthProbeBindAddress, metrics, () => waddle.IsReady, stop.Token, secure).ConfigureAwait(false);
             logger.LogInformation("Serving metrics on {MetricsUrl} and probes on {HealthUrl}", endpoints.MetricsUrl?.ToString() ?? "(off)", endpoints.HealthUrl?.ToString() ?? "(off)");
             await waddle.RunAsync(stop.Token).ConfigureAwait(false);
         }

@@ -35,6 +35,12 @@ public sealed record RunOptions
 
     public string HealthProbeBindAddress { get; init; } = ":8081";
 
+    /// <summary>Serve /metrics over TLS to callers a TokenReview and a SubjectAccessReview (get /metrics) allow; off: plain HTTP, for local use.</summary>
+    public bool MetricsSecure { get; init; }
+
+    /// <summary>Directory with tls.crt and tls.key for the secure /metrics; empty: a self-signed certificate made at start.</summary>
+    public string? MetricsCertDirectory { get; init; }
+
     public LogFormat LogFormat { get; init; } = LogFormat.Json;
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
@@ -50,6 +56,8 @@ public sealed record RunOptions
           --qps N --burst N                  client-side API rate limit (default 20 / 30)
           --resync-period DURATION           re-reconcile everything from the cache this often (default 10m)
           --metrics-bind-address ADDR        /metrics listener, 0 disables (default :8080)
+          --metrics-secure[=true|false]      /metrics over TLS, authenticated (TokenReview) and authorized (SubjectAccessReview, get /metrics) (default false: plain HTTP)
+          --metrics-cert-dir DIR             tls.crt and tls.key for --metrics-secure (default: a self-signed certificate made at start)
           --health-probe-bind-address ADDR   /healthz and /readyz listener, 0 disables (default :8081)
           --log-format json|text             (default json)
           --log-level debug|info|warn|error  (default info)
@@ -102,6 +110,8 @@ public sealed record RunOptions
                 "--burst" => options with { Burst = ParseInt(flag, Value(), 1) },
                 "--resync-period" => options with { ResyncPeriod = ParseDuration(flag, Value()) },
                 "--metrics-bind-address" => options with { MetricsBindAddress = CheckAddress(flag, Value()) },
+                "--metrics-secure" => options with { MetricsSecure = inline is null || ParseBool(flag, inline) },
+                "--metrics-cert-dir" => options with { MetricsCertDirectory = Value() },
                 "--health-probe-bind-address" => options with { HealthProbeBindAddress = CheckAddress(flag, Value()) },
                 "--log-format" => options with
                 {

@@ -26,18 +26,31 @@ public sealed class ProbeEndpoints : IAsyncDisposable
 
     /// <summary>
     /// Starts both listeners. Addresses are controller-runtime style: ":8080", "127.0.0.1:0", "[::1]:8081"; "0" disables.
+    /// With <c>secure</c>, /metrics is served over TLS and only to callers its authorizer allows; plain HTTP otherwise.
     /// </summary>
     public static async Task<ProbeEndpoints> StartAsync(
-        string metricsAddress, string healthAddress, OperatorMetrics metrics, Func<bool> ready, CancellationToken cancellationToken)
+        string metricsAddress, string healthAddress, OperatorMetrics metrics, Func<bool> ready, CancellationToken cancellationToken,
+        SecureMetrics? secure = null)
     {
         var endpoints = new ProbeEndpoints();
         try
         {
             if (ParseBindAddress(metricsAddress) is { } metricsEndPoint)
             {
-                var app = Build(metricsEndPoint);
+                var app = Build(metricsEndPoint, secure?.Certificate);
                 app.MapGet("/metrics", async (HttpContext context) =>
                 {
+                    if (secure is not null)
+                    {
+                        var access = await secure.Authorizer.AuthorizeAsync(context.Request.Headers.Authorization.FirstOrDefault(), context.RequestAborted).ConfigureAwait(false);
+                        if (access.StatusCode != StatusCodes.Status200OK)
+                        {
+                            context.Response.StatusCode = access.StatusCode;
+                            await context.Response.WriteAsync(access.Reason, context.RequestAborted).ConfigureAwait(false);
+                            return;
+                        }
+                    }
+
                     context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
                     await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
                 });
@@ -92,11 +105,18 @@ public sealed class ProbeEndpoints : IAsyncDisposable
             : throw new FormatException($"bind address '{address}': '{host}' is not an IP address");
     }
 
-    private static WebApplication Build(IPEndPoint endPoint)
+    private static WebApplication Build(IPEndPoint endPoint, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(endPoint));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(endPoint, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         return builder.Build();
     }
 
@@ -119,3 +139,6 @@ public sealed class ProbeEndpoints : IAsyncDisposable
         _apps.Clear();
     }
 }
+
+/// <summary>What serving /metrics securely takes: the TLS certificate and the TokenReview/SubjectAccessReview check.</summary>
+public sealed record SecureMetrics(System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate, MetricsAuthorizer Authorizer);

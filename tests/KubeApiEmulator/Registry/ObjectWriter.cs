@@ -15,6 +15,9 @@ internal sealed class ObjectWriter(ObjectStore store, TimeProvider time, CustomR
 
     public ObjectStore Store => store;
 
+    /// <summary>How TokenReviews and SubjectAccessReviews are answered.</summary>
+    public AccessReviews Reviews { get; } = new();
+
     public StoredObject Create(ResourceType type, string ns, JsonObject body, WriteOptions options)
     {
         var obj = (JsonObject)body.DeepClone();
@@ -436,12 +439,10 @@ internal sealed class ObjectWriter(ObjectStore store, TimeProvider time, CustomR
         }
     }
 
-    private static StoredObject Review(ResourceType type, JsonObject obj)
+    private StoredObject Review(ResourceType type, JsonObject obj)
     {
-        // No authentication or authorization is emulated: every token is valid and every request allowed.
-        obj["status"] = type.Kind == "TokenReview"
-            ? new JsonObject { ["authenticated"] = true, ["user"] = new JsonObject { ["username"] = "emulator-admin", ["groups"] = new JsonArray("system:masters", "system:authenticated") } }
-            : new JsonObject { ["allowed"] = true, ["reason"] = "the emulator authorizes every request" };
+        var spec = obj["spec"] as JsonObject;
+        obj["status"] = type.Kind == "TokenReview" ? Reviews.TokenReviewStatus(spec) : Reviews.SubjectAccessReviewStatus(spec);
         return StoredObject.From(type, obj);
     }
 

@@ -21,12 +21,21 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
     /// Granted but not reached by the scenario, each with the reason the code needs it. Anything granted, not used and
     /// not listed here fails the test.
     /// </summary>
+    private const string NetworkPolicies = "the managed backends' NetworkPolicies, written only for a policy with spec.backends.networkPolicy (the samples have none)";
+
     private const string Escalation = "the managed Prometheus's discovery Role grants it; RBAC's escalation rule requires the creator (the operator) to hold it";
 
     public static readonly IReadOnlyDictionary<RbacPermission, string> NeededOutsideTheScenario = new Dictionary<RbacPermission, string>
     {
         [new RbacPermission("coordination.k8s.io", "leases", "update")] =
             "the leader renews its Lease every few seconds and releases it on a graceful stop; a short scenario may end before the first renewal",
+        [new RbacPermission("authentication.k8s.io", "tokenreviews", "create")] =
+            "only with --metrics-secure, which the in-process scenario does not serve; SecureMetricsTests proves the reviews it creates",
+        [new RbacPermission("authorization.k8s.io", "subjectaccessreviews", "create")] =
+            "only with --metrics-secure, which the in-process scenario does not serve; SecureMetricsTests proves the reviews it creates",
+        [new RbacPermission("networking.k8s.io", "networkpolicies", "create")] = NetworkPolicies,
+        [new RbacPermission("networking.k8s.io", "networkpolicies", "update")] = NetworkPolicies,
+        [new RbacPermission("networking.k8s.io", "networkpolicies", "delete")] = NetworkPolicies,
         [new RbacPermission("", "endpoints", "get")] = Escalation,
         [new RbacPermission("", "endpoints", "list")] = Escalation,
         [new RbacPermission("", "endpoints", "watch")] = Escalation,
