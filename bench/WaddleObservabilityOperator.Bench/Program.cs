@@ -10,6 +10,7 @@ public static class Program
     public static IReadOnlyList<IBenchCommand> Commands { get; } =
     [
         new Scale.ScaleCommand(),
+        new Chaos.ChaosCommand(),
     ];
 
     public static async Task<int> Main(string[] args)

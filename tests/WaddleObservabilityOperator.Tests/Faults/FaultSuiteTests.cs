@@ -13,7 +13,7 @@ namespace WaddleObservabilityOperator.Tests.Faults;
 [Collection(OperatorScenarios.Collection)]
 public sealed class FaultSuiteTests(FaultSuiteTests.Runner runner, ITestOutputHelper output) : IClassFixture<FaultSuiteTests.Runner>
 {
-    public static TheoryData<string> Scenarios => [.. ChaosScenarios.All.Select(s => s.Name).Where(n => n != "lifecycle")];
+    public static TheoryData<string> Scenarios => [.. ChaosScenarios.All.Select(s => s.Name)];
 
     [Theory]
     [MemberData(nameof(Scenarios))]
