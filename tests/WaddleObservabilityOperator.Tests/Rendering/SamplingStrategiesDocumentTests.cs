@@ -151,6 +151,30 @@ public sealed partial class SamplingStrategiesDocumentTests
         Assert.Equal(Reasons.Published, result.ServiceOutcomes["router"].Reason);
     }
 
+    // Service and operation names are free text: JSON, YAML, shell and PromQL syntax must come back as the same strings.
+    [Theory]
+    [InlineData("r\"ou\"ter", "POST /x'\"; DROP TABLE t; --")]
+    [InlineData("line1\nline2\r\t", "GET /a\nb: {c}\n- d")]
+    [InlineData("$(HOME) `id` ${X}", "GET /{__name__=~\".+\"} or vector(1)")]
+    [InlineData("\\u0041\\ back\\slash", "</script><!-- \u2028\u2029 -->")]
+    [InlineData("rüter ✓ 中 🐧", "GET /é?q=\u0000")]
+    public void Hostile_service_and_operation_names_read_back_unchanged(string serviceName, string operation)
+    {
+        var policy = Policy(0.1, (operation, 0.05));
+        ResolvedService[] services = [Service(policy, "hostile", 0.75, serviceName: serviceName, operations: (operation + "!", 0.25)), Service(policy, "plain", 0.5)];
+
+        var result = Render(policy, services);
+
+        using var parsed = JsonDocument.Parse(result.Json);
+        var file = JaegerStrategyFile.Parse(result.Json);
+        Assert.Equal(new[] { "plain", serviceName }.Order(StringComparer.Ordinal), file.Services.Order(StringComparer.Ordinal));
+        var response = file.For(serviceName);
+        Assert.Equal(0.75, response.SamplingRate);
+        Assert.Equal(new[] { $"{operation}=0.05", $"{operation}!=0.25" }.Order(StringComparer.Ordinal), Ops(response).Order(StringComparer.Ordinal));
+        Assert.Equal(0.5, file.For("plain").SamplingRate);
+        Assert.Equal([$"{operation}=0.05"], Ops(file.Default));
+    }
+
     [GeneratedRegex("\"param\":(?<n>[^,}]+)")]
     private static partial Regex Param();
 
