@@ -77,7 +77,9 @@ public sealed class WaddleOperator : IAsyncDisposable
         var events = new EventRecorder(_client, options.Identity, _time, loggers.CreateLogger<EventRecorder>());
         // Probed by a one-item list (the read its informer makes anyway, not a discovery GET); while served, only CRD events
         // and ServiceMonitor list/watch failures trigger a check, so a converged operator sends no discovery requests.
-        _discovery = new OptionalApiDiscovery(new ResourceListApiProbe(_client, [ServiceMonitorApiWatch.Resource], _time), _time,
+        // With --namespaces, in the first watched one: the RBAC is then a Role per namespace.
+        var probe = new ResourceListApiProbe(_client, [ServiceMonitorApiWatch.Resource], _time, options.Namespaces.FirstOrDefault());
+        _discovery = new OptionalApiDiscovery(probe, _time,
             loggers.CreateLogger<OptionalApiDiscovery>(), options.DiscoveryInterval, recheckWhileServed: false);
         var crd = new ResourceInformer<V1CustomResourceDefinition>(clients.For<V1CustomResourceDefinition>(),
             ServiceMonitorApiWatch.CrdInformerOptions(informerOptions), _time, loggers.CreateLogger("informer.customresourcedefinitions"));

@@ -177,8 +177,10 @@ public sealed class KubernetesApiDiscoveryClient(Kubernetes client, TimeProvider
 /// <summary>
 /// Whether resources are served, found by listing each with limit=1 (404: not served) instead of reading the group's
 /// discovery document: the read an informer of the resource makes anyway, and no GET of a converged operator.
+/// <paramref name="namespaceScope"/>, when set, lists the (namespaced) resources in that namespace only: an operator
+/// whose RBAC is a Role per watched namespace may not list them cluster-wide.
 /// </summary>
-public sealed class ResourceListApiProbe(Kubernetes client, IReadOnlyList<GroupVersionResource> resources, TimeProvider time) : IApiDiscoveryClient
+public sealed class ResourceListApiProbe(Kubernetes client, IReadOnlyList<GroupVersionResource> resources, TimeProvider time, string? namespaceScope = null) : IApiDiscoveryClient
 {
     public async Task<IReadOnlyCollection<string>?> GetResourcesAsync(string group, string version, CancellationToken cancellationToken)
     {
@@ -186,7 +188,8 @@ public sealed class ResourceListApiProbe(Kubernetes client, IReadOnlyList<GroupV
         var any = false;
         foreach (var resource in resources.Where(r => r.Group == group && r.Version == version))
         {
-            var path = string.IsNullOrEmpty(group) ? $"api/{version}/{resource.Plural}" : $"apis/{group}/{version}/{resource.Plural}";
+            var scope = string.IsNullOrEmpty(namespaceScope) ? "" : $"namespaces/{Uri.EscapeDataString(namespaceScope)}/";
+            var path = string.IsNullOrEmpty(group) ? $"api/{version}/{scope}{resource.Plural}" : $"apis/{group}/{version}/{scope}{resource.Plural}";
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri.ToString().TrimEnd('/') + "/" + path + "?limit=1"));
             if (client.Credentials is { } credentials)
             {
