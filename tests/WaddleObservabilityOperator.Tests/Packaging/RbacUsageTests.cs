@@ -21,8 +21,6 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
     /// Granted but not reached by the scenario, each with the reason the code needs it. Anything granted, not used and
     /// not listed here fails the test.
     /// </summary>
-    private const string NetworkPolicies = "the managed backends' NetworkPolicies, written only for a policy with spec.backends.networkPolicy (the samples have none)";
-
     private const string Escalation = "the managed Prometheus's discovery Role grants it; RBAC's escalation rule requires the creator (the operator) to hold it";
 
     public static readonly IReadOnlyDictionary<RbacPermission, string> NeededOutsideTheScenario = new Dictionary<RbacPermission, string>
@@ -33,9 +31,6 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
             "only with --metrics-secure, which the in-process scenario does not serve; SecureMetricsTests proves the reviews it creates",
         [new RbacPermission("authorization.k8s.io", "subjectaccessreviews", "create")] =
             "only with --metrics-secure, which the in-process scenario does not serve; SecureMetricsTests proves the reviews it creates",
-        [new RbacPermission("networking.k8s.io", "networkpolicies", "create")] = NetworkPolicies,
-        [new RbacPermission("networking.k8s.io", "networkpolicies", "update")] = NetworkPolicies,
-        [new RbacPermission("networking.k8s.io", "networkpolicies", "delete")] = NetworkPolicies,
         [new RbacPermission("", "endpoints", "get")] = Escalation,
         [new RbacPermission("", "endpoints", "list")] = Escalation,
         [new RbacPermission("", "endpoints", "watch")] = Escalation,
@@ -66,7 +61,7 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
     /// <summary>
     /// The sample system converges with leader election on; then everything a user can make the operator do to what it
     /// owns: the policy changes (a ratio: ConfigMaps; the scrape interval: every ServiceMonitor and the Prometheus
-    /// config), someone edits each managed backend object (the operator puts it back), one service stops exporting
+    /// config), the backends' NetworkPolicies are switched on, someone edits each managed backend object (the operator puts it back), one service stops exporting
     /// metrics (its ServiceMonitor goes), one service is deleted (its injection goes), and the managed backends are
     /// switched off (every backend object goes).
     /// </summary>
@@ -93,6 +88,22 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
         {
             var intervals = (await cluster.ServiceMonitorsAsync()).SelectMany(m => m.Spec.Endpoints.Select(e => e.Interval)).ToList();
             return (intervals.Count == 18 && intervals.All(i => i == "30s"), string.Join(",", intervals.Distinct()));
+        });
+
+        // The backends' NetworkPolicies: created when the policy asks for them, then edited and put back like the rest.
+        await cluster.PatchPolicyAsync(new JsonObject { ["backends"] = new JsonObject { ["networkPolicy"] = true } });
+        await OperatorCluster.WaitUntilAsync("a NetworkPolicy for each managed backend", async () =>
+        {
+            var missing = new List<string>();
+            foreach (var path in NetworkPolicyPaths)
+            {
+                if (await GetAsync(cluster.User, path) is null)
+                {
+                    missing.Add(path);
+                }
+            }
+
+            return (missing.Count == 0, "missing: " + string.Join(", ", missing));
         });
 
         foreach (var path in BackendObjectPaths)
@@ -159,8 +170,15 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
 
     private const string ComponentLabel = "app.kubernetes.io/component";
 
+    private static readonly string[] NetworkPolicyPaths =
+    [
+        "/apis/networking.k8s.io/v1/namespaces/waddlebot/networkpolicies/waddlebot-jaeger",
+        "/apis/networking.k8s.io/v1/namespaces/waddlebot/networkpolicies/waddlebot-prometheus",
+    ];
+
     private static readonly string[] BackendObjectPaths =
     [
+        .. NetworkPolicyPaths,
         "/api/v1/namespaces/waddlebot/configmaps/waddlebot-jaeger-config",
         "/api/v1/namespaces/waddlebot/configmaps/waddlebot-prometheus-config",
         "/api/v1/namespaces/waddlebot/services/waddlebot-jaeger",
