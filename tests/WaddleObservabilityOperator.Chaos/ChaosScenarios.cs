@@ -25,7 +25,7 @@ public static class ChaosScenarios
         new("errors", "20 % of the operator's requests fail: reads with 503, writes with 500", ChaosWorkload.Converge, ErrorsAsync),
         new("throttling", "20 % of the operator's requests answered 429 with Retry-After: 1 s (retries must wait for it)", ChaosWorkload.Converge, ThrottlingAsync),
         new("latency", "every API answer delayed by 150 ms", ChaosWorkload.Converge, LatencyAsync),
-        new("watch-drops", "all watches dropped and the event log compacted early in the convergence, then every 1.5 to 3 s (a quarter of the fault-free convergence time), so every reconnect gets 410 and relists", ChaosWorkload.Converge, WatchDropsAsync),
+        new("watch-drops", "all watches dropped and the event log compacted right after the apply, then every 1.5 to 3 s (a quarter of the fault-free convergence time), so every reconnect gets 410 and relists", ChaosWorkload.Converge, WatchDropsAsync),
         new("conflicts", "half of the operator's workload and WaddleService updates meet another writer's change first (409)", ChaosWorkload.Converge, ConflictsAsync),
         new("gitops", "after convergence a GitOps tool re-applies every Deployment without the injected env, three times", ChaosWorkload.Converge, GitOpsAsync),
         new("kills", "the operator killed abruptly ten times, each at a random moment within a fault-free convergence time of its start, and restarted", ChaosWorkload.Converge, KillsAsync),
@@ -128,8 +128,9 @@ public static class ChaosScenarios
         await run.ApplyAsync();
         var chaos = Task.Run(async () =>
         {
-            // The first drop early in the convergence (a quarter of the fault-free time), then every interval.
-            var delay = TimeSpan.FromMilliseconds(Math.Min(interval.TotalMilliseconds, run.FaultFreeTime.TotalMilliseconds / 4));
+            // The first drop right after the user's apply, while the operator is still at work (a small system can
+            // converge before any later moment), then every interval.
+            var delay = TimeSpan.Zero;
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(delay, stop.Token).ConfigureAwait(false);
