@@ -11,6 +11,8 @@ public static class Program
     [
         new Scale.ScaleCommand(),
         new Chaos.ChaosCommand(),
+        new Micro.MicroCommand(),
+        new Plot.PlotCommand(),
     ];
 
     public static async Task<int> Main(string[] args)

@@ -19,6 +19,9 @@ public sealed class WorkQueue<TKey> : IDisposable
     private readonly Dictionary<TKey, long> _queuedAt = [];
     private readonly Dictionary<TKey, long> _takenAt = [];
     private readonly Dictionary<TKey, DateTimeOffset> _delayed = [];
+
+    // Delayed keys that are only error retries: a success may drop those, never a wake someone asked for (AddAfter).
+    private readonly HashSet<TKey> _retries = [];
     private readonly SemaphoreSlim _ready = new(0);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TimeProvider _time;
@@ -93,7 +96,9 @@ public sealed class WorkQueue<TKey> : IDisposable
     }
 
     /// <summary>Adds <paramref name="key"/> once <paramref name="delay"/> has passed; when it is already waiting, the earlier time wins.</summary>
-    public void AddAfter(TKey key, TimeSpan delay)
+    public void AddAfter(TKey key, TimeSpan delay) => Delay(key, delay, retry: false);
+
+    private void Delay(TKey key, TimeSpan delay, bool retry)
     {
         if (delay <= TimeSpan.Zero)
         {
@@ -110,7 +115,18 @@ public sealed class WorkQueue<TKey> : IDisposable
 
             _metrics.Retried(Name);
             var readyAt = _time.GetUtcNow() + delay;
-            if (_delayed.TryGetValue(key, out var existing) && existing <= readyAt)
+            var had = _delayed.TryGetValue(key, out var existing);
+            if (!retry || (had && !_retries.Contains(key)))
+            {
+                // The entry kept (the earlier) now also carries an asked-for wake.
+                _retries.Remove(key);
+            }
+            else if (!had)
+            {
+                _retries.Add(key);
+            }
+
+            if (had && existing <= readyAt)
             {
                 return;
             }
@@ -121,7 +137,7 @@ public sealed class WorkQueue<TKey> : IDisposable
     }
 
     /// <summary>Adds <paramref name="key"/> after its next backoff delay (5 ms, 10 ms, 20 ms ... by default).</summary>
-    public void AddRateLimited(TKey key) => AddAfter(key, _backoff.When(key));
+    public void AddRateLimited(TKey key) => Delay(key, _backoff.When(key), retry: true);
 
     /// <summary>
     /// Clears the key's failure count, so its next error backs off from the base delay again, and drops a retry still
@@ -133,7 +149,11 @@ public sealed class WorkQueue<TKey> : IDisposable
         _backoff.Forget(key);
         lock (_gate)
         {
-            _delayed.Remove(key);
+            if (_retries.Remove(key))
+            {
+                _delayed.Remove(key);
+                _retries.Remove(key);
+            }
         }
     }
 
@@ -221,6 +241,7 @@ public sealed class WorkQueue<TKey> : IDisposable
 
             _shuttingDown = true;
             _delayed.Clear();
+            _retries.Clear();
             _delayTimer?.Dispose();
             _delayTimer = null;
         }
@@ -299,6 +320,7 @@ public sealed class WorkQueue<TKey> : IDisposable
             foreach (var key in _delayed.Where(kv => kv.Value <= now).Select(kv => kv.Key).ToList())
             {
                 _delayed.Remove(key);
+                _retries.Remove(key);
                 Add(key);
             }
 

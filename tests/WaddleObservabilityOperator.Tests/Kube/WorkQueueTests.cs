@@ -125,6 +125,23 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public void Forgetting_a_key_keeps_a_wake_asked_for_with_add_after()
+    {
+        // A policy's gathered service changes wait in AddAfter; a success of an earlier reconcile must not drop them.
+        using var queue = NewQueue();
+        queue.AddRateLimited("a");
+        queue.AddAfter("a", TimeSpan.FromSeconds(1));
+        queue.AddAfter("b", TimeSpan.FromSeconds(1));
+
+        queue.Forget("a");
+        queue.Forget("b");
+
+        Assert.Equal(2, queue.DelayedCount);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, queue.Count);
+    }
+
+    [Fact]
     public void Add_after_keeps_the_earliest_time()
     {
         using var queue = NewQueue();
