@@ -152,7 +152,19 @@ both watch modes.
 - --burst={{ .Values.apiClient.burst }}
 - --resync-period={{ .Values.resyncPeriod }}
 - --metrics-bind-address=:{{ .Values.metrics.port }}
+{{- if .Values.metrics.secure }}
+- --metrics-secure
+{{- if .Values.metrics.certSecret }}
+- --metrics-cert-dir={{ include "waddle.metricsCertDir" . }}
+{{- end }}
+{{- end }}
 - --health-probe-bind-address=:{{ .Values.health.port }}
 - --log-format={{ .Values.logging.format }}
 - --log-level={{ .Values.logging.level }}
+{{- end -}}
+
+
+{{/* Where the metrics certificate Secret is mounted (metrics.secure with metrics.certSecret). */}}
+{{- define "waddle.metricsCertDir" -}}
+/etc/waddle/metrics-certs
 {{- end -}}

@@ -160,6 +160,28 @@ public sealed class ChartContentTests(HelmChart chart) : IClassFixture<HelmChart
     }
 
     [Fact]
+    public async Task Secure_metrics_mount_the_certificate_secret_pass_its_directory_and_make_the_monitor_scrape_https_with_a_token()
+    {
+        var plain = HelmChart.Deployment(await chart.TemplateAsync("helm4", "default"));
+        Assert.False(RunOptions.Parse(plain.Spec.Template.Spec.Containers[0].Args.Skip(1).ToList()).MetricsSecure);
+
+        var yaml = await chart.TemplateAsync("helm4", "ha");
+        var deployment = HelmChart.Deployment(yaml);
+        var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
+        var options = RunOptions.Parse(container.Args.Skip(1).ToList());
+        Assert.True(options.MetricsSecure);
+        var mount = Assert.Single(container.VolumeMounts, m => m.MountPath == options.MetricsCertDirectory);
+        Assert.True(mount.ReadOnlyProperty);
+        var volume = Assert.Single(deployment.Spec.Template.Spec.Volumes, v => v.Name == mount.Name);
+        Assert.Equal("waddle-observability-operator-metrics-tls", volume.Secret.SecretName);
+
+        var monitor = yaml.Split("\n---").Single(d => d.Contains("kind: ServiceMonitor", StringComparison.Ordinal));
+        Assert.Contains("scheme: https", monitor, StringComparison.Ordinal);
+        Assert.Contains("bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token", monitor, StringComparison.Ordinal);
+        Assert.Contains($"serverName: {HelmChart.Name}-metrics.{HelmChart.ReleaseNamespace}.svc", monitor, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_ha_values_export_the_operators_traces_and_monitor_it()
     {
         var yaml = await chart.TemplateAsync("helm4", "ha");

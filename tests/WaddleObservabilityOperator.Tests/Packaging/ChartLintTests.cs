@@ -37,6 +37,7 @@ public sealed class ChartLintTests(HelmChart chart) : IClassFixture<HelmChart>
             (["resyncPeriod=ten minutes"], "resyncPeriod: Does not match pattern", "at '/resyncPeriod': 'ten minutes' does not match pattern"),
             (["tracing.otlpEndpoint=collector:4317"], "tracing.otlpEndpoint: Does not match pattern", "at '/tracing/otlpEndpoint': 'collector:4317' does not match pattern"),
             (["image.pullPolicy=Sometimes"], "image.pullPolicy: image.pullPolicy must be one of the following: \"Always\", \"IfNotPresent\", \"Never\"", "at '/image/pullPolicy': value must be one of 'Always', 'IfNotPresent', 'Never'"),
+            (["metrics.certSecret=My_Certs"], "metrics.certSecret: Does not match pattern", "at '/metrics/certSecret': 'My_Certs' does not match pattern"),
             (["metrics.port=70000"], "metrics.port: Must be less than or equal to 65535", "at '/metrics/port': maximum: got 70,000, want 65,535"),
             (["replica=3"], "(root): Additional property replica is not allowed", "at '': additional properties 'replica' not allowed"),
             (["concurrency=two"], "concurrency: Invalid type. Expected: integer, given: string", "at '/concurrency': got string, want integer"),
