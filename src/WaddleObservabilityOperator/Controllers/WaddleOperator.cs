@@ -72,7 +72,7 @@ public sealed class WaddleOperator : IAsyncDisposable
         }
 
         IWritePermit permit = _election is null ? AlwaysWritePermit.Instance : _election;
-        var writer = new OwnedObjectWriter(clients, new OwnershipRule(WellKnown.ManagedByLabel, WellKnown.ManagedByValue), permit, loggers.CreateLogger<OwnedObjectWriter>());
+        var writer = new OwnedObjectWriter(clients, new OwnershipRule(WellKnown.ManagedByLabel, WellKnown.ManagedByValue, WellKnown.OwnedLabelPrefix), permit, loggers.CreateLogger<OwnedObjectWriter>());
         var statusWriter = new StatusWriter(clients, permit, loggers.CreateLogger<StatusWriter>());
         var events = new EventRecorder(_client, options.Identity, _time, loggers.CreateLogger<EventRecorder>());
         // Probed by a one-item list (the read its informer makes anyway, not a discovery GET); while served, only CRD events

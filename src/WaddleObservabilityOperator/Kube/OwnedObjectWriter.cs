@@ -38,8 +38,12 @@ public sealed record OwnerMatch(string? Uid)
     public static OwnerMatch LabelOnly { get; } = new((string?)null);
 }
 
-/// <summary>How the operator recognises what it owns: a label, or an owner reference the desired object also carries.</summary>
-public sealed record OwnershipRule(string ManagedByLabel, string ManagedByValue)
+/// <summary>
+/// How the operator recognises what it owns: a label, or an owner reference the desired object also carries.
+/// <paramref name="OwnedLabelPrefix"/>: labels under this prefix on an owned object are the operator's alone, so one it
+/// no longer renders (e.g. the policy label after the policy went away) is removed rather than left stale.
+/// </summary>
+public sealed record OwnershipRule(string ManagedByLabel, string ManagedByValue, string? OwnedLabelPrefix = null)
 {
     public bool IsOwned(V1ObjectMeta actual, V1ObjectMeta desired)
     {
@@ -100,14 +104,14 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
 
         var desiredNode = ToNode(desired);
         var actualNode = ToNode(actual);
-        var differences = OwnedFieldDifferences(actualNode, desiredNode);
+        var differences = OwnedFieldDifferences(actualNode, desiredNode, ownership.OwnedLabelPrefix);
         if (differences.Count == 0)
         {
             return new WriteOutcome<T>(WriteAction.Unchanged, actual, "unchanged");
         }
 
         EnsureMayWrite(client.Type, key);
-        var body = MergeOwnedFields(actualNode, desiredNode);
+        var body = MergeOwnedFields(actualNode, desiredNode, ownership.OwnedLabelPrefix);
         try
         {
             var updated = await client.ReplaceAsync(key.Namespace, key.Name, body, cancellationToken).ConfigureAwait(false);
@@ -154,7 +158,7 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
     }
 
     /// <summary>Paths of the fields the operator sets that <paramref name="actual"/> lacks or holds differently.</summary>
-    public static IReadOnlyList<string> OwnedFieldDifferences(JsonObject actual, JsonObject desired)
+    public static IReadOnlyList<string> OwnedFieldDifferences(JsonObject actual, JsonObject desired, string? ownedLabelPrefix = null)
     {
         ArgumentNullException.ThrowIfNull(actual);
         ArgumentNullException.ThrowIfNull(desired);
@@ -165,6 +169,8 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
         {
             found.AddRange(SemanticComparison.Differences(actualMeta?[map], desiredMeta?[map], $"metadata.{map}", subset: true));
         }
+
+        found.AddRange(StaleOwnedLabels(actualMeta, desiredMeta, ownedLabelPrefix).Select(key => $"metadata.labels.{key}"));
 
         var actualOwners = (actualMeta?["ownerReferences"] as JsonArray)?.Select(o => o?["uid"]?.GetValue<string>()).ToHashSet() ?? [];
         if ((desiredMeta?["ownerReferences"] as JsonArray)?.Any(o => !actualOwners.Contains(o?["uid"]?.GetValue<string>())) == true)
@@ -186,7 +192,7 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
     }
 
     /// <summary>The update body: the actual object (keeping others' labels, annotations and fields) with the desired labels, annotations, owner references and top-level fields in place.</summary>
-    public static JsonObject MergeOwnedFields(JsonObject actual, JsonObject desired)
+    public static JsonObject MergeOwnedFields(JsonObject actual, JsonObject desired, string? ownedLabelPrefix = null)
     {
         ArgumentNullException.ThrowIfNull(actual);
         ArgumentNullException.ThrowIfNull(desired);
@@ -196,6 +202,11 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
         body["metadata"] = meta;
         meta.Remove("managedFields");
         var desiredMeta = desired["metadata"] as JsonObject;
+        foreach (var stale in StaleOwnedLabels(meta, desiredMeta, ownedLabelPrefix).ToList())
+        {
+            (meta["labels"] as JsonObject)?.Remove(stale);
+        }
+
         foreach (var map in new[] { "labels", "annotations" })
         {
             if (desiredMeta?[map] is JsonObject wanted && wanted.Count > 0)
@@ -229,6 +240,18 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
         }
 
         return body;
+    }
+
+    /// <summary>Labels under the operator's own prefix that the actual object has and the desired one no longer does.</summary>
+    private static IEnumerable<string> StaleOwnedLabels(JsonObject? actualMeta, JsonObject? desiredMeta, string? prefix)
+    {
+        if (string.IsNullOrEmpty(prefix) || actualMeta?["labels"] is not JsonObject labels)
+        {
+            return [];
+        }
+
+        var wanted = desiredMeta?["labels"] as JsonObject;
+        return labels.Select(kv => kv.Key).Where(key => key.StartsWith(prefix, StringComparison.Ordinal) && wanted?.ContainsKey(key) != true);
     }
 
     internal static JsonObject ToNode(object obj) =>

@@ -10,6 +10,9 @@ public static class WellKnown
     public const string InstanceLabel = "app.kubernetes.io/instance";
     public const string PartOfLabel = "app.kubernetes.io/part-of";
 
+    /// <summary>Labels under this prefix on the operator's children are its own: one it no longer renders is removed.</summary>
+    public const string OwnedLabelPrefix = "observability.waddlebot.io/";
+
     /// <summary>On a workload the operator injected into: the WaddleService's name. Lets the operator cache exactly those workloads.</summary>
     public const string InjectedByLabel = "observability.waddlebot.io/injected-by";
 

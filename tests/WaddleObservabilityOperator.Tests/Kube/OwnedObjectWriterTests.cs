@@ -36,6 +36,23 @@ public sealed class OwnedObjectWriterTests
     }
 
     [Fact]
+    public void A_label_under_the_owned_prefix_that_is_no_longer_rendered_is_removed_and_every_other_label_kept()
+    {
+        var actual = System.Text.Json.Nodes.JsonNode.Parse("""
+            {"metadata":{"name":"m","labels":{"app.kubernetes.io/managed-by":"op","example.io/policy":"p","example.io/service":"s","team":"a"}},"spec":{"x":1}}
+            """)!.AsObject();
+        var desired = System.Text.Json.Nodes.JsonNode.Parse("""
+            {"metadata":{"name":"m","labels":{"app.kubernetes.io/managed-by":"op","example.io/service":"s"}},"spec":{"x":1}}
+            """)!.AsObject();
+
+        Assert.Empty(OwnedObjectWriter.OwnedFieldDifferences(actual, desired));
+        Assert.Equal(["metadata.labels.example.io/policy"], OwnedObjectWriter.OwnedFieldDifferences(actual, desired, "example.io/"));
+        var body = OwnedObjectWriter.MergeOwnedFields(actual, desired, "example.io/");
+        Assert.Equal(["app.kubernetes.io/managed-by", "example.io/service", "team"], body["metadata"]!["labels"]!.AsObject().Select(kv => kv.Key).Order(StringComparer.Ordinal));
+        Assert.Empty(OwnedObjectWriter.OwnedFieldDifferences(body, desired, "example.io/"));
+    }
+
+    [Fact]
     public async Task Creates_a_missing_object()
     {
         var outcome = await Writer.ApplyAsync(DesiredMap(("a", "1")), null, CancellationToken.None);
