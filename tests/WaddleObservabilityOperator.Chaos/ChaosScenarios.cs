@@ -248,6 +248,9 @@ public static class ChaosScenarios
         var standby = leader == a ? b : a;
         await leader.KillAsync();
         var killedAt = leader.KilledAt!.Value;
+
+        // The takeover itself, not only convergence: a small system may be converged already when the leader dies.
+        await run.WaitAsync("the standby to take the lease", () => (standby.Instance.IsLeader, "standby waiting"));
         await run.ConvergedAsync(standby);
 
         var leases = run.LeaseWrites();

@@ -42,7 +42,8 @@ public class HotPathBenchmarks
         var service = set.WaddleServices.First(s => s.Metadata.Name == "router");
         var deployment = set.Deployments.First(d => d.Metadata.Name == "router");
         var kubeService = set.Services.Where(s => s.Metadata.Name == "router").ToList();
-        _oneService = new RenderInput([_policy], [service], [deployment], kubeService, new RenderCapabilities(ServiceMonitorApi: true));
+        // As OperatorCaches.RenderInputFor builds it: the managed backends are the policy reconciler's.
+        _oneService = new RenderInput([_policy], [service], [deployment], kubeService, new RenderCapabilities(ServiceMonitorApi: true)) { ManagedBackends = false };
 
         _router = PolicyResolver.Combine(service, _effective);
         var plan = EnvInjectionPlanner.Plan(_router, deployment.Spec.Template.Spec).Plan!;

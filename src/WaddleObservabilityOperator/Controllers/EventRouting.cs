@@ -11,10 +11,10 @@ namespace WaddleObservabilityOperator.Controllers;
 /// Which keys a change of a cached object wakes. Reconciles are level-based, so a spurious key only costs a render
 /// with no write; a missing key would leave the cluster wrong until the next resync, so every dependency is here:
 /// <list type="bullet">
-/// <item>a WaddleService: itself; and, when its spec, labels or deletion changed, every policy of its namespace (after the debounce, coalesced);</item>
+/// <item>a WaddleService: itself, unless only its status changed and it is Ready (its own status write); and, when its spec, labels or deletion changed, every policy of its namespace (after the debounce, coalesced);</item>
 /// <item>a policy: itself and every policy of its namespace (priorities decide who owns a service); on a spec change, exactly the services that resolve to it now or did before;</item>
 /// <item>a workload: the WaddleServices naming it (index) or labelled as having injected it; the policy of a managed backend;</item>
-/// <item>a Service: the WaddleServices of its namespace (metrics port checks); the policy of a managed backend;</item>
+/// <item>a Service: the WaddleServices whose metrics selector looks Services up by one of its labels (metrics port checks); the policy of a managed backend;</item>
 /// <item>a ConfigMap holding a policy's sampling name or label: that policy, and its services still waiting for it (SamplingPublished not True);</item>
 /// <item>other children: the policy or WaddleService their labels (or name) point to.</item>
 /// </list>
@@ -29,7 +29,16 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
     {
         caches.WaddleServices.AddHandler(new ResourceEventHandler<WaddleService>(
             added: s => OnService(s, specChanged: true),
-            updated: (before, after) => OnService(after, SpecOrLabelsChanged(before, after)),
+            updated: (before, after) =>
+            {
+                // Its own status write of Ready comes back as an update with nothing to do (about one reconcile in four).
+                // A status still waiting (e.g. SamplingPending) does wake it: the ConfigMap it waits for may have been
+                // written between its render and this status, when the ConfigMap's event skipped it as published.
+                if (!(OnlyStatusChanged(before, after) && Settled(after)))
+                {
+                    OnService(after, SpecOrLabelsChanged(before, after));
+                }
+            },
             deleted: s => OnService(s, specChanged: true)));
 
         caches.Policies.AddHandler(new ResourceEventHandler<ObservabilityPolicy>(
@@ -43,7 +52,7 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
 
         caches.Services.AddHandler(Each<V1Service>(s =>
         {
-            WakeServicesOf(s.Metadata.NamespaceProperty);
+            WakeServicesSelecting(s);
             WakePolicyByLabel(s);
         }));
 
@@ -138,11 +147,18 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
         }
     }
 
-    private void WakeServicesOf(string ns)
+    /// <summary>
+    /// The WaddleServices whose metrics selector can match <paramref name="service"/>: those looking Services up by one
+    /// of its labels. One lookup per label, so n Services arriving cost O(n), not a wake of the whole namespace each.
+    /// </summary>
+    private void WakeServicesSelecting(V1Service service)
     {
-        foreach (var key in caches.WaddleServices.Cache.List(ns).Select(ObjectKey.Of))
+        foreach (var (key, value) in service.Metadata.Labels ?? new Dictionary<string, string>())
         {
-            services.Add(key);
+            foreach (var waddleService in caches.WaddleServices.Cache.ByIndex(OperatorCaches.MetricsSelectorIndex, OperatorCaches.LabelKey(service.Metadata.NamespaceProperty, key, value)))
+            {
+                services.Add(ObjectKey.Of(waddleService));
+            }
         }
     }
 
@@ -172,9 +188,28 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
         }
     }
 
+    private static bool Settled(WaddleService service) =>
+        service.Status?.ObservedGeneration == service.Metadata.Generation
+        && service.Status?.Conditions?.Any(c => c.Type == ConditionTypes.Ready && c.Status == "True") == true;
+
     private static bool SamplingPublished(WaddleService service) =>
         service.Status?.ObservedGeneration == service.Metadata.Generation
         && service.Status?.Conditions?.Any(c => c.Type == ConditionTypes.SamplingPublished && c.Status == "True") == true;
+
+    /// <summary>
+    /// Only the status (and so the resourceVersion) differs: the spec (generation), labels, annotations, finalizers, uid
+    /// and deletion are as before. A resync delivers the same object as before and after, which is never "only status":
+    /// it is the safety net that still reconciles everything.
+    /// </summary>
+    internal static bool OnlyStatusChanged(IKubernetesObject<V1ObjectMeta> before, IKubernetesObject<V1ObjectMeta> after) =>
+        !ReferenceEquals(before, after)
+        && before.Metadata.ResourceVersion != after.Metadata.ResourceVersion
+        && before.Metadata.Uid == after.Metadata.Uid
+        && before.Metadata.Generation == after.Metadata.Generation
+        && before.Metadata.DeletionTimestamp == after.Metadata.DeletionTimestamp
+        && SameLabels(before.Metadata.Labels, after.Metadata.Labels)
+        && SameLabels(before.Metadata.Annotations, after.Metadata.Annotations)
+        && (before.Metadata.Finalizers ?? []).SequenceEqual(after.Metadata.Finalizers ?? [], StringComparer.Ordinal);
 
     private static bool SpecOrLabelsChanged(IKubernetesObject<V1ObjectMeta> before, IKubernetesObject<V1ObjectMeta> after) =>
         before.Metadata.Generation != after.Metadata.Generation

@@ -43,8 +43,10 @@ public sealed class OperatorCaches
         RoleBindings = Add<V1RoleBinding>();
         NetworkPolicies = Add<V1NetworkPolicy>();
 
-        // A WaddleService is found from its workload through this index: "namespace/Kind/name".
+        // A WaddleService is found from its workload through this index: "namespace/Kind/name"; and from a Service
+        // through the one label of its metrics selector that its reconcile looks Services up by.
         WaddleServices.Cache.AddIndex(WorkloadIndex, s => [WorkloadKey(s.Metadata.NamespaceProperty, s.Spec.Workload.Kind ?? WaddleBotDefaults.Workload, s.Spec.Workload.Name)]);
+        WaddleServices.Cache.AddIndex(MetricsSelectorIndex, s => [MetricsSelectorKey(s)]);
 
         // A reconcile of one service reads only its own neighbourhood through these, so it costs the same at 10 000 services as at 10.
         Deployments.Cache.AddIndex(InjectedByIndex, InjectedByKey);
@@ -57,11 +59,26 @@ public sealed class OperatorCaches
 
     public const string LabelIndex = "namespace-label";
 
+    public const string MetricsSelectorIndex = "metrics-selector";
+
     private static IEnumerable<string> InjectedByKey<T>(T workload)
         where T : IKubernetesObject<V1ObjectMeta> =>
         WorkloadInjection.InjectedBy(workload) is { } by ? [$"{workload.Metadata.NamespaceProperty}/{by}"] : [];
 
-    private static string LabelKey(string? ns, string key, string value) => $"{ns}/{key}={value}";
+    public static string LabelKey(string? ns, string key, string value) => $"{ns}/{key}={value}";
+
+    /// <summary>
+    /// The label a WaddleService's reconcile finds its candidate Services by (the first of its metrics selector, by key):
+    /// every Service its selector matches carries it, so a Service event wakes exactly the WaddleServices it can concern.
+    /// </summary>
+    public static string MetricsSelectorKey(WaddleService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var selector = service.Spec.Metrics?.Selector is { Count: > 0 } own
+            ? own.OrderBy(kv => kv.Key, StringComparer.Ordinal).First()
+            : WaddleBotDefaults.ServiceSelector(string.IsNullOrEmpty(service.Spec.ServiceName) ? service.Metadata.Name : service.Spec.ServiceName)[0];
+        return LabelKey(service.Metadata.NamespaceProperty, selector.Key, selector.Value);
+    }
 
     public const string WorkloadIndex = "workload";
 
@@ -186,6 +203,7 @@ public sealed class OperatorCaches
     /// workload (who injects it), that workload and the workloads it injected before, and the Services its metrics
     /// selector can match. Rendering this gives the service the same outcome as rendering its whole namespace, except
     /// for the policy-wide sampling verdicts (document size, service-name conflicts), which the policy reconciler keeps.
+    /// The policies' managed backends are left out: they are the policy reconciler's.
     /// </summary>
     public RenderInput RenderInputFor(WaddleService service, bool serviceMonitorApi)
     {
@@ -218,15 +236,12 @@ public sealed class OperatorCaches
             Add(w);
         }
 
-        var selector = service.Spec.Metrics?.Selector is { Count: > 0 } own
-            ? own.OrderBy(kv => kv.Key, StringComparer.Ordinal).First()
-            : WaddleBotDefaults.ServiceSelector(string.IsNullOrEmpty(service.Spec.ServiceName) ? service.Metadata.Name : service.Spec.ServiceName)[0];
         return new RenderInput(
             Policies.Cache.List(ns).Where(p => p.Metadata.DeletionTimestamp is null).ToList(),
             claimants,
             [.. workloads.Values],
-            Services.Cache.ByIndex(LabelIndex, LabelKey(ns, selector.Key, selector.Value)),
-            new RenderCapabilities(serviceMonitorApi));
+            Services.Cache.ByIndex(LabelIndex, MetricsSelectorKey(service)),
+            new RenderCapabilities(serviceMonitorApi)) { ManagedBackends = false };
     }
 
     /// <summary>The cached workload a WaddleService names, if it exists with that kind.</summary>

@@ -318,12 +318,19 @@ public sealed class ResourceInformer<T>
     }
 
     // Under _dispatch: store the object and tell the handlers, unless this exact version is already cached (a replay).
+    // metadata.managedFields is dropped first (client-go's usual transform): nothing reads it, an update that omits it
+    // keeps the server's, and it is often the largest part of an object, so the caches hold about half as much.
     private void Apply(T obj)
     {
         var cached = Cache.Get(ObjectKey.Of(obj));
         if (cached is not null && cached.Metadata?.ResourceVersion == obj.Metadata?.ResourceVersion)
         {
             return;
+        }
+
+        if (obj.Metadata is { } metadata)
+        {
+            metadata.ManagedFields = null;
         }
 
         var old = Cache.Upsert(obj);

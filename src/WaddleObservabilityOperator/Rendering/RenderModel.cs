@@ -20,7 +20,14 @@ public sealed record RenderInput(
     IReadOnlyList<WaddleService> Services,
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Workloads,
     IReadOnlyList<V1Service>? KubernetesServices,
-    RenderCapabilities Capabilities);
+    RenderCapabilities Capabilities)
+{
+    /// <summary>
+    /// Whether the policies' managed Jaeger and Prometheus are rendered (and their BackendsReady outcome). A service's
+    /// reconcile reads nothing of them and turns this off: they are most of what a render allocates.
+    /// </summary>
+    public bool ManagedBackends { get; init; } = true;
+}
 
 /// <summary>A workload with the injection applied (or, for <see cref="Removal"/>, taken out). <see cref="Changed"/> is false when the observed object is already so.</summary>
 public sealed record WorkloadChange(IKubernetesObject<V1ObjectMeta> Workload, bool Changed, bool Removal, string WaddleService);

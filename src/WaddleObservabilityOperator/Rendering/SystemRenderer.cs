@@ -77,7 +77,7 @@ public static class SystemRenderer
         {
             var key = (Namespace: policy.Metadata.NamespaceProperty ?? "", Name: policy.Metadata.Name);
             var members = byPolicy.GetValueOrDefault(key) ?? [];
-            policyOutcomes.Add(RenderPolicy(policy, resolver, members, resolver.Problems, objects));
+            policyOutcomes.Add(RenderPolicy(policy, resolver, members, resolver.Problems, objects, input.ManagedBackends));
         }
 
         foreach (var draft in drafts.Where(d => d.Resolution.Succeeded && d.Resolution.Policy is null))
@@ -202,7 +202,8 @@ public static class SystemRenderer
         PolicyResolver resolver,
         List<ServiceDraft> members,
         IReadOnlyList<PolicyProblem> problems,
-        List<IKubernetesObject<V1ObjectMeta>> objects)
+        List<IKubernetesObject<V1ObjectMeta>> objects,
+        bool managedBackends)
     {
         var ns = policy.Metadata.NamespaceProperty ?? "";
         var name = policy.Metadata.Name;
@@ -228,7 +229,7 @@ public static class SystemRenderer
                 $"spec.metrics.scrapeTimeout {effective.Metrics.ScrapeTimeout} exceeds spec.metrics.scrapeInterval {effective.Metrics.ScrapeInterval}"));
         }
 
-        var backends = RenderBackends(effective, resolved, objects);
+        var backends = managedBackends ? RenderBackends(effective, resolved, objects) : null;
         foreach (var conflict in members.Where(m => m.Resolution.Outcome.Reason == Reasons.PolicyConflict))
         {
             notes.Add($"WaddleService \"{conflict.Service.Metadata.Name}\": {conflict.Resolution.Outcome.Message}");

@@ -172,6 +172,45 @@ public sealed class UserDayTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public async Task A_late_kubernetes_service_is_picked_up_and_one_relabelled_away_is_let_go()
+    {
+        await using var cluster = await OperatorCluster.StartAsync(output);
+        await cluster.ApplySamplesAsync();
+        await cluster.User.AppsV1.CreateNamespacedDeploymentAsync(Workload("quiet"), OperatorCluster.Namespace);
+        await cluster.CreateAsync(Service("quiet", "quiet"));
+        cluster.StartOperator("op-a");
+
+        await OperatorCluster.WaitUntilAsync("quiet waiting for its Service", async () =>
+        {
+            var monitoring = OperatorCluster.Condition((await cluster.WaddleServiceAsync("quiet"))!, ConditionTypes.MonitoringConfigured);
+            return (monitoring?.Reason == Reasons.ServiceNotFound, $"{monitoring?.Reason}: {monitoring?.Message}");
+        });
+
+        // The Service appears: its label wakes exactly the WaddleService selecting on it.
+        var labels = new Dictionary<string, string> { [WellKnown.NameLabel] = "quiet" };
+        await cluster.User.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "quiet", Labels = labels },
+            Spec = new V1ServiceSpec { Selector = labels, Ports = [new V1ServicePort { Name = WaddleBotDefaults.MetricsPort, Port = 9091 }] },
+        }, OperatorCluster.Namespace);
+        await OperatorCluster.WaitUntilAsync("quiet's ServiceMonitor rendered", async () =>
+        {
+            var monitoring = OperatorCluster.Condition((await cluster.WaddleServiceAsync("quiet"))!, ConditionTypes.MonitoringConfigured);
+            return (monitoring?.Reason == Reasons.ServiceMonitorRendered, $"{monitoring?.Reason}: {monitoring?.Message}");
+        });
+
+        // Relabelled away: the label it lost wakes the WaddleService again.
+        var service = await cluster.User.CoreV1.ReadNamespacedServiceAsync("quiet", OperatorCluster.Namespace);
+        service.Metadata.Labels[WellKnown.NameLabel] = "someone-else";
+        await cluster.User.CoreV1.ReplaceNamespacedServiceAsync(service, "quiet", OperatorCluster.Namespace);
+        await OperatorCluster.WaitUntilAsync("quiet back to waiting for a Service", async () =>
+        {
+            var monitoring = OperatorCluster.Condition((await cluster.WaddleServiceAsync("quiet"))!, ConditionTypes.MonitoringConfigured);
+            return (monitoring?.Reason == Reasons.ServiceNotFound, $"{monitoring?.Reason}: {monitoring?.Message}");
+        });
+    }
+
     private static V1Deployment Workload(string name)
     {
         var labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = name };

@@ -219,6 +219,23 @@ public sealed class ResourceInformerTests : IDisposable
     }
 
     [Fact]
+    public async Task Objects_are_cached_without_managed_fields_whether_listed_or_watched()
+    {
+        var listed = Map("ns", "a", "1");
+        listed.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Update" }];
+        _client.Put(listed);
+        var informer = Start();
+        var watch = await _client.NextWatchAsync();
+        var watched = Map("ns", "b", "2");
+        watched.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Update" }];
+        watch.Send(WatchEventType.Added, watched);
+        await _events.WaitForCountAsync(2);
+
+        Assert.All(informer.Cache.List(), o => Assert.Null(o.Metadata.ManagedFields));
+        Assert.Equal(2, informer.Cache.Count);
+    }
+
+    [Fact]
     public async Task A_handler_added_late_gets_the_cached_objects_as_added()
     {
         _client.Put(Map("ns", "a", "1"));

@@ -43,6 +43,26 @@ public sealed class SystemRendererTests
     }
 
     [Fact]
+    public void Without_managed_backends_a_render_differs_only_by_the_backends()
+    {
+        var input = System();
+        input.Policies[0].Spec.Backends = new BackendsPolicy { Jaeger = new JaegerBackend { Managed = true }, Prometheus = new PrometheusBackend { Managed = true } };
+        static string Dump(IEnumerable<object> objects) => string.Join("---\n", objects.Select(Sample.Yaml));
+
+        var full = SystemRenderer.Render(input);
+        var lean = SystemRenderer.Render(input with { ManagedBackends = false });
+
+        var backendObjects = full.Objects.Where(o => o.Metadata.Labels is { } labels && labels.TryGetValue("app.kubernetes.io/name", out var app) && app is "jaeger" or "prometheus").ToList();
+        Assert.NotEmpty(backendObjects);
+        Assert.Equal(Dump(full.Objects.Except(backendObjects)), Dump(lean.Objects));
+        Assert.Equal(Dump(full.Workloads.Select(w => w.Workload)), Dump(lean.Workloads.Select(w => w.Workload)));
+        var at = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Assert.Equal(Dump(full.Services.Select(s => StatusRenderer.ServiceStatus(s, at))), Dump(lean.Services.Select(s => StatusRenderer.ServiceStatus(s, at))));
+        Assert.Contains(full.Policies[0].Conditions, c => c.Type == ConditionTypes.BackendsReady);
+        Assert.DoesNotContain(lean.Policies[0].Conditions, c => c.Type == ConditionTypes.BackendsReady);
+    }
+
+    [Fact]
     public void Same_input_gives_byte_identical_yaml()
     {
         static string Dump(RenderOutput output) => string.Join("---\n",
