@@ -11,7 +11,7 @@ namespace WaddleObservabilityOperator.Bench.Micro;
 
 /// <summary>
 /// The operator's hot paths on the WaddleBot sample (config/samples/waddlebot): what one service reconcile renders,
-/// the policy-wide sampling document at 10 000 services, the env diff of an already injected workload (the steady
+/// the policy-wide sampling document at 10 000 services and the policy reconcile's render of them, the env diff of an already injected workload (the steady
 /// state: nothing to change), and the owned-field comparison that decides whether a child is written.
 /// </summary>
 [MemoryDiagnoser]
@@ -21,6 +21,7 @@ public class HotPathBenchmarks
     private ObservabilityPolicy _policy = null!;
     private EffectivePolicy _effective = null!;
     private List<ResolvedService> _tenThousand = null!;
+    private RenderInput _policyOfTenThousand = null!;
     private ResolvedService _router = null!;
     private V1Deployment _injected = null!;
     private JsonObject _actualMonitor = null!;
@@ -64,6 +65,9 @@ public class HotPathBenchmarks
             },
         }, _effective))];
 
+        // As the policy reconciler builds it: every member, no workloads or Services (those are the services' own).
+        _policyOfTenThousand = new RenderInput([_policy], [.. _tenThousand.Select(r => r.Source)], [], null, new RenderCapabilities(ServiceMonitorApi: true)) { ServiceChildren = false };
+
         var monitor = SystemRenderer.Render(_oneService).Objects.OfType<ServiceMonitor>().Single();
         _desiredMonitor = OwnedObjectWriter.ToNode(monitor);
         // What the API server returns: the desired object plus the fields it sets.
@@ -81,6 +85,9 @@ public class HotPathBenchmarks
 
     [Benchmark(Description = "sampling document, 10 000 services")]
     public SamplingDocumentResult SamplingDocument() => SamplingStrategiesDocument.Render(_policy, _effective, _tenThousand);
+
+    [Benchmark(Description = "policy render, 10 000 services")]
+    public RenderOutput PolicyRender() => SystemRenderer.Render(_policyOfTenThousand);
 
     [Benchmark(Description = "env diff of an injected workload")]
     public bool EnvDiff()

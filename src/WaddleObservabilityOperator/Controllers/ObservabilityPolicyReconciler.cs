@@ -39,9 +39,9 @@ public sealed class ObservabilityPolicyReconciler(
             return ReconcileResult.Done;
         }
 
-        // Workloads and Services only shape what the service reconciler writes; leaving them out keeps a policy-wide render
-        // (every member, for the sampling document) from planning n env injections it would throw away.
-        var output = SystemRenderer.Render(caches.RenderInput(ns, serviceMonitorApi()) with { Workloads = [], KubernetesServices = null });
+        // Injections and ServiceMonitors are what the service reconciler writes; leaving them out (and the workloads and
+        // Services they read) keeps a policy-wide render of every member, for the sampling document, to resolution and sampling.
+        var output = SystemRenderer.Render(caches.RenderInput(ns, serviceMonitorApi()) with { Workloads = [], KubernetesServices = null, ServiceChildren = false });
         var outcome = output.Policies.Single(p => p.Namespace == ns && p.Name == key.Name);
         var desired = output.Objects.Where(o => IsChildOf(o, key.Name)).ToList();
         var conditions = outcome.Conditions;

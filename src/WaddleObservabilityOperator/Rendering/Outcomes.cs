@@ -49,6 +49,9 @@ public static class Reasons
     public const string BackendsRendered = "BackendsRendered";
     public const string InvalidBackendSettings = "InvalidBackendSettings";
 
+    // A step a policies-only render leaves out (RenderInput.ServiceChildren off); never written to a status.
+    public const string NotRendered = "NotRendered";
+
     // Ready
     public const string Ready = "Ready";
     public const string NotReady = "NotReady";

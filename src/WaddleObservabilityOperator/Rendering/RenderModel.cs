@@ -27,6 +27,13 @@ public sealed record RenderInput(
     /// reconcile reads nothing of them and turns this off: they are most of what a render allocates.
     /// </summary>
     public bool ManagedBackends { get; init; } = true;
+
+    /// <summary>
+    /// Whether each service's injection and ServiceMonitor are rendered. A policy's reconcile needs only who its members
+    /// are and their sampling, and turns this off: its render of every member then costs O(n) lookups, not n plans.
+    /// Outcomes then report WorkloadInjected and MonitoringConfigured as not rendered.
+    /// </summary>
+    public bool ServiceChildren { get; init; } = true;
 }
 
 /// <summary>A workload with the injection applied (or, for <see cref="Removal"/>, taken out). <see cref="Changed"/> is false when the observed object is already so.</summary>

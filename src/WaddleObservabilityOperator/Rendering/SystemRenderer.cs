@@ -14,6 +14,8 @@ public static class SystemRenderer
 {
     private const int DnsLabelLength = 63;
 
+    private const string NotRenderedMessage = "not rendered: this render was of the policies only";
+
     // Helm's install order, so that a listing reads (and applies) dependencies first.
     private static readonly string[] KindOrder =
     [
@@ -51,6 +53,13 @@ public static class SystemRenderer
                 draft.WorkloadInjected = new(ConditionTypes.WorkloadInjected, false, resolution.Outcome.Reason, waiting);
                 draft.MonitoringConfigured = new(ConditionTypes.MonitoringConfigured, false, resolution.Outcome.Reason, waiting);
                 draft.SamplingPublished = new(ConditionTypes.SamplingPublished, false, resolution.Outcome.Reason, waiting);
+                continue;
+            }
+
+            if (!input.ServiceChildren)
+            {
+                draft.WorkloadInjected = new(ConditionTypes.WorkloadInjected, false, Reasons.NotRendered, NotRenderedMessage);
+                draft.MonitoringConfigured = new(ConditionTypes.MonitoringConfigured, false, Reasons.NotRendered, NotRenderedMessage);
                 continue;
             }
 
