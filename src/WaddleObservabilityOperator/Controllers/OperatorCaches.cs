@@ -241,7 +241,8 @@ public sealed class OperatorCaches
             claimants,
             [.. workloads.Values],
             Services.Cache.ByIndex(LabelIndex, MetricsSelectorKey(service)),
-            new RenderCapabilities(serviceMonitorApi)) { ManagedBackends = false };
+            new RenderCapabilities(serviceMonitorApi))
+        { ManagedBackends = false };
     }
 
     /// <summary>The cached workload a WaddleService names, if it exists with that kind.</summary>
