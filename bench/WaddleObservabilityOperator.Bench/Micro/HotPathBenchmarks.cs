@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
+using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Kube;
@@ -22,6 +23,7 @@ public class HotPathBenchmarks
     private EffectivePolicy _effective = null!;
     private List<ResolvedService> _tenThousand = null!;
     private RenderInput _policyOfTenThousand = null!;
+    private RenderInput _remotePolicyOfTenThousand = null!;
     private ResolvedService _router = null!;
     private V1Deployment _injected = null!;
     private JsonObject _actualMonitor = null!;
@@ -67,6 +69,9 @@ public class HotPathBenchmarks
 
         // As the policy reconciler builds it: every member, no workloads or Services (those are the services' own).
         _policyOfTenThousand = new RenderInput([_policy], [.. _tenThousand.Select(r => r.Source)], [], null, new RenderCapabilities(ServiceMonitorApi: true)) { ServiceChildren = false };
+        var remoteOnly = KubernetesJson.Deserialize<ObservabilityPolicy>(KubernetesJson.Serialize(_policy));
+        remoteOnly.Spec.Backends = null;
+        _remotePolicyOfTenThousand = _policyOfTenThousand with { Policies = [remoteOnly] };
 
         var monitor = SystemRenderer.Render(_oneService).Objects.OfType<ServiceMonitor>().Single();
         _desiredMonitor = OwnedObjectWriter.ToNode(monitor);
@@ -86,8 +91,11 @@ public class HotPathBenchmarks
     [Benchmark(Description = "sampling document, 10 000 services")]
     public SamplingDocumentResult SamplingDocument() => SamplingStrategiesDocument.Render(_policy, _effective, _tenThousand);
 
-    [Benchmark(Description = "policy render, 10 000 services")]
+    [Benchmark(Description = "policy render, 10 000 services (managed Jaeger and Prometheus)")]
     public RenderOutput PolicyRender() => SystemRenderer.Render(_policyOfTenThousand);
+
+    [Benchmark(Description = "policy render, 10 000 services (no managed backends)")]
+    public RenderOutput PolicyRenderWithoutBackends() => SystemRenderer.Render(_remotePolicyOfTenThousand);
 
     [Benchmark(Description = "env diff of an injected workload")]
     public bool EnvDiff()
