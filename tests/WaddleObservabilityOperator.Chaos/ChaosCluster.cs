@@ -119,7 +119,8 @@ public sealed class ChaosOperator : IAsyncDisposable
     private bool _disposed;
     private bool _stopped;
 
-    internal ChaosOperator(WaddleOperator instance, ILoggerFactory loggers)
+    /// <summary>Runs <paramref name="instance"/> until stopped or killed; disposing it disposes <paramref name="loggers"/> too.</summary>
+    public ChaosOperator(WaddleOperator instance, ILoggerFactory loggers)
     {
         Instance = instance;
         _loggers = loggers;

@@ -6,6 +6,7 @@ using KubeApiEmulator;
 using KubeApiEmulator.Http;
 using Microsoft.Extensions.Logging;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Chaos;
 using WaddleObservabilityOperator.Controllers;
 using WaddleObservabilityOperator.Manifests;
 using WaddleObservabilityOperator.Rendering.Models;
@@ -30,7 +31,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
     private static readonly string[] WriteVerbs = ["create", "update", "patch", "delete", "deletecollection"];
 
     private readonly ITestOutputHelper _output;
-    private readonly List<RunningOperator> _operators = [];
+    private readonly List<ChaosOperator> _operators = [];
 
     private OperatorCluster(ApiEmulator api, ITestOutputHelper output)
     {
@@ -156,7 +157,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
             ApiGroup.Group, ApiGroup.Version, ns, ObservabilityPolicy.Plural, name);
 
     /// <summary>Starts an operator instance in-process; it runs until the cluster is disposed or it is stopped. <paramref name="logs"/>, when given, also receives its logs at every level, e.g. to search them.</summary>
-    public RunningOperator StartOperator(string name, OperatorOptions? options = null, ILoggerProvider? logs = null)
+    public ChaosOperator StartOperator(string name, OperatorOptions? options = null, ILoggerProvider? logs = null)
     {
         var loggers = LoggerFactory.Create(l =>
         {
@@ -176,7 +177,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
             Burst = 400,
         };
         var instance = new WaddleOperator(Api.ClientConfiguration(), options, new OperatorMetrics(), loggers);
-        var running = new RunningOperator(instance, loggers);
+        var running = new ChaosOperator(instance, loggers);
         _operators.Add(running);
         return running;
     }
@@ -216,7 +217,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until the instance has nothing queued or running for a second and a half in a row (caught up).</summary>
-    public static async Task WaitForIdleAsync(RunningOperator running)
+    public static async Task WaitForIdleAsync(ChaosOperator running)
     {
         var quietSince = DateTime.UtcNow;
         await WaitUntilAsync($"{running.Identity} to be idle", () =>
@@ -267,46 +268,6 @@ internal sealed class OperatorCluster : IAsyncDisposable
 
         User.Dispose();
         await Api.DisposeAsync();
-    }
-}
-
-/// <summary>An operator instance running in-process, stopped like a SIGTERM'd pod.</summary>
-internal sealed class RunningOperator : IAsyncDisposable
-{
-    private readonly CancellationTokenSource _stop = new();
-    private readonly ILoggerFactory _loggers;
-    private readonly Task _run;
-
-    public RunningOperator(WaddleOperator instance, ILoggerFactory loggers)
-    {
-        Instance = instance;
-        _loggers = loggers;
-        _run = Task.Run(() => instance.RunAsync(_stop.Token));
-    }
-
-    public WaddleOperator Instance { get; }
-
-    public string Identity => Instance.Identity;
-
-    public bool Stopped => _run.IsCompleted;
-
-    /// <summary>Stops the instance and waits for it to finish (it releases its lease on the way out).</summary>
-    public async Task StopAsync()
-    {
-        await _stop.CancelAsync();
-        await _run;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_run.IsCompleted)
-        {
-            await StopAsync();
-        }
-
-        await Instance.DisposeAsync();
-        _stop.Dispose();
-        _loggers.Dispose();
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Chaos;
 using WaddleObservabilityOperator.Rendering;
 using Xunit.Abstractions;
 
@@ -77,7 +78,7 @@ public sealed class PolicyChangeTests(ITestOutputHelper output)
         Assert.Equal(inheriting.Order(), writes.Where(w => w.Resource == "deployments").Select(w => w.Name!).Order());
     }
 
-    private static async Task WaitForRatioAsync(OperatorCluster cluster, RunningOperator op, double ratio)
+    private static async Task WaitForRatioAsync(OperatorCluster cluster, ChaosOperator op, double ratio)
     {
         var text = ratio.ToString(CultureInfo.InvariantCulture);
         await OperatorCluster.WaitUntilAsync($"default ratio {text} published and in force", async () =>
