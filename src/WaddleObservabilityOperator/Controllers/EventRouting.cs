@@ -12,7 +12,7 @@ namespace WaddleObservabilityOperator.Controllers;
 /// with no write; a missing key would leave the cluster wrong until the next resync, so every dependency is here:
 /// <list type="bullet">
 /// <item>a WaddleService: itself, unless only its status changed and it is Ready (its own status write); and, when its spec, labels or deletion changed, every policy of its namespace (after the debounce, coalesced);</item>
-/// <item>a policy: itself and every policy of its namespace (priorities decide who owns a service); on a spec change, exactly the services that resolve to it now or did before;</item>
+/// <item>a policy: unless only its status changed, itself and every policy of its namespace (priorities decide who owns a service); on a spec change, exactly the services that resolve to it now or did before;</item>
 /// <item>a workload: the WaddleServices naming it (index) or labelled as having injected it; the policy of a managed backend;</item>
 /// <item>a Service: the WaddleServices whose metrics selector looks Services up by one of its labels (metrics port checks); the policy of a managed backend;</item>
 /// <item>a ConfigMap holding a policy's sampling name or label: that policy, and its services still waiting for it (SamplingPublished not True);</item>
@@ -43,7 +43,14 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
 
         caches.Policies.AddHandler(new ResourceEventHandler<ObservabilityPolicy>(
             added: p => OnPolicy(p, specChanged: true),
-            updated: (before, after) => OnPolicy(after, SpecOrLabelsChanged(before, after)),
+            updated: (before, after) =>
+            {
+                // Its own status write: nothing it renders depends on its status, so no render of every member again.
+                if (!OnlyStatusChanged(before, after))
+                {
+                    OnPolicy(after, SpecOrLabelsChanged(before, after));
+                }
+            },
             deleted: p => OnPolicy(p, specChanged: true)));
 
         AttachWorkload(caches.Deployments);

@@ -39,7 +39,7 @@ public static class SystemRenderer
         var servicesByLabel = IndexByLabel(input.KubernetesServices);
 
         var resolutions = services.Select(s => (Service: s, Resolution: resolver.Resolve(s))).ToList();
-        var claims = Claims(resolutions.Where(r => r.Resolution.Succeeded).Select(r => r.Service), workloads);
+        var claims = input.ServiceChildren ? Claims(resolutions.Where(r => r.Resolution.Succeeded).Select(r => r.Service), workloads) : [];
 
         // Per service: conditions gathered in a fixed order, sampling filled in once the policy documents exist.
         var drafts = new List<ServiceDraft>(resolutions.Count);
@@ -73,7 +73,10 @@ public static class SystemRenderer
             }
         }
 
-        RemoveStaleInjections(input.Workloads, services, workloadChanges);
+        if (input.ServiceChildren)
+        {
+            RemoveStaleInjections(input.Workloads, services, workloadChanges);
+        }
 
         var policyOutcomes = new List<PolicyOutcome>();
         var byPolicy = drafts
@@ -103,7 +106,7 @@ public static class SystemRenderer
                 .OrderBy(w => w.Workload.Metadata.NamespaceProperty ?? "", StringComparer.Ordinal)
                 .ThenBy(w => w.Workload.Kind, StringComparer.Ordinal)
                 .ThenBy(w => w.Workload.Metadata.Name, StringComparer.Ordinal)],
-            [.. drafts.Select(d => d.ToOutcome())],
+            [.. drafts.Select(d => d.ToOutcome(readyMessage: input.ServiceChildren))],
             policyOutcomes);
     }
 
@@ -376,7 +379,8 @@ public static class SystemRenderer
         public IReadOnlyList<string> OverriddenEnv { get; set; } = [];
         public string? ConfigHash { get; set; }
 
-        public ServiceOutcome ToOutcome()
+        /// <summary>The outcome; without <paramref name="readyMessage"/> a failing Ready carries only its reason (a policies-only render, whose services' Ready nobody reads).</summary>
+        public ServiceOutcome ToOutcome(bool readyMessage = true)
         {
             var steps = new List<ConditionOutcome>
             {
@@ -389,7 +393,7 @@ public static class SystemRenderer
             var ready = failing.Count == 0
                 ? new ConditionOutcome(ConditionTypes.Ready, true, Reasons.Ready, "environment injected, monitoring and sampling configured")
                 : new ConditionOutcome(ConditionTypes.Ready, false, failing[0].Reason,
-                    string.Join("; ", failing.Select(f => $"{f.Type}: {f.Message}")));
+                    readyMessage ? string.Join("; ", failing.Select(f => $"{f.Type}: {f.Message}")) : NotRenderedMessage);
             var resolved = Resolution.Service;
             return new ServiceOutcome(
                 Service.Metadata.NamespaceProperty ?? "",
