@@ -319,7 +319,7 @@ public sealed class ResourceInformer<T>
 
     // Under _dispatch: store the object and tell the handlers, unless this exact version is already cached (a replay).
     // metadata.managedFields is dropped first (client-go's usual transform): nothing reads it, an update that omits it
-    // keeps the server's, and it is often the largest part of an object, so the caches hold about half as much.
+    // keeps the server's, and on a real cluster it is a large part of every object.
     private void Apply(T obj)
     {
         var cached = Cache.Get(ObjectKey.Of(obj));

@@ -379,7 +379,7 @@ public static class SystemRenderer
         public IReadOnlyList<string> OverriddenEnv { get; set; } = [];
         public string? ConfigHash { get; set; }
 
-        /// <summary>The outcome; without <paramref name="readyMessage"/> a failing Ready carries only its reason (a policies-only render, whose services' Ready nobody reads).</summary>
+        /// <summary>The outcome; without <paramref name="readyMessage"/> a failing Ready carries a fixed message instead of its steps' messages joined (a policies-only render, whose services' Ready nobody reads).</summary>
         public ServiceOutcome ToOutcome(bool readyMessage = true)
         {
             var steps = new List<ConditionOutcome>

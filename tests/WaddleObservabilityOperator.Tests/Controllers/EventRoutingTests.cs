@@ -26,7 +26,7 @@ public sealed class EventRoutingTests
     private static WaddleService Copy(WaddleService service) => KubernetesJson.Deserialize<WaddleService>(KubernetesJson.Serialize(service));
 
     [Fact]
-    public void A_status_write_alone_wakes_nothing()
+    public void A_status_write_alone_is_only_a_status_change()
     {
         var before = Service();
         var after = Copy(before);
