@@ -195,13 +195,14 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
         }
     }
 
-    private static bool Settled(WaddleService service) =>
-        service.Status?.ObservedGeneration == service.Metadata.Generation
-        && service.Status?.Conditions?.Any(c => c.Type == ConditionTypes.Ready && c.Status == "True") == true;
+    private static bool Settled(WaddleService service) => ConditionTrue(service, ConditionTypes.Ready);
 
-    private static bool SamplingPublished(WaddleService service) =>
+    private static bool SamplingPublished(WaddleService service) => ConditionTrue(service, ConditionTypes.SamplingPublished);
+
+    /// <summary>The status reports <paramref name="type"/> True for the current generation.</summary>
+    private static bool ConditionTrue(WaddleService service, string type) =>
         service.Status?.ObservedGeneration == service.Metadata.Generation
-        && service.Status?.Conditions?.Any(c => c.Type == ConditionTypes.SamplingPublished && c.Status == "True") == true;
+        && service.Status?.Conditions?.Any(c => c.Type == type && c.Status == "True") == true;
 
     /// <summary>
     /// Only the status (and so the resourceVersion) differs: the spec (generation), labels, annotations, finalizers, uid

@@ -68,16 +68,15 @@ public sealed class OperatorCaches
     public static string LabelKey(string? ns, string key, string value) => $"{ns}/{key}={value}";
 
     /// <summary>
-    /// The label a WaddleService's reconcile finds its candidate Services by (the first of its metrics selector, by key):
-    /// every Service its selector matches carries it, so a Service event wakes exactly the WaddleServices it can concern.
+    /// The label a WaddleService's reconcile finds its candidate Services by (the first of its metrics selector, as
+    /// rendering takes it): every Service its selector matches carries it, so a Service event wakes exactly the
+    /// WaddleServices it can concern.
     /// </summary>
     public static string MetricsSelectorKey(WaddleService service)
     {
         ArgumentNullException.ThrowIfNull(service);
-        var selector = service.Spec.Metrics?.Selector is { Count: > 0 } own
-            ? own.OrderBy(kv => kv.Key, StringComparer.Ordinal).First()
-            : WaddleBotDefaults.ServiceSelector(string.IsNullOrEmpty(service.Spec.ServiceName) ? service.Metadata.Name : service.Spec.ServiceName)[0];
-        return LabelKey(service.Metadata.NamespaceProperty, selector.Key, selector.Value);
+        var (key, value) = WaddleBotDefaults.MetricsSelector(service)[0];
+        return LabelKey(service.Metadata.NamespaceProperty, key, value);
     }
 
     public const string WorkloadIndex = "workload";

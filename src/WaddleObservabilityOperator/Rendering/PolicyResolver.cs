@@ -138,10 +138,8 @@ public sealed class PolicyResolver
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(policy);
         var spec = service.Spec;
-        var serviceName = string.IsNullOrEmpty(spec.ServiceName) ? service.Metadata.Name : spec.ServiceName;
-        var selector = spec.Metrics?.Selector is { Count: > 0 } s
-            ? (IReadOnlyList<KeyValuePair<string, string>>)[.. s.OrderBy(kv => kv.Key, StringComparer.Ordinal)]
-            : WaddleBotDefaults.ServiceSelector(serviceName);
+        var serviceName = WaddleBotDefaults.ServiceName(service);
+        var selector = WaddleBotDefaults.MetricsSelector(service);
         return new ResolvedService(
             service,
             policy,

@@ -154,4 +154,14 @@ public static class WaddleBotDefaults
     public static IReadOnlyList<KeyValuePair<string, string>> ServiceSelector(string serviceName) =>
         [new(WellKnown.NameLabel, serviceName)];
 
+    /// <summary>The service name a WaddleService reports: spec.serviceName, else its own name.</summary>
+    public static string ServiceName(WaddleService service) =>
+        string.IsNullOrEmpty(service.Spec.ServiceName) ? service.Metadata.Name : service.Spec.ServiceName;
+
+    /// <summary>The labels a WaddleService's Services are selected by, sorted by key: spec.metrics.selector, else the default one.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> MetricsSelector(WaddleService service) =>
+        service.Spec.Metrics?.Selector is { Count: > 0 } own
+            ? [.. own.OrderBy(kv => kv.Key, StringComparer.Ordinal)]
+            : ServiceSelector(ServiceName(service));
+
 }
