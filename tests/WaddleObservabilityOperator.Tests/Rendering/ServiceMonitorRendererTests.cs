@@ -1,11 +1,6 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using k8s;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Rendering;
-using WaddleObservabilityOperator.Tests.Api;
-using YamlDotNet.RepresentationModel;
 
 namespace WaddleObservabilityOperator.Tests.Rendering;
 
@@ -76,122 +71,15 @@ public sealed class ServiceMonitorRendererTests
         Assert.StartsWith(expected, result.Outcome.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Every_rendered_field_exists_in_the_upstream_crd_schema()
+    /// <summary>A service whose ServiceMonitor has every option the renderer writes (relabelings, namespace selector, sample limit, labels).</summary>
+    internal static ResolvedService EveryOption() => Ai();
+
+    /// <summary>A service whose metrics port and path hold characters that break naive YAML or regex generation.</summary>
+    internal static ResolvedService Hostile()
     {
-        var path = Path.Combine(RepositoryLayout.Shared, "reference", "prometheus-operator", "monitoring.coreos.com_servicemonitors.yaml");
-        Assert.True(File.Exists(path), $"ServiceMonitor CRD {path} is missing (expected in ../shared/reference beside the repository)");
-        var yaml = new YamlStream();
-        using (var reader = new StreamReader(path))
-        {
-            yaml.Load(reader);
-        }
-
-        var crd = (YamlMappingNode)yaml.Documents[0].RootNode;
-        var version = ((YamlSequenceNode)Node(crd, "spec", "versions")).Children.Cast<YamlMappingNode>().Single(v => Scalar(v, "name") == "v1");
-        var schema = (YamlMappingNode)Node(version, "schema", "openAPIV3Schema");
-
-        var monitor = ServiceMonitorRenderer.Render(Ai(), true, null).ServiceMonitor!;
-        var json = JsonDocument.Parse(KubernetesJson.Serialize(monitor)).RootElement;
-
-        var checkedPaths = new List<string>();
-        Validate(json, schema, "", checkedPaths);
-        Assert.Contains(".spec.endpoints[0].relabelings[0].targetLabel", checkedPaths);
-        Assert.Contains(".spec.namespaceSelector.matchNames[0]", checkedPaths);
-        Assert.Contains(".spec.sampleLimit", checkedPaths);
-        Assert.Equal(Scalar((YamlMappingNode)Node(crd, "spec", "names"), "kind"), monitor.Kind);
-        Assert.Equal(Scalar((YamlMappingNode)Node(crd, "spec"), "group") + "/v1", monitor.ApiVersion);
+        var policy = Backends.HostileInput.Policy();
+        return Backends.BackendTestData.Service(policy, "hostile", port: Backends.HostileInput.Port, path: Backends.HostileInput.Path);
     }
-
-    /// <summary>Checks a JSON value against an openAPIV3Schema node: properties known, types, enums, patterns, required fields.</summary>
-    private static void Validate(JsonElement value, YamlMappingNode schema, string path, List<string> checkedPaths)
-    {
-        checkedPaths.Add(path);
-        var type = Scalar(schema, "type");
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Object:
-                Assert.True(type is null or "object", $"{path}: object where the schema has {type}");
-                if (path == ".metadata")
-                {
-                    return;
-                }
-
-                var properties = Optional(schema, "properties") as YamlMappingNode;
-                foreach (var property in value.EnumerateObject())
-                {
-                    if (properties is not null && properties.Children.TryGetValue(new YamlScalarNode(property.Name), out var child))
-                    {
-                        Validate(property.Value, (YamlMappingNode)child, $"{path}.{property.Name}", checkedPaths);
-                    }
-                    else
-                    {
-                        var additional = Optional(schema, "additionalProperties") as YamlMappingNode;
-                        Assert.True(additional is not null, $"{path}.{property.Name} is not in the ServiceMonitor CRD schema");
-                        Validate(property.Value, additional!, $"{path}.{property.Name}", checkedPaths);
-                    }
-                }
-
-                if (Optional(schema, "required") is YamlSequenceNode required)
-                {
-                    foreach (var name in required.Children.Cast<YamlScalarNode>())
-                    {
-                        Assert.True(value.TryGetProperty(name.Value!, out _), $"{path}: required field {name.Value} is missing");
-                    }
-                }
-
-                break;
-            case JsonValueKind.Array:
-                Assert.Equal("array", type);
-                var index = 0;
-                foreach (var item in value.EnumerateArray())
-                {
-                    Validate(item, (YamlMappingNode)Node(schema, "items"), $"{path}[{index++}]", checkedPaths);
-                }
-
-                break;
-            case JsonValueKind.String:
-                Assert.True(type == "string" || Optional(schema, "x-kubernetes-int-or-string") is not null, $"{path}: string where the schema has {type}");
-                if (Optional(schema, "enum") is YamlSequenceNode values)
-                {
-                    Assert.Contains(value.GetString(), values.Children.Cast<YamlScalarNode>().Select(v => v.Value));
-                }
-
-                if (Scalar(schema, "pattern") is { } pattern)
-                {
-                    Assert.Matches(new Regex(pattern), value.GetString()!);
-                }
-
-                break;
-            case JsonValueKind.Number:
-                Assert.True(type is "integer" or "number", $"{path}: number where the schema has {type}");
-                if (Scalar(schema, "minimum") is { } minimum)
-                {
-                    Assert.True(value.GetDouble() >= double.Parse(minimum, CultureInfo.InvariantCulture), $"{path} below minimum {minimum}");
-                }
-
-                break;
-            default:
-                Assert.True(type == "boolean", $"{path}: {value.ValueKind} where the schema has {type}");
-                break;
-        }
-    }
-
-    private static YamlNode Node(YamlMappingNode node, params string[] path)
-    {
-        YamlNode current = node;
-        foreach (var key in path)
-        {
-            current = ((YamlMappingNode)current).Children[new YamlScalarNode(key)];
-        }
-
-        return current;
-    }
-
-    private static YamlNode? Optional(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
-
-    private static string? Scalar(YamlMappingNode node, string key) => (Optional(node, key) as YamlScalarNode)?.Value;
 
     public static TheoryData<string, string, string, string?, bool, bool, string> Cases => new()
     {

@@ -5,16 +5,26 @@ using YamlDotNet.RepresentationModel;
 
 namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
 
-/// <summary>The generated Jaeger config read back and compared with Jaeger's own all-in-one config (../shared/reference).</summary>
+/// <summary>
+/// The generated Jaeger config read back: the sections, components and keys of Jaeger v2's documented configuration
+/// (an OpenTelemetry Collector config with Jaeger's extensions). Where a copy of Jaeger's own all-in-one config is beside
+/// the repository, every component and key path is also found there (an extra check: a clone on its own has none).
+/// </summary>
 public sealed class JaegerConfigShapeTests
 {
     private static readonly YamlMappingNode Generated = YamlTree.Load(JaegerConfigDocument.Render(BackendTestData.Policy(maxTraces: 1234).Jaeger));
-    private static readonly YamlMappingNode Reference = YamlTree.Load(File.ReadAllText(System.IO.Path.Combine(RepositoryLayout.Shared, "reference", "jaeger-v2-all-in-one.yaml")));
+    private static readonly YamlMappingNode? Reference =
+        RepositoryLayout.UpstreamReference("jaeger-v2-all-in-one.yaml") is { } path ? YamlTree.Load(File.ReadAllText(path)) : null;
 
     [Fact]
-    public void Top_level_sections_are_the_reference_ones()
+    public void Top_level_sections_are_the_collector_ones()
     {
-        Assert.Equal(Reference.Keys().Order(StringComparer.Ordinal), Generated.Keys().Order(StringComparer.Ordinal));
+        string[] sections = ["exporters", "extensions", "processors", "receivers", "service"];
+        Assert.Equal(sections, Generated.Keys().Order(StringComparer.Ordinal));
+        if (Reference is not null)
+        {
+            Assert.Equal(Reference.Keys().Order(StringComparer.Ordinal), Generated.Keys().Order(StringComparer.Ordinal));
+        }
     }
 
     [Theory]
@@ -26,7 +36,10 @@ public sealed class JaegerConfigShapeTests
     {
         Assert.Equal(expected, Generated.Keys(section));
         // Every component is one the reference configures too: the same keys, so the same factories in the binary.
-        Assert.All(expected, component => Assert.Contains(component, Reference.Keys(section)));
+        if (Reference is not null)
+        {
+            Assert.All(expected, component => Assert.Contains(component, Reference.Keys(section)));
+        }
     }
 
     [Fact]
@@ -34,7 +47,12 @@ public sealed class JaegerConfigShapeTests
     {
         Assert.Equal(Generated.Keys("extensions"), Names(Generated.Items("service", "extensions")));
         var traces = Generated.At("service", "pipelines", "traces");
-        Assert.Equal(Reference.Keys("service", "pipelines", "traces"), traces.Keys());
+        Assert.Equal(["receivers", "processors", "exporters"], traces.Keys());
+        if (Reference is not null)
+        {
+            Assert.Equal(Reference.Keys("service", "pipelines", "traces"), traces.Keys());
+        }
+
         Assert.Equal(Generated.Keys("receivers"), Names(traces.Items("receivers")));
         Assert.Equal(Generated.Keys("processors"), Names(traces.Items("processors")));
         Assert.Equal(Generated.Keys("exporters"), Names(traces.Items("exporters")));
@@ -57,7 +75,11 @@ public sealed class JaegerConfigShapeTests
     {
         var sampling = Generated.At("extensions", "remote_sampling");
         Assert.Equal(["file", "http", "grpc"], sampling.Keys());
-        Assert.All(sampling.Keys(), key => Assert.Contains(key, Reference.Keys("extensions", "remote_sampling")));
+        if (Reference is not null)
+        {
+            Assert.All(sampling.Keys(), key => Assert.Contains(key, Reference.Keys("extensions", "remote_sampling")));
+        }
+
         Assert.Equal($"/etc/jaeger/sampling/{ChildNames.SamplingFileName}", sampling.Text("file", "path"));
         Assert.Equal("10s", sampling.Text("file", "reload_interval"));
         Assert.Equal("0.0.0.0:5778", sampling.Text("http", "endpoint"));
@@ -74,7 +96,7 @@ public sealed class JaegerConfigShapeTests
     {
         Assert.Equal(expected, Generated.Text(path));
         // The reference has the same key path (its endpoints bind ${env:JAEGER_LISTEN_HOST}); query's http is the exception, defaulted there.
-        if (path[1] != "jaeger_query")
+        if (Reference is not null && path[1] != "jaeger_query")
         {
             Assert.NotNull(Reference.At(path[..^1]));
         }
