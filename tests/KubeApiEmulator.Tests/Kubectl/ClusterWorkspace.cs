@@ -11,9 +11,12 @@ public sealed class ClusterWorkspace : IAsyncDisposable
     // A guard against a hung tool, not a performance expectation.
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromMinutes(2);
 
-    private ClusterWorkspace(ApiEmulator api, string directory)
+    private readonly bool _ownsApi;
+
+    private ClusterWorkspace(ApiEmulator api, string directory, bool ownsApi = true)
     {
         Api = api;
+        _ownsApi = ownsApi;
         Directory = directory;
         Kubeconfig = Path.Combine(directory, "kubeconfig");
         api.WriteKubeconfig(Kubeconfig);
@@ -32,6 +35,14 @@ public sealed class ClusterWorkspace : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), "kube-api-emulator-tools-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
         return new ClusterWorkspace(api, directory);
+    }
+
+    /// <summary>A workspace for the tools against an emulator the caller started and disposes (an operator scenario's).</summary>
+    public static ClusterWorkspace Attach(ApiEmulator api)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "kube-api-emulator-tools-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        return new ClusterWorkspace(api, directory, ownsApi: false);
     }
 
     /// <summary>kubectl from PATH; fails the test with a clear message when it is missing.</summary>
@@ -139,7 +150,11 @@ public sealed class ClusterWorkspace : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Api.DisposeAsync();
+        if (_ownsApi)
+        {
+            await Api.DisposeAsync();
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
