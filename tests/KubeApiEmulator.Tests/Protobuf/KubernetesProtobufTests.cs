@@ -99,6 +99,28 @@ public sealed class KubernetesProtobufTests
         Assert.Equal("""{"apiVersion":"v1","kind":"ResourceQuota","spec":{"hard":{"cpu":"500m"}}}""", quota.ToJsonString());
     }
 
+    [Fact]
+    public async Task A_protobuf_scale_put_changes_the_deployment_replicas()
+    {
+        await using var api = await ApiEmulator.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(api.Url) };
+        using var created = await http.PostAsync(new Uri("/apis/apps/v1/namespaces/default/deployments", UriKind.Relative), new StringContent(
+            """{"metadata":{"name":"web"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"a","image":"i"}]}}}}""",
+            System.Text.Encoding.UTF8,
+            "application/json"));
+        var scale = Encode((1, Message((1, Text("web")), (3, Text("default")))), (2, Message((1, Varint(0)))), (3, Message((1, Varint(1)))));
+        var body = new ByteArrayContent(Envelope("autoscaling/v1", "Scale", scale));
+        body.Headers.ContentType = new("application/vnd.kubernetes.protobuf");
+
+        using var response = await http.PutAsync(new Uri("/apis/apps/v1/namespaces/default/deployments/web/scale", UriKind.Relative), body);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(201, (int)created.StatusCode);
+        Assert.True(response.IsSuccessStatusCode, answer.ToJsonString());
+        Assert.Equal(0, answer["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal(0, api.Store.Get(new Storage.StorageKey("apps", "deployments"), new Storage.ObjectKey("default", "web"))!.ToJsonObject()["spec"]!["replicas"]!.GetValue<int>());
+    }
+
     private static byte[] Envelope(string apiVersion, string kind, byte[] raw) =>
         [.. "k8s\0"u8, .. Encode((1, Message((1, Text(apiVersion)), (2, Text(kind)))), (2, Bytes(raw)), (4, Text("application/vnd.kubernetes.protobuf")))];
 

@@ -11,6 +11,8 @@ namespace KubeApiEmulator.Http;
 /// <summary>The verbs on resource paths: get, list, watch, create, update, patch, delete, deletecollection.</summary>
 internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter tables, WatchStreamer watches)
 {
+    private readonly ScaleSubresource _scale = new(writer);
+
     private ObjectStore Store => writer.Store;
 
     public async Task HandleAsync(HttpContext context, ApiRequest request, ResourceType type)
@@ -20,7 +22,7 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
             throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
         }
 
-        if (request.Subresource is not null && !(request.Subresource == "status" && type.HasStatus))
+        if (request.Subresource is not null && !(request.Subresource == "status" && type.HasStatus) && !(request.Subresource == "scale" && type.HasScale))
         {
             throw ApiException.ResourceNotServed(context.Request.Path);
         }
@@ -37,6 +39,12 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
 
         var ns = request.Namespace ?? "";
         var query = context.Request.Query;
+        if (request.Subresource == "scale")
+        {
+            await _scale.HandleAsync(context, request, type, Options(query));
+            return;
+        }
+
         switch (request.Verb)
         {
             case "get":
