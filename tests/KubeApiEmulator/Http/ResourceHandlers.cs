@@ -57,7 +57,7 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
                 await WatchAsync(context, type, request);
                 break;
             case "create":
-                var created = writer.Create(type, ns, await RequireObjectAsync(context), Options(query));
+                var created = writer.Create(type, ns, await RequireObjectAsync(context), Options(query) with { User = Requester(context) });
                 await ApiResponses.WriteObjectAsync(context, 201, type, created);
                 break;
             case "update":
@@ -257,6 +257,24 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
         query["dryRun"] == "All",
         query["fieldManager"].FirstOrDefault(),
         query["fieldValidation"].FirstOrDefault() is { Length: > 0 } validation ? validation : "Warn");
+
+    /// <summary>
+    /// The requesting user: the one impersonated (kubectl --as, --as-group), else the bearer token's registered user,
+    /// else the emulator's admin. Impersonation itself is not authorized.
+    /// </summary>
+    private RequestUser Requester(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        if (headers["Impersonate-User"].ToString() is { Length: > 0 } impersonated)
+        {
+            return new RequestUser(impersonated, [.. headers["Impersonate-Group"].Where(g => !string.IsNullOrEmpty(g)).Select(g => g!), "system:authenticated"]);
+        }
+
+        var authorization = headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && writer.Reviews.UserForToken(authorization[7..].Trim()) is { } user
+            ? user
+            : RequestUser.Admin;
+    }
 
     private static ObjectFilter Filter(ResourceType type, ApiRequest request, IQueryCollection query) => new(
         type.Namespaced ? request.Namespace : null,

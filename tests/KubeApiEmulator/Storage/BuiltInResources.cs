@@ -56,6 +56,7 @@ internal static class BuiltInResources
         yield return Review("authentication.k8s.io", "tokenreviews", "TokenReview");
         yield return Review("authorization.k8s.io", "subjectaccessreviews", "SubjectAccessReview");
         yield return Review("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview");
+        yield return Review("authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview");
     }
 
     private static ResourceType Namespaced(string group, string version, string plural, string kind, IReadOnlyList<string> shortNames) =>
