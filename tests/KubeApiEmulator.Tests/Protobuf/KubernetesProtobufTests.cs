@@ -52,10 +52,73 @@ public sealed class KubernetesProtobufTests
     [Fact]
     public void An_unknown_kind_is_named_and_a_body_without_the_magic_is_rejected()
     {
-        var unknown = Assert.Throws<NotSupportedException>(() => KubernetesProtobuf.Decode(Envelope("apps/v1", "Deployment", Encode((1, Message((1, Text("d"))))))));
-        Assert.Contains("apps/v1, Kind=Deployment", unknown.Message, StringComparison.Ordinal);
+        var unknown = Assert.Throws<NotSupportedException>(() => KubernetesProtobuf.Decode(Envelope("apps/v1", "DaemonSet", Encode((1, Message((1, Text("d"))))))));
+        Assert.Contains("apps/v1, Kind=DaemonSet", unknown.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidDataException>(() => KubernetesProtobuf.Decode("{}"u8));
         Assert.Throws<InvalidDataException>(() => KubernetesProtobuf.Decode([.. "k8s\0"u8, 0x0a, 0x7f]));
+    }
+
+    [Fact]
+    public void A_field_number_the_tables_do_not_know_is_named_not_dropped()
+    {
+        // spec.template.spec.containers[0] with field 99, which Container does not have.
+        var container = Message((1, Text("app")), (2, Text("nginx")), (99, Varint(1)));
+        var deployment = Encode((1, Message((1, Text("d")))), (2, Message((3, Message((2, Message((2, container))))))));
+
+        var error = Assert.Throws<NotSupportedException>(() => KubernetesProtobuf.Decode(Envelope("apps/v1", "Deployment", deployment)));
+
+        Assert.Equal("apps/v1, Kind=Deployment: field number 99 of message Container (at spec.template.spec.containers) is not in the emulator's protobuf tables", error.Message);
+    }
+
+    [Fact]
+    public async Task The_server_answers_an_unknown_field_number_with_415_naming_it()
+    {
+        await using var api = await ApiEmulator.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(api.Url) };
+        var body = new ByteArrayContent(Envelope("v1", "Namespace", Encode((1, Message((1, Text("n")))), (2, Message((1, Text("kubernetes")), (7, Text("x")))))));
+        body.Headers.ContentType = new("application/vnd.kubernetes.protobuf");
+
+        using var response = await http.PostAsync(new Uri("/api/v1/namespaces", UriKind.Relative), body);
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(415, (int)response.StatusCode);
+        Assert.Equal("UnsupportedMediaType", status["reason"]!.GetValue<string>());
+        Assert.Contains("v1, Kind=Namespace: field number 7 of message NamespaceSpec (at spec)", status["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(api.Store.Get(new Storage.StorageKey("", "namespaces"), new Storage.ObjectKey("", "n")));
+    }
+
+    [Fact]
+    public void Int_or_string_quantities_and_zero_values_decode_as_the_api_server_writes_json()
+    {
+        // A Service port: name "", protocol TCP, port 80, targetPort "http" (type 1), nodePort 0 (omitted in JSON).
+        var port = Message((1, Text("")), (2, Text("TCP")), (3, Varint(80)), (4, Message((1, Varint(1)), (2, Varint(0)), (3, Text("http")))), (5, Varint(0)));
+        var service = KubernetesProtobuf.Decode(Envelope("v1", "Service", Encode((1, Message((1, Text("s")), (8, Message()))), (2, Message((1, port))))));
+        var quota = KubernetesProtobuf.Decode(Envelope("v1", "ResourceQuota", Encode((2, Message((1, Message((1, Text("cpu")), (2, Message((1, Text("500m")))))))))));
+
+        Assert.Equal("""{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":{"ports":[{"protocol":"TCP","port":80,"targetPort":"http"}]}}""", service.ToJsonString());
+        Assert.Equal("""{"apiVersion":"v1","kind":"ResourceQuota","spec":{"hard":{"cpu":"500m"}}}""", quota.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_protobuf_scale_put_changes_the_deployment_replicas()
+    {
+        await using var api = await ApiEmulator.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(api.Url) };
+        using var created = await http.PostAsync(new Uri("/apis/apps/v1/namespaces/default/deployments", UriKind.Relative), new StringContent(
+            """{"metadata":{"name":"web"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"a","image":"i"}]}}}}""",
+            System.Text.Encoding.UTF8,
+            "application/json"));
+        var scale = Encode((1, Message((1, Text("web")), (3, Text("default")))), (2, Message((1, Varint(0)))), (3, Message((1, Varint(1)))));
+        var body = new ByteArrayContent(Envelope("autoscaling/v1", "Scale", scale));
+        body.Headers.ContentType = new("application/vnd.kubernetes.protobuf");
+
+        using var response = await http.PutAsync(new Uri("/apis/apps/v1/namespaces/default/deployments/web/scale", UriKind.Relative), body);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(201, (int)created.StatusCode);
+        Assert.True(response.IsSuccessStatusCode, answer.ToJsonString());
+        Assert.Equal(0, answer["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal(0, api.Store.Get(new Storage.StorageKey("apps", "deployments"), new Storage.ObjectKey("default", "web"))!.ToJsonObject()["spec"]!["replicas"]!.GetValue<int>());
     }
 
     private static byte[] Envelope(string apiVersion, string kind, byte[] raw) =>

@@ -82,6 +82,20 @@ internal sealed class DiscoveryDocuments(ResourceRegistry registry)
                     ["verbs"] = new JsonArray("get", "patch", "update"),
                 });
             }
+
+            if (type.HasScale)
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = $"{type.Plural}/scale",
+                    ["singularName"] = "",
+                    ["namespaced"] = type.Namespaced,
+                    ["group"] = "autoscaling",
+                    ["version"] = "v1",
+                    ["kind"] = "Scale",
+                    ["verbs"] = new JsonArray("get", "patch", "update"),
+                });
+            }
         }
 
         return new JsonObject

@@ -11,6 +11,8 @@ namespace KubeApiEmulator.Http;
 /// <summary>The verbs on resource paths: get, list, watch, create, update, patch, delete, deletecollection.</summary>
 internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter tables, WatchStreamer watches)
 {
+    private readonly ScaleSubresource _scale = new(writer);
+
     private ObjectStore Store => writer.Store;
 
     public async Task HandleAsync(HttpContext context, ApiRequest request, ResourceType type)
@@ -20,7 +22,7 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
             throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
         }
 
-        if (request.Subresource is not null && !(request.Subresource == "status" && type.HasStatus))
+        if (request.Subresource is not null && !(request.Subresource == "status" && type.HasStatus) && !(request.Subresource == "scale" && type.HasScale))
         {
             throw ApiException.ResourceNotServed(context.Request.Path);
         }
@@ -37,6 +39,12 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
 
         var ns = request.Namespace ?? "";
         var query = context.Request.Query;
+        if (request.Subresource == "scale")
+        {
+            await _scale.HandleAsync(context, request, type, Options(query));
+            return;
+        }
+
         switch (request.Verb)
         {
             case "get":
@@ -49,7 +57,7 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
                 await WatchAsync(context, type, request);
                 break;
             case "create":
-                var created = writer.Create(type, ns, await RequireObjectAsync(context), Options(query));
+                var created = writer.Create(type, ns, await RequireObjectAsync(context), Options(query) with { User = Requester(context) });
                 await ApiResponses.WriteObjectAsync(context, 201, type, created);
                 break;
             case "update":
@@ -249,6 +257,24 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
         query["dryRun"] == "All",
         query["fieldManager"].FirstOrDefault(),
         query["fieldValidation"].FirstOrDefault() is { Length: > 0 } validation ? validation : "Warn");
+
+    /// <summary>
+    /// The requesting user: the one impersonated (kubectl --as, --as-group), else the bearer token's registered user,
+    /// else the emulator's admin. Impersonation itself is not authorized.
+    /// </summary>
+    private RequestUser Requester(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        if (headers["Impersonate-User"].ToString() is { Length: > 0 } impersonated)
+        {
+            return new RequestUser(impersonated, [.. headers["Impersonate-Group"].Where(g => !string.IsNullOrEmpty(g)).Select(g => g!), "system:authenticated"]);
+        }
+
+        var authorization = headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && writer.Reviews.UserForToken(authorization[7..].Trim()) is { } user
+            ? user
+            : RequestUser.Admin;
+    }
 
     private static ObjectFilter Filter(ResourceType type, ApiRequest request, IQueryCollection query) => new(
         type.Namespaced ? request.Namespace : null,

@@ -1,15 +1,18 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using KubeApiEmulator.Protobuf.Messages;
 
 namespace KubeApiEmulator.Protobuf;
 
 /// <summary>
 /// Decodes request bodies sent as <c>application/vnd.kubernetes.protobuf</c>. client-go's typed clientset sends
-/// built-in objects that way by default, and helm stores its releases through it (Secrets, and DeleteOptions on
-/// uninstall), so a server must read them. The envelope is the magic <c>k8s\0</c> and a runtime.Unknown
-/// (typeMeta = 1, raw = 2); raw is the object in the field numbers of k8s.io/api generated.proto. Only the kinds
-/// listed in <see cref="Messages"/> are understood; anything else is reported as unsupported.
+/// built-in objects that way by default (kubectl create namespace/deployment/..., kubectl scale, kubectl auth
+/// can-i, helm's release Secrets). The envelope is the magic <c>k8s\0</c> and a runtime.Unknown (typeMeta = 1,
+/// raw = 2); raw is the object in the field numbers of k8s.io/api generated.proto. One decoder reads every kind
+/// from the message tables in <c>Messages/</c>: a kind outside <see cref="Kinds"/>, or a field number a table does
+/// not list, is reported (<see cref="NotSupportedException"/>, answered 415) rather than dropped, so a gap in the
+/// tables shows instead of silently storing a different object.
 /// </summary>
 public static class KubernetesProtobuf
 {
@@ -17,67 +20,37 @@ public static class KubernetesProtobuf
 
     private static readonly byte[] Magic = "k8s\0"u8.ToArray();
 
-    private static readonly Message Time = new("Time", new Dictionary<int, Field>());
-
-    private static readonly Message ObjectMeta = new("ObjectMeta", new Dictionary<int, Field>
+    private static readonly Dictionary<string, ProtoMessage> Kinds = new(StringComparer.Ordinal)
     {
-        [1] = new("name", FieldKind.String),
-        [2] = new("generateName", FieldKind.String),
-        [3] = new("namespace", FieldKind.String),
-        [4] = new("selfLink", FieldKind.String),
-        [5] = new("uid", FieldKind.String),
-        [6] = new("resourceVersion", FieldKind.String),
-        [7] = new("generation", FieldKind.Int64),
-        [8] = new("creationTimestamp", FieldKind.Message, Time),
-        [9] = new("deletionTimestamp", FieldKind.Message, Time),
-        [10] = new("deletionGracePeriodSeconds", FieldKind.Int64),
-        [11] = new("labels", FieldKind.StringMap),
-        [12] = new("annotations", FieldKind.StringMap),
-        [13] = new("ownerReferences", FieldKind.Message, new("OwnerReference", new Dictionary<int, Field>
-        {
-            [1] = new("kind", FieldKind.String),
-            [3] = new("name", FieldKind.String),
-            [4] = new("uid", FieldKind.String),
-            [5] = new("apiVersion", FieldKind.String),
-            [6] = new("controller", FieldKind.Bool),
-            [7] = new("blockOwnerDeletion", FieldKind.Bool),
-        }), Repeated: true),
-        [14] = new("finalizers", FieldKind.String, Repeated: true),
-    });
-
-    private static readonly Dictionary<string, Message> Messages = new(StringComparer.Ordinal)
-    {
-        ["v1/Secret"] = new("Secret", new Dictionary<int, Field>
-        {
-            [1] = new("metadata", FieldKind.Message, ObjectMeta),
-            [2] = new("data", FieldKind.BytesMap),
-            [3] = new("type", FieldKind.String),
-            [4] = new("stringData", FieldKind.StringMap),
-            [5] = new("immutable", FieldKind.Bool),
-        }),
-        ["v1/ConfigMap"] = new("ConfigMap", new Dictionary<int, Field>
-        {
-            [1] = new("metadata", FieldKind.Message, ObjectMeta),
-            [2] = new("data", FieldKind.StringMap),
-            [3] = new("binaryData", FieldKind.BytesMap),
-            [4] = new("immutable", FieldKind.Bool),
-        }),
-        ["v1/DeleteOptions"] = DeleteOptions(),
-        ["meta.k8s.io/v1/DeleteOptions"] = DeleteOptions(),
+        ["v1/Namespace"] = CoreV1.Namespace,
+        ["v1/Service"] = CoreV1.Service,
+        ["v1/ServiceAccount"] = CoreV1.ServiceAccount,
+        ["v1/ConfigMap"] = CoreV1.ConfigMap,
+        ["v1/Secret"] = CoreV1.Secret,
+        ["v1/ResourceQuota"] = CoreV1.ResourceQuota,
+        ["v1/DeleteOptions"] = MetaV1.DeleteOptions,
+        ["meta.k8s.io/v1/DeleteOptions"] = MetaV1.DeleteOptions,
+        ["apps/v1/Deployment"] = AppsV1.Deployment,
+        ["batch/v1/Job"] = BatchV1.Job,
+        ["batch/v1/CronJob"] = BatchV1.CronJob,
+        ["rbac.authorization.k8s.io/v1/Role"] = RbacV1.Role,
+        ["rbac.authorization.k8s.io/v1/ClusterRole"] = RbacV1.ClusterRole,
+        ["rbac.authorization.k8s.io/v1/RoleBinding"] = RbacV1.RoleBinding,
+        ["rbac.authorization.k8s.io/v1/ClusterRoleBinding"] = RbacV1.ClusterRoleBinding,
+        ["networking.k8s.io/v1/Ingress"] = NetworkingV1.Ingress,
+        ["policy/v1/PodDisruptionBudget"] = PolicyV1.PodDisruptionBudget,
+        ["scheduling.k8s.io/v1/PriorityClass"] = SchedulingV1.PriorityClass,
+        ["autoscaling/v1/Scale"] = AutoscalingV1.Scale,
+        ["authorization.k8s.io/v1/SelfSubjectAccessReview"] = AuthorizationV1.SelfSubjectAccessReview,
+        ["authorization.k8s.io/v1/SelfSubjectRulesReview"] = AuthorizationV1.SelfSubjectRulesReview,
     };
 
-    private enum FieldKind
-    {
-        String,
-        Int64,
-        Bool,
-        Message,
-        StringMap,
-        BytesMap,
-    }
+    /// <summary>The apiVersion/Kind pairs this decoder reads.</summary>
+    public static IReadOnlyCollection<string> SupportedKinds => Kinds.Keys;
 
     /// <summary>Decodes a protobuf body into the object's JSON form; throws <see cref="NotSupportedException"/>
-    /// naming the kind when it is not one this decoder knows, <see cref="InvalidDataException"/> when malformed.</summary>
+    /// naming the kind, or the message and field number, that this decoder does not know, and
+    /// <see cref="InvalidDataException"/> when the body is malformed.</summary>
     public static JsonObject Decode(ReadOnlySpan<byte> body)
     {
         if (!body.StartsWith(Magic))
@@ -124,7 +97,7 @@ public static class KubernetesProtobuf
                 }
             }
 
-            if (!Messages.TryGetValue($"{apiVersion}/{kind}", out var message))
+            if (!Kinds.TryGetValue($"{apiVersion}/{kind}", out var message))
             {
                 throw new NotSupportedException($"{apiVersion}, Kind={kind} in protobuf");
             }
@@ -136,13 +109,7 @@ public static class KubernetesProtobuf
                 result["kind"] = kind;
             }
 
-            var fields = ReadMessage(raw.ToByteArray(), message);
-            foreach (var (name, value) in fields.ToList())
-            {
-                fields.Remove(name);
-                result[name] = value;
-            }
-
+            ReadMessage(raw.ToByteArray(), message, result, $"{apiVersion}, Kind={kind}", "");
             return result;
         }
         catch (InvalidProtocolBufferException e)
@@ -151,72 +118,106 @@ public static class KubernetesProtobuf
         }
     }
 
-    private static Message DeleteOptions() => new("DeleteOptions", new Dictionary<int, Field>
+    /// <summary>Reads the fields of <paramref name="message"/> into <paramref name="target"/> (the parent's object for inline messages).</summary>
+    private static void ReadMessage(byte[] bytes, ProtoMessage message, JsonObject target, string kind, string path)
     {
-        [1] = new("gracePeriodSeconds", FieldKind.Int64),
-        [2] = new("preconditions", FieldKind.Message, new("Preconditions", new Dictionary<int, Field>
-        {
-            [1] = new("uid", FieldKind.String),
-            [2] = new("resourceVersion", FieldKind.String),
-        })),
-        [3] = new("orphanDependents", FieldKind.Bool),
-        [4] = new("propagationPolicy", FieldKind.String),
-        [5] = new("dryRun", FieldKind.String, Repeated: true),
-    });
-
-    private static JsonObject ReadMessage(byte[] bytes, Message message)
-    {
-        if (ReferenceEquals(message, Time))
-        {
-            return [];
-        }
-
-        var result = new JsonObject();
         var input = new CodedInputStream(bytes);
         uint tag;
         while ((tag = input.ReadTag()) != 0)
         {
-            if (!message.Fields.TryGetValue(WireFormat.GetTagFieldNumber(tag), out var field))
+            var number = WireFormat.GetTagFieldNumber(tag);
+            if (!message.Fields.TryGetValue(number, out var field))
             {
-                input.SkipLastField();
+                throw new NotSupportedException(
+                    $"{kind}: field number {number} of message {message.Name}{(path.Length == 0 ? "" : $" (at {path})")} is not in the emulator's protobuf tables");
+            }
+
+            var at = path.Length == 0 ? field.Name : $"{path}.{field.Name}";
+            if (field.Repeated && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited && field.Kind is FieldKind.Int32 or FieldKind.Int64 or FieldKind.Bool)
+            {
+                // A packed repeated scalar.
+                var packed = new CodedInputStream(input.ReadBytes().ToByteArray());
+                while (!packed.IsAtEnd)
+                {
+                    Append(target, field.Name, ReadScalar(packed, field.Kind));
+                }
+
                 continue;
+            }
+
+            switch (field.Kind)
+            {
+                case FieldKind.Inline:
+                    ReadMessage(input.ReadBytes().ToByteArray(), field.Type!, target, kind, path);
+                    continue;
+                case FieldKind.StringMap or FieldKind.BytesMap or FieldKind.QuantityMap:
+                    var (key, entry) = ReadMapEntry(input.ReadBytes().ToByteArray(), field.Kind);
+                    var map = target[field.Name] as JsonObject ?? [];
+                    map[key] = entry;
+                    target[field.Name] = map;
+                    continue;
             }
 
             JsonNode? value = field.Kind switch
             {
-                FieldKind.String => input.ReadString(),
-                FieldKind.Int64 => input.ReadInt64(),
-                FieldKind.Bool => input.ReadBool(),
-                FieldKind.Message when ReferenceEquals(field.Type, Time) => ReadTime(input.ReadBytes().ToByteArray()),
-                FieldKind.Message => ReadMessage(input.ReadBytes().ToByteArray(), field.Type!),
-                _ => null,
+                FieldKind.Message => ReadNested(input.ReadBytes().ToByteArray(), field.Type!, kind, at),
+                FieldKind.Time => ReadTime(input.ReadBytes().ToByteArray()),
+                FieldKind.IntOrString => ReadIntOrString(input.ReadBytes().ToByteArray()),
+                FieldKind.Quantity => ReadQuantity(input.ReadBytes().ToByteArray()),
+                FieldKind.RawExtension => ReadRawExtension(input.ReadBytes().ToByteArray()),
+                FieldKind.Bytes => input.ReadBytes().ToBase64(),
+                _ => ReadScalar(input, field.Kind),
             };
-            if (field.Kind is FieldKind.StringMap or FieldKind.BytesMap)
+            if (field.Repeated)
             {
-                var (key, entry) = ReadMapEntry(input.ReadBytes().ToByteArray(), field.Kind == FieldKind.BytesMap);
-                var map = result[field.Name] as JsonObject ?? [];
-                map[key] = entry;
-                result[field.Name] = map;
+                Append(target, field.Name, value);
             }
-            else if (field.Repeated)
+            else if (value is not null && (field.KeepZero || !IsZero(value)))
             {
-                var list = result[field.Name] as JsonArray ?? [];
-                list.Add(value);
-                result[field.Name] = list;
+                target[field.Name] = value;
             }
             else
             {
-                result[field.Name] = value;
+                target.Remove(field.Name);
             }
         }
-
-        return result;
     }
 
-    private static (string Key, string Value) ReadMapEntry(byte[] bytes, bool binaryValue)
+    private static JsonObject ReadNested(byte[] bytes, ProtoMessage type, string kind, string path)
+    {
+        var nested = new JsonObject();
+        ReadMessage(bytes, type, nested, kind, path);
+        return nested;
+    }
+
+    private static JsonNode ReadScalar(CodedInputStream input, FieldKind kind) => kind switch
+    {
+        FieldKind.String => input.ReadString(),
+        FieldKind.Int32 => input.ReadInt32(),
+        FieldKind.Int64 => input.ReadInt64(),
+        FieldKind.Bool => input.ReadBool(),
+        _ => throw new InvalidOperationException($"{kind} is not a scalar"),
+    };
+
+    // Go's JSON omits these for omitempty fields; messages (Go structs) are never omitted, even when empty.
+    private static bool IsZero(JsonNode value) => value is JsonValue scalar && (
+        (scalar.TryGetValue<string>(out var text) && text.Length == 0)
+        || (scalar.TryGetValue<int>(out var number) && number == 0)
+        || (scalar.TryGetValue<long>(out var wide) && wide == 0)
+        || (scalar.TryGetValue<bool>(out var flag) && !flag));
+
+    private static void Append(JsonObject target, string name, JsonNode? value)
+    {
+        var list = target[name] as JsonArray ?? [];
+        list.Add(value);
+        target[name] = list;
+    }
+
+    private static (string Key, JsonNode? Value) ReadMapEntry(byte[] bytes, FieldKind kind)
     {
         var input = new CodedInputStream(bytes);
-        string key = "", value = "";
+        string key = "";
+        JsonNode? value = kind == FieldKind.QuantityMap ? "0" : "";
         uint tag;
         while ((tag = input.ReadTag()) != 0)
         {
@@ -226,7 +227,12 @@ public static class KubernetesProtobuf
                     key = input.ReadString();
                     break;
                 case 2:
-                    value = binaryValue ? input.ReadBytes().ToBase64() : input.ReadString();
+                    value = kind switch
+                    {
+                        FieldKind.BytesMap => input.ReadBytes().ToBase64(),
+                        FieldKind.QuantityMap => ReadQuantity(input.ReadBytes().ToByteArray()),
+                        _ => input.ReadString(),
+                    };
                     break;
                 default:
                     input.SkipLastField();
@@ -237,9 +243,14 @@ public static class KubernetesProtobuf
         return (key, value);
     }
 
-    // metav1.Time: seconds = 1, nanos = 2; JSON form is RFC 3339 in seconds.
-    private static string ReadTime(byte[] bytes)
+    // metav1.Time: seconds = 1, nanos = 2; JSON is RFC 3339 in seconds. Go writes the zero time as no bytes at all.
+    private static string? ReadTime(byte[] bytes)
     {
+        if (bytes.Length == 0)
+        {
+            return null;
+        }
+
         var input = new CodedInputStream(bytes);
         long seconds = 0;
         uint tag;
@@ -258,7 +269,71 @@ public static class KubernetesProtobuf
         return DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
     }
 
-    private sealed record Message(string Name, IReadOnlyDictionary<int, Field> Fields);
+    // intstr.IntOrString: type = 1 (0 Int, 1 String), intVal = 2, strVal = 3.
+    private static JsonNode ReadIntOrString(byte[] bytes)
+    {
+        var input = new CodedInputStream(bytes);
+        long type = 0;
+        var number = 0;
+        var text = "";
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            switch (WireFormat.GetTagFieldNumber(tag))
+            {
+                case 1:
+                    type = input.ReadInt64();
+                    break;
+                case 2:
+                    number = input.ReadInt32();
+                    break;
+                case 3:
+                    text = input.ReadString();
+                    break;
+                default:
+                    throw new NotSupportedException($"field number {WireFormat.GetTagFieldNumber(tag)} of message IntOrString is not in the emulator's protobuf tables");
+            }
+        }
 
-    private sealed record Field(string Name, FieldKind Kind, Message? Type = null, bool Repeated = false);
+        return type == 1 ? text : number;
+    }
+
+    // resource.Quantity: string = 1.
+    private static string ReadQuantity(byte[] bytes)
+    {
+        var input = new CodedInputStream(bytes);
+        var text = "0";
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            if (WireFormat.GetTagFieldNumber(tag) != 1)
+            {
+                throw new NotSupportedException($"field number {WireFormat.GetTagFieldNumber(tag)} of message Quantity is not in the emulator's protobuf tables");
+            }
+
+            text = input.ReadString();
+        }
+
+        return text;
+    }
+
+    // runtime.RawExtension: raw = 1, the embedded object's JSON.
+    private static JsonNode? ReadRawExtension(byte[] bytes)
+    {
+        var input = new CodedInputStream(bytes);
+        JsonNode? value = null;
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            if (WireFormat.GetTagFieldNumber(tag) != 1)
+            {
+                throw new NotSupportedException($"field number {WireFormat.GetTagFieldNumber(tag)} of message RawExtension is not in the emulator's protobuf tables");
+            }
+
+            var raw = input.ReadBytes();
+            value = raw.Length == 0 ? null : JsonNode.Parse(raw.Span);
+        }
+
+        return value;
+    }
 }

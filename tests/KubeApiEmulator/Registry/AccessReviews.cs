@@ -22,6 +22,10 @@ public sealed class AccessReviews
 
     private bool Enforcing => !_tokens.IsEmpty;
 
+    /// <summary>The user a bearer token was registered for, or null.</summary>
+    internal RequestUser? UserForToken(string token) =>
+        _tokens.TryGetValue(token, out var user) ? new RequestUser(user.User, user.Groups) : null;
+
     internal JsonObject TokenReviewStatus(JsonObject? spec)
     {
         if (!Enforcing)

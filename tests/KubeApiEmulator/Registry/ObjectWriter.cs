@@ -47,7 +47,7 @@ internal sealed class ObjectWriter(ObjectStore store, TimeProvider time, CustomR
 
         if (type.IsReview)
         {
-            return Review(type, obj);
+            return Review(type, obj, options.User);
         }
 
         if (metadata["resourceVersion"]?.GetValue<string>() is { Length: > 0 })
@@ -439,10 +439,17 @@ internal sealed class ObjectWriter(ObjectStore store, TimeProvider time, CustomR
         }
     }
 
-    private StoredObject Review(ResourceType type, JsonObject obj)
+    private StoredObject Review(ResourceType type, JsonObject obj, RequestUser user)
     {
         var spec = obj["spec"] as JsonObject;
-        obj["status"] = type.Kind == "TokenReview" ? Reviews.TokenReviewStatus(spec) : Reviews.SubjectAccessReviewStatus(spec);
+        var rbac = new RbacAuthorizer(store);
+        obj["status"] = type.Kind switch
+        {
+            "TokenReview" => Reviews.TokenReviewStatus(spec),
+            "SelfSubjectAccessReview" => rbac.AccessReviewStatus(user, spec),
+            "SelfSubjectRulesReview" => rbac.RulesReviewStatus(user, spec),
+            _ => Reviews.SubjectAccessReviewStatus(spec),
+        };
         return StoredObject.From(type, obj);
     }
 

@@ -8,6 +8,9 @@ public sealed record WriteOptions(bool DryRun = false, string? FieldManager = nu
 {
     public static readonly WriteOptions Default = new();
 
+    /// <summary>Who sent the request (self reviews answer for them); the emulator's admin when unknown.</summary>
+    public RequestUser User { get; init; } = RequestUser.Admin;
+
     public bool StrictFields => string.Equals(FieldValidation, "Strict", StringComparison.OrdinalIgnoreCase);
 }
 

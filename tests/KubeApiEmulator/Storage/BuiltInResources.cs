@@ -13,6 +13,7 @@ internal static class BuiltInResources
         yield return Namespaced("", "v1", "pods", "Pod", ["po"]) with { HasStatus = true, Categories = ["all"], ReturnsDeletedObject = true };
         yield return Namespaced("", "v1", "endpoints", "Endpoints", ["ep"]) with { Singular = "endpoints" };
         yield return Namespaced("", "v1", "events", "Event", ["ev"]);
+        yield return Namespaced("", "v1", "resourcequotas", "ResourceQuota", ["quota"]) with { HasStatus = true };
         yield return Namespaced("events.k8s.io", "v1", "events", "Event", ["ev"]);
         foreach (var (plural, kind, shortName) in new[]
         {
@@ -25,8 +26,12 @@ internal static class BuiltInResources
                 HasStatus = true,
                 TracksGeneration = true,
                 Categories = ["all"],
+                HasScale = kind is "Deployment" or "StatefulSet" or "ReplicaSet",
             };
         }
+
+        yield return Namespaced("batch", "v1", "jobs", "Job", []) with { HasStatus = true, TracksGeneration = true, Categories = ["all"] };
+        yield return Namespaced("batch", "v1", "cronjobs", "CronJob", ["cj"]) with { HasStatus = true, TracksGeneration = true, Categories = ["all"] };
 
         yield return Namespaced("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", []);
         yield return Namespaced("rbac.authorization.k8s.io", "v1", "roles", "Role", []);
@@ -40,15 +45,18 @@ internal static class BuiltInResources
             TracksGeneration = true,
             Categories = ["api-extensions"],
         };
+        yield return Namespaced("networking.k8s.io", "v1", "ingresses", "Ingress", ["ing"]) with { HasStatus = true, TracksGeneration = true };
         yield return Namespaced("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", ["netpol"]) with { TracksGeneration = true };
         yield return Namespaced("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", ["pdb"]) with
         {
             HasStatus = true,
             TracksGeneration = true,
         };
+        yield return Cluster("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", ["pc"]);
         yield return Review("authentication.k8s.io", "tokenreviews", "TokenReview");
         yield return Review("authorization.k8s.io", "subjectaccessreviews", "SubjectAccessReview");
         yield return Review("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview");
+        yield return Review("authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview");
     }
 
     private static ResourceType Namespaced(string group, string version, string plural, string kind, IReadOnlyList<string> shortNames) =>

@@ -21,6 +21,9 @@ public sealed record ResourceType(
     /// <summary>A /status subresource exists: main-resource writes keep the stored status, /status writes change only status.</summary>
     public bool HasStatus { get; init; }
 
+    /// <summary>A /scale subresource exists (autoscaling/v1 Scale over spec.replicas, status.replicas and the selector).</summary>
+    public bool HasScale { get; init; }
+
     /// <summary>metadata.generation is maintained (CRDs always; built-ins whose strategy does).</summary>
     public bool TracksGeneration { get; init; }
 
