@@ -66,19 +66,6 @@ until_true() {
     done
 }
 
-# A free loopback port (bash's /dev/tcp: nothing answers on it).
-free_port() {
-    local port
-    for _ in $(seq 50); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    fail "no free port found"
-}
-
 command -v kubectl >/dev/null || fail "kubectl is not on PATH"
 command -v jq >/dev/null || fail "jq is not on PATH"
 [[ -x "$helm" ]] || fail "$helm is missing: run bash scripts/install-tools.sh"
@@ -117,15 +104,20 @@ echo "  replicas: $replicas; args: ${args[*]}"
 health_urls=()
 metrics_urls=()
 for i in $(seq "$replicas"); do
-    metrics_port="$(free_port)"
-    health_port="$(free_port)"
-    # The chart's args, then where to reach the emulator and loopback listeners (later flags win).
+    # The chart's args, then where to reach the emulator and loopback listeners on ports the kernel picks (later flags
+    # win): no port is chosen here, so none can be taken by another process before the operator binds it.
     POD_NAME="$release-e2e-$i" dotnet "$operator_dll" "${args[@]}" --kubeconfig "$KUBECONFIG" \
-        --metrics-bind-address "127.0.0.1:$metrics_port" --health-probe-bind-address "127.0.0.1:$health_port" \
+        --metrics-bind-address 127.0.0.1:0 --health-probe-bind-address 127.0.0.1:0 \
         >"$work/operator-$i.log" 2>&1 &
     pids+=($!)
-    health_urls+=("http://127.0.0.1:$health_port")
-    metrics_urls+=("http://127.0.0.1:$metrics_port")
+done
+# Each replica logs the addresses it bound: {"msg":"Serving metrics on ... and probes on ...","MetricsUrl":...,"HealthUrl":...}.
+bound_url() { jq -rR --arg field "$2" 'fromjson? | select(.MetricsUrl? and .HealthUrl?) | .[$field] | sub("/$"; "")' "$1" 2>/dev/null | head -n 1; }
+for i in $(seq "$replicas"); do
+    until_true "operator $i logs the addresses it serves" 60 grep -q '"MetricsUrl"' "$work/operator-$i.log"
+    health_urls+=("$(bound_url "$work/operator-$i.log" HealthUrl)")
+    metrics_urls+=("$(bound_url "$work/operator-$i.log" MetricsUrl)")
+    [[ "${health_urls[-1]}" == http://127.0.0.1:* && "${metrics_urls[-1]}" == http://127.0.0.1:* ]] || fail "operator $i did not log where it serves"
 done
 for url in "${health_urls[@]}"; do
     until_true "$url/readyz answers 200" 60 curl -fsS --max-time 2 "$url/readyz"

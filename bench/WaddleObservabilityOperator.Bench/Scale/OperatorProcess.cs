@@ -56,7 +56,37 @@ public sealed class OperatorProcess : IAsyncDisposable
         return RepositoryPaths.Of("src", "WaddleObservabilityOperator", "bin", configuration, "net10.0", "WaddleObservabilityOperator.dll");
     }
 
-    public static OperatorProcess Start(string assembly, string kubeconfig, string identity, IEnumerable<string> flags)
+    /// <summary>
+    /// Starts the operator with /metrics on a free loopback port and returns once it serves. The port is found free
+    /// just before the start, so another process may take it in between: an operator that exits because its address
+    /// is in use is started again on another port (a few times), never reported as a failed run.
+    /// </summary>
+    public static async Task<OperatorProcess> StartAsync(string assembly, string kubeconfig, string identity, IEnumerable<string> flags, CancellationToken cancellationToken)
+    {
+        var arguments = flags.ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            var running = StartOnce(assembly, kubeconfig, identity, arguments);
+            while (!running.HasExited)
+            {
+                if (await running.ScrapeAsync(cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    return running;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+            }
+
+            var tail = running.LogTail();
+            await running.DisposeAsync().ConfigureAwait(false);
+            if (attempt == 5 || !tail.Contains("address already in use", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"the operator {identity} exited at start (attempt {attempt}):\n{tail}");
+            }
+        }
+    }
+
+    private static OperatorProcess StartOnce(string assembly, string kubeconfig, string identity, IEnumerable<string> flags)
     {
         if (!File.Exists(assembly))
         {

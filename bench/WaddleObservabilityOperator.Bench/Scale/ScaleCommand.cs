@@ -121,7 +121,7 @@ public sealed class ScaleCommand : IBenchCommand
         // Convergence: from the operator's process start until every WaddleService is Ready for its generation.
         api.Requests.Clear();
         await Log(progress, "starting the operator").ConfigureAwait(false);
-        var first = OperatorProcess.Start(options.OperatorAssembly, kubeconfig, "bench-operator-1", flags);
+        var first = await OperatorProcess.StartAsync(options.OperatorAssembly, kubeconfig, "bench-operator-1", flags, cancellationToken).ConfigureAwait(false);
         ScaleResult result;
         try
         {
@@ -165,7 +165,7 @@ public sealed class ScaleCommand : IBenchCommand
             var restartClock = Stopwatch.StartNew();
             var defaultResync = flags.IndexOf("--resync-period");
             flags.RemoveRange(defaultResync, 2);
-            await using var second = OperatorProcess.Start(options.OperatorAssembly, kubeconfig, "bench-operator-2", flags);
+            await using var second = await OperatorProcess.StartAsync(options.OperatorAssembly, kubeconfig, "bench-operator-2", flags, cancellationToken).ConfigureAwait(false);
             long restartReconciles = 0;
             await WaitUntilAsync(second, options.Timeout, "the restarted operator to reconcile every service", () =>
             {

@@ -3,6 +3,8 @@ using k8s;
 using k8s.Models;
 using KubeApiEmulator.Tests.Kubectl;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Chaos;
+using WaddleObservabilityOperator.Controllers;
 using WaddleObservabilityOperator.Rendering;
 using Xunit.Abstractions;
 
@@ -31,24 +33,25 @@ public sealed class KubectlUserDayTests(ITestOutputHelper output)
         var writes = cluster.WritesBy(op.Identity).Count;
 
         // kubectl scale goes through the scale subresource: replicas change, the pod template does not.
-        var scaled = await tools.KubectlOkAsync("scale", "deployment/router", "--replicas=3", "-n", OperatorCluster.Namespace);
+        var before = (await cluster.DeploymentAsync("router")).Deployment;
+        Assert.Equal(3, before.Spec.Replicas);
+        var reconciles = op.Instance.Metrics.Reconciles(WaddleServiceReconciler.ControllerName);
+        var scaled = await tools.KubectlOkAsync("scale", "deployment/router", "--replicas=5", "-n", OperatorCluster.Namespace);
         Assert.Contains("deployment.apps/router scaled", scaled, StringComparison.Ordinal);
-        await OperatorCluster.WaitUntilAsync("the operator to see the scaled Deployment", async () =>
-        {
-            var replicas = (await cluster.DeploymentAsync("router")).Deployment.Spec.Replicas;
-            return (replicas == 3, $"replicas {replicas}");
-        });
-        await OperatorCluster.WaitForIdleAsync(op);
+        var after = (await cluster.DeploymentAsync("router")).Deployment;
+        Assert.Equal((5, before.Metadata.Generation + 1), (after.Spec.Replicas, after.Metadata.Generation));
+        await ReconciledSinceAsync(op, reconciles);
+        Assert.True(JsonNode.DeepEquals(injected, await TemplateAsync(cluster, "router")), "the pod template changed after kubectl scale");
         Assert.True(JsonNode.DeepEquals(injected, await TemplateAsync(cluster, "router")), "the pod template changed after kubectl scale");
 
         // kubectl rollout restart is one rollout, the user's: a restartedAt annotation on the template. The operator
         // keeps it and the injected environment as they are, so nothing rolls out a second time.
+        reconciles = op.Instance.Metrics.Reconciles(WaddleServiceReconciler.ControllerName);
         var restarted = await tools.KubectlOkAsync("rollout", "restart", "deployment/router", "-n", OperatorCluster.Namespace);
         Assert.Contains("deployment.apps/router restarted", restarted, StringComparison.Ordinal);
         var afterRestart = await cluster.DeploymentAsync("router");
         var restartedAt = afterRestart.Deployment.Spec.Template.Metadata.Annotations["kubectl.kubernetes.io/restartedAt"];
-        await Task.Delay(TimeSpan.FromSeconds(1)); // let the watch event reach the operator before asking whether it is idle
-        await OperatorCluster.WaitForIdleAsync(op);
+        await ReconciledSinceAsync(op, reconciles);
 
         var final = await cluster.DeploymentAsync("router");
         Assert.Equal(afterRestart.Deployment.Metadata.ResourceVersion, final.Deployment.Metadata.ResourceVersion);
@@ -56,7 +59,7 @@ public sealed class KubectlUserDayTests(ITestOutputHelper output)
         var template = await TemplateAsync(cluster, "router");
         template["metadata"]!["annotations"]!.AsObject().Remove("kubectl.kubernetes.io/restartedAt");
         Assert.True(JsonNode.DeepEquals(injected, template), "the pod template differs from the injected one by more than the restart annotation");
-        Assert.Equal(3, final.Deployment.Spec.Replicas);
+        Assert.Equal(5, final.Deployment.Spec.Replicas);
         var since = cluster.WritesBy(op.Identity).Skip(writes).Select(w => $"{w.Verb} {w.Resource} {w.Name}").ToList();
         Assert.True(since.Count == 0, "the operator wrote after kubectl scale and rollout restart: " + string.Join(", ", since));
         Assert.True(OperatorCluster.IsReady((await cluster.WaddleServiceAsync("router"))!));
@@ -97,6 +100,20 @@ public sealed class KubectlUserDayTests(ITestOutputHelper output)
         Assert.True(injectedEnv.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"));
         Assert.Equal("quotes", deployment.Metadata.Labels[WellKnown.InjectedByLabel]);
         Assert.Equal("quotes", await tools.KubectlOkAsync("get", "deployment", "quotes", "-n", OperatorCluster.Namespace, "-o", "jsonpath={.spec.template.spec.containers[0].env[?(@.name==\"OTEL_SERVICE_NAME\")].value}"));
+    }
+
+    /// <summary>
+    /// Waits until the operator has reconciled a WaddleService since the count was read (the Deployment's watch event
+    /// woke router) and has then nothing left to do: what it wrote, it wrote by then.
+    /// </summary>
+    private static async Task ReconciledSinceAsync(ChaosOperator op, double reconciles)
+    {
+        await OperatorCluster.WaitUntilAsync("the operator to reconcile after the Deployment changed", () =>
+        {
+            var now = op.Instance.Metrics.Reconciles(WaddleServiceReconciler.ControllerName);
+            return Task.FromResult((now > reconciles, $"{now} reconciles, {reconciles} before"));
+        });
+        await OperatorCluster.WaitForIdleAsync(op);
     }
 
     private static async Task<JsonObject> TemplateAsync(OperatorCluster cluster, string name) =>
