@@ -102,9 +102,9 @@ public sealed class ObservabilityPolicyReconciler(
 
         if (written.Action == WriteAction.Updated)
         {
-            foreach (var child in foreign.Where(f => policy.Status?.Conditions?.Any(c => c.Reason == ControllerReasons.Conflict) != true))
+            foreach (var child in foreign.Where(f => policy.Status?.Conditions?.Any(c => c.Reason == Reasons.Conflict) != true))
             {
-                await events.RecordAsync(policy, EventSeverity.Warning, ControllerReasons.Conflict, "Reconcile",
+                await events.RecordAsync(policy, EventSeverity.Warning, Reasons.Conflict, "Reconcile",
                     $"{child.Kind} \"{child.Metadata.Name}\" exists and is not managed by the operator; it is left untouched", cancellationToken).ConfigureAwait(false);
             }
         }
@@ -125,13 +125,13 @@ public sealed class ObservabilityPolicyReconciler(
         var backends = foreign.Except(sampling).ToList();
         if (sampling.Count > 0)
         {
-            conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, ControllerReasons.Conflict,
+            conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.Conflict,
                 $"ConfigMap \"{samplingName}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator publish the sampling strategies"), "");
         }
 
         if (backends.Count > 0)
         {
-            conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.BackendsReady, false, ControllerReasons.Conflict,
+            conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.BackendsReady, false, Reasons.Conflict,
                 $"not managed by the operator, left untouched: {string.Join(", ", backends.Select(b => $"{b.Kind} \"{b.Metadata.Name}\""))}"), "");
         }
 

@@ -3,16 +3,6 @@ using WaddleObservabilityOperator.Rendering;
 
 namespace WaddleObservabilityOperator.Controllers;
 
-/// <summary>Condition reasons only the controllers know, because they come from writing, not rendering.</summary>
-public static class ControllerReasons
-{
-    /// <summary>An object with the child's name exists and is not the operator's; it is left untouched.</summary>
-    public const string Conflict = "Conflict";
-
-    /// <summary>The sampling ConfigMap does not yet hold this service's strategies (the policy controller writes it).</summary>
-    public const string SamplingPending = "SamplingPending";
-}
-
 /// <summary>
 /// Folds what the controllers observed while writing into the rendered conditions: a step the renderer considered
 /// done can still fail in the cluster (a foreign object in the way). Ready is recomputed from the steps.

@@ -77,7 +77,7 @@ public sealed class WaddleServiceReconciler(
             switch (await serviceMonitors.ApplyAsync(desiredMonitor, cancellationToken).ConfigureAwait(false))
             {
                 case WriteAction.NotOwned:
-                    conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.MonitoringConfigured, false, ControllerReasons.Conflict,
+                    conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.MonitoringConfigured, false, Reasons.Conflict,
                         $"ServiceMonitor \"{monitorName}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator create its own"), ReadyMessage);
                     break;
                 case WriteAction.Conflict:
@@ -164,13 +164,13 @@ public sealed class WaddleServiceReconciler(
         var actual = caches.ConfigMaps.Cache.Get(outcome.Namespace, cmName);
         if (actual is not null && !ChildKind<V1ConfigMap>.IsManaged(actual))
         {
-            return ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, ControllerReasons.Conflict,
+            return ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.Conflict,
                 $"ConfigMap \"{cmName}\" exists and is not managed by the operator, so the sampling strategies cannot be published"), ReadyMessage);
         }
 
         if (actual is null || outcome.Resolved is null || !publishedSampling.Holds(actual, desired, outcome.Resolved.ServiceName))
         {
-            return ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, ControllerReasons.SamplingPending,
+            return ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.SamplingPending,
                 $"waiting for ConfigMap \"{cmName}\" to hold the strategies of ObservabilityPolicy \"{outcome.PolicyName}\""), ReadyMessage);
         }
 
@@ -255,7 +255,7 @@ public sealed class WaddleServiceReconciler(
     {
         foreach (var condition in after ?? [])
         {
-            if (condition.Type == ConditionTypes.Ready || condition.Status == "True" || condition.Reason == ControllerReasons.SamplingPending)
+            if (condition.Type == ConditionTypes.Ready || condition.Status == "True" || condition.Reason == Reasons.SamplingPending)
             {
                 continue;
             }
