@@ -125,13 +125,13 @@ public sealed class ObservabilityPolicyReconciler(
         var backends = foreign.Except(sampling).ToList();
         if (sampling.Count > 0)
         {
-            conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.Conflict,
+            conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.Conflict,
                 $"ConfigMap \"{samplingName}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator publish the sampling strategies"), "");
         }
 
         if (backends.Count > 0)
         {
-            conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.BackendsReady, false, Reasons.Conflict,
+            conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.BackendsReady, false, Reasons.Conflict,
                 $"not managed by the operator, left untouched: {string.Join(", ", backends.Select(b => $"{b.Kind} \"{b.Metadata.Name}\""))}"), "");
         }
 

@@ -77,7 +77,7 @@ public sealed class WaddleServiceReconciler(
             switch (await serviceMonitors.ApplyAsync(desiredMonitor, cancellationToken).ConfigureAwait(false))
             {
                 case WriteAction.NotOwned:
-                    conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.MonitoringConfigured, false, Reasons.Conflict,
+                    conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.MonitoringConfigured, false, Reasons.Conflict,
                         $"ServiceMonitor \"{monitorName}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator create its own"), ReadyMessage);
                     break;
                 case WriteAction.Conflict:
@@ -151,7 +151,7 @@ public sealed class WaddleServiceReconciler(
 
         if (publishedSampling.Verdict(new ObjectKey(outcome.Namespace, outcome.PolicyName), outcome.Name) is { } verdict)
         {
-            return ObservedConditions.Override(conditions, verdict, ReadyMessage);
+            return ReadySummary.WithStep(conditions, verdict, ReadyMessage);
         }
 
         var cmName = ChildNames.SamplingConfigMap(outcome.PolicyName);
@@ -164,20 +164,20 @@ public sealed class WaddleServiceReconciler(
         var actual = caches.ConfigMaps.Cache.Get(outcome.Namespace, cmName);
         if (actual is not null && !ChildKind<V1ConfigMap>.IsManaged(actual))
         {
-            return ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.Conflict,
+            return ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.Conflict,
                 $"ConfigMap \"{cmName}\" exists and is not managed by the operator, so the sampling strategies cannot be published"), ReadyMessage);
         }
 
         if (actual is null || outcome.Resolved is null || !publishedSampling.Holds(actual, desired, outcome.Resolved.ServiceName))
         {
-            return ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.SamplingPending,
+            return ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.SamplingPending,
                 $"waiting for ConfigMap \"{cmName}\" to hold the strategies of ObservabilityPolicy \"{outcome.PolicyName}\""), ReadyMessage);
         }
 
         return conditions;
     }
 
-    private const string ReadyMessage = "environment injected, monitoring and sampling configured";
+    private const string ReadyMessage = SystemRenderer.ServiceReadyMessage;
 
     /// <summary>PUTs a workload with the injection applied or removed; false when the cache was stale (409).</summary>
     private async Task<bool> WriteWorkloadAsync(WaddleService service, WorkloadChange change, CancellationToken cancellationToken)
