@@ -88,7 +88,8 @@ public sealed class ObservabilityPolicyReconciler(
         conditions = WithConflicts(conditions, foreign, key.Name);
         metrics.SetSamplingConfigMapBytes(ns, key.Name, (int)outcome.SamplingDocumentBytes);
 
-        var status = StatusRenderer.PolicyStatus(outcome with { Conditions = conditions }, clock.GetUtcNow().UtcDateTime, policy.Status);
+        // As for a service: observedGeneration moves only on a reconcile that needs no retry.
+        var status = StatusRenderer.PolicyStatus(outcome with { Conditions = conditions }, clock.GetUtcNow().UtcDateTime, policy.Status, settled: !retry);
         var written = await statusWriter.UpdateAsync(policy, status, cancellationToken).ConfigureAwait(false);
         if (written.Action == WriteAction.Conflict)
         {

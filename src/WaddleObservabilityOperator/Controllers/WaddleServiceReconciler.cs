@@ -92,7 +92,9 @@ public sealed class WaddleServiceReconciler(
 
         conditions = SamplingAsPublished(output, outcome, conditions);
 
-        var status = StatusRenderer.ServiceStatus(outcome with { Conditions = conditions }, clock.GetUtcNow().UtcDateTime, service.Status);
+        // A reconcile that retries has not yet made the cluster match this generation: its conditions are reported, its
+        // observedGeneration only by a reconcile that needs no retry.
+        var status = StatusRenderer.ServiceStatus(outcome with { Conditions = conditions }, clock.GetUtcNow().UtcDateTime, service.Status, settled: !retry);
         var written = await statusWriter.UpdateAsync(service, status, cancellationToken).ConfigureAwait(false);
         if (written.Action == WriteAction.Conflict)
         {
