@@ -20,7 +20,6 @@ public sealed class WaddleServiceReconciler(
     PublishedSampling publishedSampling,
     StatusWriter statusWriter,
     EventRecorder events,
-    IWritePermit permit,
     Func<bool> serviceMonitorApi,
     TimeProvider clock,
     ILogger<WaddleServiceReconciler> logger)
@@ -184,11 +183,6 @@ public sealed class WaddleServiceReconciler(
     /// <summary>PUTs a workload with the injection applied or removed; false when the cache was stale (409).</summary>
     private async Task<bool> WriteWorkloadAsync(WaddleService service, WorkloadChange change, CancellationToken cancellationToken)
     {
-        if (!permit.CanWrite)
-        {
-            throw new WriteRefusedException($"not writing {change.Workload.Kind} {ObjectKey.Of(change.Workload)}: this instance is not the leader");
-        }
-
         var workload = change.Workload;
         var ns = workload.Metadata.NamespaceProperty;
         var name = workload.Metadata.Name;
@@ -230,11 +224,6 @@ public sealed class WaddleServiceReconciler(
 
     private async Task<ReconcileResult> WriteAsync(Func<Task<WaddleService>> write, string what, WaddleService service)
     {
-        if (!permit.CanWrite)
-        {
-            throw new WriteRefusedException($"not writing WaddleService {ObjectKey.Of(service)}: this instance is not the leader");
-        }
-
         try
         {
             var written = await write().ConfigureAwait(false);
