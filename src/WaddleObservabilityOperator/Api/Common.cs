@@ -46,14 +46,3 @@ public sealed class OperationSampling
     [Ratio]
     public double Ratio { get; set; }
 }
-
-/// <summary>Condition types and reasons the operator reports. Conditions use the standard metav1.Condition shape.</summary>
-public static class ConditionTypes
-{
-    public const string Ready = "Ready";
-    public const string PolicyResolved = "PolicyResolved";
-    public const string WorkloadInjected = "WorkloadInjected";
-    public const string MonitoringConfigured = "MonitoringConfigured";
-    public const string SamplingPublished = "SamplingPublished";
-    public const string BackendsReady = "BackendsReady";
-}

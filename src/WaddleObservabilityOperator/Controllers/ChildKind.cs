@@ -26,7 +26,7 @@ public interface IChildKind
 }
 
 /// <inheritdoc />
-public sealed class ChildKind<T>(Func<ResourceInformer<T>?> informer, OwnedObjectWriter writer, IResourceClient<T> client, IWritePermit permit)
+public sealed class ChildKind<T>(Func<ResourceInformer<T>?> informer, OwnedObjectWriter writer, IResourceClient<T> client)
     : IChildKind
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -53,11 +53,6 @@ public sealed class ChildKind<T>(Func<ResourceInformer<T>?> informer, OwnedObjec
 
     public async Task DeleteAsync(IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken)
     {
-        if (!permit.CanWrite)
-        {
-            throw new WriteRefusedException($"not deleting {client.Type} {ObjectKey.Of(obj)}: this instance is not the leader");
-        }
-
         try
         {
             await client.DeleteAsync(obj.Metadata.NamespaceProperty, obj.Metadata.Name, cancellationToken).ConfigureAwait(false);

@@ -88,7 +88,8 @@ public sealed class ObservabilityPolicyReconciler(
         conditions = WithConflicts(conditions, foreign, key.Name);
         metrics.SetSamplingConfigMapBytes(ns, key.Name, (int)outcome.SamplingDocumentBytes);
 
-        var status = StatusRenderer.PolicyStatus(outcome with { Conditions = conditions }, clock.GetUtcNow().UtcDateTime, policy.Status);
+        // As for a service: observedGeneration moves only on a reconcile that needs no retry.
+        var status = StatusRenderer.PolicyStatus(outcome with { Conditions = conditions }, clock.GetUtcNow().UtcDateTime, policy.Status, settled: !retry);
         var written = await statusWriter.UpdateAsync(policy, status, cancellationToken).ConfigureAwait(false);
         if (written.Action == WriteAction.Conflict)
         {
@@ -102,9 +103,9 @@ public sealed class ObservabilityPolicyReconciler(
 
         if (written.Action == WriteAction.Updated)
         {
-            foreach (var child in foreign.Where(f => policy.Status?.Conditions?.Any(c => c.Reason == ControllerReasons.Conflict) != true))
+            foreach (var child in foreign.Where(f => policy.Status?.Conditions?.Any(c => c.Reason == Reasons.Conflict) != true))
             {
-                await events.RecordAsync(policy, EventSeverity.Warning, ControllerReasons.Conflict, "Reconcile",
+                await events.RecordAsync(policy, EventSeverity.Warning, Reasons.Conflict, "Reconcile",
                     $"{child.Kind} \"{child.Metadata.Name}\" exists and is not managed by the operator; it is left untouched", cancellationToken).ConfigureAwait(false);
             }
         }
@@ -125,13 +126,13 @@ public sealed class ObservabilityPolicyReconciler(
         var backends = foreign.Except(sampling).ToList();
         if (sampling.Count > 0)
         {
-            conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, ControllerReasons.Conflict,
+            conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.Conflict,
                 $"ConfigMap \"{samplingName}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator publish the sampling strategies"), "");
         }
 
         if (backends.Count > 0)
         {
-            conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.BackendsReady, false, ControllerReasons.Conflict,
+            conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.BackendsReady, false, Reasons.Conflict,
                 $"not managed by the operator, left untouched: {string.Join(", ", backends.Select(b => $"{b.Kind} \"{b.Metadata.Name}\""))}"), "");
         }
 

@@ -38,12 +38,11 @@ public sealed class WaddleOperator : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = loggers.CreateLogger<WaddleOperator>();
 
-        var apiOptions = new ApiClientOptions { Qps = options.Qps, Burst = options.Burst };
-        // Outermost first: retries, then the rate limit per attempt, then telemetry of what actually went out.
-        _client = new Kubernetes(config,
-            new ApiRetryHandler(apiOptions, _time),
-            new ClientRateLimitHandler(new TokenBucket(apiOptions.Qps, Math.Max(1, apiOptions.Burst), _time)),
-            new ApiRequestTelemetryHandler(metrics, options.Identity));
+        // Outermost first: the write permit (the one place it is enforced), retries, the rate limit per attempt, then
+        // telemetry of what actually went out. The permit is the leader elector's once it exists (it needs the client).
+        var permit = new DeferredWritePermit();
+        _client = KubernetesClientFactory.Create(config, new ApiClientOptions { Qps = options.Qps, Burst = options.Burst }, _time,
+            writePermit: permit, telemetry: new ApiRequestTelemetryHandler(metrics, options.Identity));
 
         var registry = new ResourceTypeRegistry()
             .Register<ServiceMonitor>(new Kube.ResourceType(ServiceMonitor.Group, ServiceMonitor.Version, ServiceMonitor.Plural, ServiceMonitor.KindName, Namespaced: true));
@@ -71,9 +70,9 @@ public sealed class WaddleOperator : IAsyncDisposable
             _election.LeaderChanged += leader => metrics.SetLeader(options.LeaseName, leader == options.Identity);
         }
 
-        IWritePermit permit = _election is null ? AlwaysWritePermit.Instance : _election;
-        var writer = new OwnedObjectWriter(clients, new OwnershipRule(WellKnown.ManagedByLabel, WellKnown.ManagedByValue, WellKnown.OwnedLabelPrefix), permit, loggers.CreateLogger<OwnedObjectWriter>());
-        var statusWriter = new StatusWriter(clients, permit, loggers.CreateLogger<StatusWriter>());
+        permit.Permit = _election is null ? AlwaysWritePermit.Instance : _election;
+        var writer = new OwnedObjectWriter(clients, new OwnershipRule(WellKnown.ManagedByLabel, WellKnown.ManagedByValue, WellKnown.OwnedLabelPrefix), loggers.CreateLogger<OwnedObjectWriter>());
+        var statusWriter = new StatusWriter(clients, loggers.CreateLogger<StatusWriter>());
         var events = new EventRecorder(_client, options.Identity, _time, loggers.CreateLogger<EventRecorder>());
         // Probed by a one-item list (the read its informer makes anyway, not a discovery GET); while served, only CRD events
         // and ServiceMonitor list/watch failures trigger a check, so a converged operator sends no discovery requests.
@@ -85,7 +84,7 @@ public sealed class WaddleOperator : IAsyncDisposable
             ServiceMonitorApiWatch.CrdInformerOptions(informerOptions), _time, loggers.CreateLogger("informer.customresourcedefinitions"));
         _monitorApi = new ServiceMonitorApiWatch(_discovery, crd, _caches, loggers.CreateLogger<ServiceMonitorApiWatch>());
 
-        var monitors = new ChildKind<ServiceMonitor>(() => _caches.ServiceMonitors, writer, clients.For<ServiceMonitor>(), permit);
+        var monitors = new ChildKind<ServiceMonitor>(() => _caches.ServiceMonitors, writer, clients.For<ServiceMonitor>());
         IReadOnlyList<IChildKind> kinds =
         [
             Kind(_caches.ConfigMaps), Kind(_caches.Services), Kind(_caches.ServiceAccounts), Kind(_caches.Roles),
@@ -94,10 +93,10 @@ public sealed class WaddleOperator : IAsyncDisposable
 
         IChildKind Kind<T>(ResourceInformer<T> informer)
             where T : class, IKubernetesObject<V1ObjectMeta> =>
-            new ChildKind<T>(() => informer, writer, clients.For<T>(), permit);
+            new ChildKind<T>(() => informer, writer, clients.For<T>());
 
         var published = new PublishedSampling();
-        var services = new WaddleServiceReconciler(_caches, clients, monitors, published, statusWriter, events, permit, () => _monitorApi.Present, _time,
+        var services = new WaddleServiceReconciler(_caches, clients, monitors, published, statusWriter, events, () => _monitorApi.Present, _time,
             loggers.CreateLogger<WaddleServiceReconciler>());
         var policies = new ObservabilityPolicyReconciler(_caches, kinds, published, key => _serviceQueue!.Add(key), statusWriter, events, () => _monitorApi.Present, metrics, _time,
             loggers.CreateLogger<ObservabilityPolicyReconciler>());

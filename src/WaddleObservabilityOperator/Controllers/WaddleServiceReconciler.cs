@@ -20,7 +20,6 @@ public sealed class WaddleServiceReconciler(
     PublishedSampling publishedSampling,
     StatusWriter statusWriter,
     EventRecorder events,
-    IWritePermit permit,
     Func<bool> serviceMonitorApi,
     TimeProvider clock,
     ILogger<WaddleServiceReconciler> logger)
@@ -77,7 +76,7 @@ public sealed class WaddleServiceReconciler(
             switch (await serviceMonitors.ApplyAsync(desiredMonitor, cancellationToken).ConfigureAwait(false))
             {
                 case WriteAction.NotOwned:
-                    conditions = ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.MonitoringConfigured, false, ControllerReasons.Conflict,
+                    conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.MonitoringConfigured, false, Reasons.Conflict,
                         $"ServiceMonitor \"{monitorName}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator create its own"), ReadyMessage);
                     break;
                 case WriteAction.Conflict:
@@ -92,7 +91,9 @@ public sealed class WaddleServiceReconciler(
 
         conditions = SamplingAsPublished(output, outcome, conditions);
 
-        var status = StatusRenderer.ServiceStatus(outcome with { Conditions = conditions }, clock.GetUtcNow().UtcDateTime, service.Status);
+        // A reconcile that retries has not yet made the cluster match this generation: its conditions are reported, its
+        // observedGeneration only by a reconcile that needs no retry.
+        var status = StatusRenderer.ServiceStatus(outcome with { Conditions = conditions }, clock.GetUtcNow().UtcDateTime, service.Status, settled: !retry);
         var written = await statusWriter.UpdateAsync(service, status, cancellationToken).ConfigureAwait(false);
         if (written.Action == WriteAction.Conflict)
         {
@@ -151,7 +152,7 @@ public sealed class WaddleServiceReconciler(
 
         if (publishedSampling.Verdict(new ObjectKey(outcome.Namespace, outcome.PolicyName), outcome.Name) is { } verdict)
         {
-            return ObservedConditions.Override(conditions, verdict, ReadyMessage);
+            return ReadySummary.WithStep(conditions, verdict, ReadyMessage);
         }
 
         var cmName = ChildNames.SamplingConfigMap(outcome.PolicyName);
@@ -164,29 +165,24 @@ public sealed class WaddleServiceReconciler(
         var actual = caches.ConfigMaps.Cache.Get(outcome.Namespace, cmName);
         if (actual is not null && !ChildKind<V1ConfigMap>.IsManaged(actual))
         {
-            return ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, ControllerReasons.Conflict,
+            return ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.Conflict,
                 $"ConfigMap \"{cmName}\" exists and is not managed by the operator, so the sampling strategies cannot be published"), ReadyMessage);
         }
 
         if (actual is null || outcome.Resolved is null || !publishedSampling.Holds(actual, desired, outcome.Resolved.ServiceName))
         {
-            return ObservedConditions.Override(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, ControllerReasons.SamplingPending,
+            return ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.SamplingPending,
                 $"waiting for ConfigMap \"{cmName}\" to hold the strategies of ObservabilityPolicy \"{outcome.PolicyName}\""), ReadyMessage);
         }
 
         return conditions;
     }
 
-    private const string ReadyMessage = "environment injected, monitoring and sampling configured";
+    private const string ReadyMessage = SystemRenderer.ServiceReadyMessage;
 
     /// <summary>PUTs a workload with the injection applied or removed; false when the cache was stale (409).</summary>
     private async Task<bool> WriteWorkloadAsync(WaddleService service, WorkloadChange change, CancellationToken cancellationToken)
     {
-        if (!permit.CanWrite)
-        {
-            throw new WriteRefusedException($"not writing {change.Workload.Kind} {ObjectKey.Of(change.Workload)}: this instance is not the leader");
-        }
-
         var workload = change.Workload;
         var ns = workload.Metadata.NamespaceProperty;
         var name = workload.Metadata.Name;
@@ -228,11 +224,6 @@ public sealed class WaddleServiceReconciler(
 
     private async Task<ReconcileResult> WriteAsync(Func<Task<WaddleService>> write, string what, WaddleService service)
     {
-        if (!permit.CanWrite)
-        {
-            throw new WriteRefusedException($"not writing WaddleService {ObjectKey.Of(service)}: this instance is not the leader");
-        }
-
         try
         {
             var written = await write().ConfigureAwait(false);
@@ -255,7 +246,7 @@ public sealed class WaddleServiceReconciler(
     {
         foreach (var condition in after ?? [])
         {
-            if (condition.Type == ConditionTypes.Ready || condition.Status == "True" || condition.Reason == ControllerReasons.SamplingPending)
+            if (condition.Type == ConditionTypes.Ready || condition.Status == "True" || condition.Reason == Reasons.SamplingPending)
             {
                 continue;
             }

@@ -4,7 +4,8 @@ namespace WaddleObservabilityOperator.Kube;
 /// The reconcile loop (controller-runtime's reconcileHandler): workers take keys from the queue and call the reconcile
 /// function. Done forgets the key's backoff; RequeueAfter forgets it and adds it after the delay; Retry or an exception
 /// adds it with backoff. When the token is cancelled (shutdown, or leadership lost) workers stop taking keys, and a key
-/// whose reconcile was cut short is queued again for the next run.
+/// whose reconcile was cut short, or whose write the API client refused for want of the write permit, is queued again
+/// for the next run.
 /// </summary>
 public sealed class Controller<TKey>
     where TKey : notnull
@@ -39,6 +40,9 @@ public sealed class Controller<TKey>
     public WorkQueue<TKey> Queue { get; }
 
     public int MaxConcurrentReconciles { get; }
+
+    /// <summary>How long a key whose write was refused (<see cref="WriteRefusedException"/>) waits while leadership is not yet cancelled.</summary>
+    public TimeSpan RefusedWriteDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Runs the workers until <paramref name="cancellationToken"/> is cancelled or the queue is shut down and empty.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -109,6 +113,21 @@ public sealed class Controller<TKey>
         {
             // Cut short by shutdown or lost leadership: not a failure of the object; whoever runs next picks it up.
             Queue.Add(key);
+        }
+        catch (WriteRefusedException e)
+        {
+            // A write refused by the API client because this instance lost (or does not hold) the write permit: lost
+            // leadership, not a failure of the object, so no error and no backoff. The leadership token is cancelled at
+            // about the same moment; until it is, the key waits a little instead of being retried at once in a loop.
+            _logger.LogDebug("Reconcile of {Key} by {Controller} stopped: {Reason}", key, Name, e.Message);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Queue.Add(key);
+            }
+            else
+            {
+                Queue.AddAfter(key, RefusedWriteDelay);
+            }
         }
         catch (Exception e)
         {

@@ -66,7 +66,7 @@ public sealed record OwnershipRule(string ManagedByLabel, string ManagedByValue,
 /// so a converged cluster sees no writes. Updates are PUTs of the cached object with the desired fields in place and
 /// its resourceVersion, so a concurrent change makes the server answer 409 (<see cref="WriteAction.Conflict"/>).
 /// </summary>
-public sealed class OwnedObjectWriter(IResourceClientProvider clients, OwnershipRule ownership, IWritePermit permit, ILogger logger)
+public sealed class OwnedObjectWriter(IResourceClientProvider clients, OwnershipRule ownership, ILogger logger)
 {
     /// <summary>Top-level fields compared exactly: maps with no server defaults, where a key we dropped must go.</summary>
     private static readonly string[] ExactFields = ["data", "binaryData", "stringData"];
@@ -82,7 +82,6 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
         var client = clients.For<T>();
         if (actual is null)
         {
-            EnsureMayWrite(client.Type, key);
             try
             {
                 var created = await client.CreateAsync(key.Namespace, desired, cancellationToken).ConfigureAwait(false);
@@ -110,7 +109,6 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
             return new WriteOutcome<T>(WriteAction.Unchanged, actual, "unchanged");
         }
 
-        EnsureMayWrite(client.Type, key);
         var body = MergeOwnedFields(actualNode, desiredNode, ownership.OwnedLabelPrefix);
         try
         {
@@ -140,7 +138,6 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
             return new WriteOutcome<T>(WriteAction.NotOwned, actual, $"{client.Type} {key} is not managed by {ownership.ManagedByValue}; not deleting it");
         }
 
-        EnsureMayWrite(client.Type, key);
         try
         {
             await client.DeleteAsync(key.Namespace, key.Name, new V1Preconditions { Uid = actual.Metadata.Uid, ResourceVersion = actual.Metadata.ResourceVersion }, cancellationToken).ConfigureAwait(false);
@@ -256,12 +253,4 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
 
     internal static JsonObject ToNode(object obj) =>
         JsonNode.Parse(KubernetesJson.Serialize(obj)) as JsonObject ?? throw new InvalidOperationException($"{obj.GetType().Name} did not serialize to a JSON object");
-
-    private void EnsureMayWrite(ResourceType type, ObjectKey key)
-    {
-        if (!permit.CanWrite)
-        {
-            throw new WriteRefusedException($"not writing {type} {key}: this instance does not hold the write permit (not the leader)");
-        }
-    }
 }

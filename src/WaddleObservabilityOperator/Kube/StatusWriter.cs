@@ -9,7 +9,7 @@ namespace WaddleObservabilityOperator.Kube;
 /// Writes an object's status subresource (PUT .../status with the cached resourceVersion, so a stale view gets 409),
 /// and only when the new status differs semantically from the cached one.
 /// </summary>
-public sealed class StatusWriter(IResourceClientProvider clients, IWritePermit permit, ILogger logger)
+public sealed class StatusWriter(IResourceClientProvider clients, ILogger logger)
 {
     public async Task<WriteOutcome<T>> UpdateAsync<T>(T actual, object? status, CancellationToken cancellationToken)
         where T : IKubernetesObject<V1ObjectMeta>
@@ -22,11 +22,6 @@ public sealed class StatusWriter(IResourceClientProvider clients, IWritePermit p
         if (SemanticComparison.Equivalent(body["status"], desiredStatus))
         {
             return new WriteOutcome<T>(WriteAction.Unchanged, actual, "status unchanged");
-        }
-
-        if (!permit.CanWrite)
-        {
-            throw new WriteRefusedException($"not writing the status of {client.Type} {key}: this instance does not hold the write permit (not the leader)");
         }
 
         body["status"] = desiredStatus;

@@ -6,16 +6,18 @@ namespace WaddleObservabilityOperator.Rendering;
 /// <summary>
 /// Builds the status subresources from render outcomes. Conditions have the metav1.Condition shape; a condition
 /// keeps its previous lastTransitionTime while its status is unchanged (Kubernetes API conventions), otherwise it
-/// takes <c>now</c>, which the caller supplies so that rendering never reads a clock.
+/// takes <c>now</c>, which the caller supplies so that rendering never reads a clock. <c>observedGeneration</c> moves to
+/// the outcome's generation only when <c>settled</c>: a reconcile that will retry (a write conflicted or failed) reports its
+/// conditions, but keeps the previous observedGeneration until a reconcile needs no retry (Cluster API's rule).
 /// </summary>
 public static class StatusRenderer
 {
-    public static WaddleServiceStatus ServiceStatus(ServiceOutcome outcome, DateTime now, WaddleServiceStatus? previous = null)
+    public static WaddleServiceStatus ServiceStatus(ServiceOutcome outcome, DateTime now, WaddleServiceStatus? previous = null, bool settled = true)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         return new WaddleServiceStatus
         {
-            ObservedGeneration = outcome.Generation,
+            ObservedGeneration = settled ? outcome.Generation : previous?.ObservedGeneration,
             Policy = outcome.PolicyName ?? "",
             Conditions = Conditions(outcome.Conditions, outcome.Generation, now, previous?.Conditions),
             Effective = outcome.Effective,
@@ -23,12 +25,12 @@ public static class StatusRenderer
         };
     }
 
-    public static ObservabilityPolicyStatus PolicyStatus(PolicyOutcome outcome, DateTime now, ObservabilityPolicyStatus? previous = null)
+    public static ObservabilityPolicyStatus PolicyStatus(PolicyOutcome outcome, DateTime now, ObservabilityPolicyStatus? previous = null, bool settled = true)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         return new ObservabilityPolicyStatus
         {
-            ObservedGeneration = outcome.Generation,
+            ObservedGeneration = settled ? outcome.Generation : previous?.ObservedGeneration,
             Conditions = Conditions(outcome.Conditions, outcome.Generation, now, previous?.Conditions),
             MatchedServices = outcome.MatchedServices,
             Jaeger = outcome.JaegerEndpoint is null ? null : new BackendStatus { Endpoint = outcome.JaegerEndpoint },

@@ -16,6 +16,9 @@ public static class SystemRenderer
 
     private const string NotRenderedMessage = "not rendered: this render was of the policies only";
 
+    /// <summary>The message of a WaddleService's True Ready.</summary>
+    public const string ServiceReadyMessage = "environment injected, monitoring and sampling configured";
+
     // Helm's install order, so that a listing reads (and applies) dependencies first.
     private static readonly string[] KindOrder =
     [
@@ -221,23 +224,23 @@ public static class SystemRenderer
         var name = policy.Metadata.Name;
         var effective = resolver.Effective(ns, name)!;
         var resolved = members.Select(m => m.Resolution.Service!).ToList();
-        var errors = new List<(string Reason, string Message)>();
+        var errors = new List<ReadyProblem>();
         var notes = new List<string>();
         foreach (var problem in problems.Where(p => p.Namespace == ns && p.Name == name))
         {
-            errors.Add((problem.Reason, problem.Message));
+            errors.Add(new(problem.Reason, problem.Message));
         }
 
         if (effective.Tracing.HeadersSecret is { } secret && (string.IsNullOrEmpty(secret.Name) || string.IsNullOrEmpty(secret.Key)))
         {
-            errors.Add((Reasons.InvalidHeadersSecretRef, "spec.tracing.headersSecretRef needs both name and key"));
+            errors.Add(new(Reasons.InvalidHeadersSecretRef, "spec.tracing.headersSecretRef needs both name and key"));
         }
 
         if (PrometheusDuration.TryParseMilliseconds(effective.Metrics.ScrapeInterval, out var interval)
             && PrometheusDuration.TryParseMilliseconds(effective.Metrics.ScrapeTimeout, out var timeout)
             && timeout > interval)
         {
-            errors.Add((Reasons.ScrapeTimeoutExceedsInterval,
+            errors.Add(new(Reasons.ScrapeTimeoutExceedsInterval,
                 $"spec.metrics.scrapeTimeout {effective.Metrics.ScrapeTimeout} exceeds spec.metrics.scrapeInterval {effective.Metrics.ScrapeInterval}"));
         }
 
@@ -258,18 +261,14 @@ public static class SystemRenderer
             member.SamplingPublished = sampling.ServiceOutcomes.GetValueOrDefault(member.Service.Metadata.Name);
         }
 
-        var conditions = new List<ConditionOutcome> { sampling.Outcome };
+        var steps = new List<ConditionOutcome> { sampling.Outcome };
         if (backends is not null)
         {
-            conditions.Add(backends);
+            steps.Add(backends);
         }
 
-        var failed = errors.Concat(conditions.Where(c => !c.Status).Select(c => (c.Reason, c.Message))).ToList();
-        var matched = $"{members.Count.ToString(CultureInfo.InvariantCulture)} WaddleServices use this policy";
-        var noteText = notes.Count == 0 ? "" : "; " + string.Join("; ", notes);
-        conditions.Insert(0, failed.Count == 0
-            ? new ConditionOutcome(ConditionTypes.Ready, true, Reasons.Ready, matched + noteText)
-            : new ConditionOutcome(ConditionTypes.Ready, false, failed[0].Reason, string.Join("; ", failed.Select(f => f.Message)) + noteText));
+        var conditions = ReadySummary.WithReady(steps, $"{members.Count.ToString(CultureInfo.InvariantCulture)} WaddleServices use this policy",
+            new ReadySummaryOptions { Problems = errors, NameSteps = false, Notes = notes });
 
         var backendsUp = backends?.Status == true;
         return new PolicyOutcome(
@@ -389,11 +388,7 @@ public static class SystemRenderer
                 MonitoringConfigured!,
                 SamplingPublished ?? new(ConditionTypes.SamplingPublished, false, Reasons.PolicyNotFound, "the policy was not rendered"),
             };
-            var failing = steps.Where(s => !s.Status).ToList();
-            var ready = failing.Count == 0
-                ? new ConditionOutcome(ConditionTypes.Ready, true, Reasons.Ready, "environment injected, monitoring and sampling configured")
-                : new ConditionOutcome(ConditionTypes.Ready, false, failing[0].Reason,
-                    readyMessage ? string.Join("; ", failing.Select(f => $"{f.Type}: {f.Message}")) : NotRenderedMessage);
+            var conditions = ReadySummary.WithReady(steps, ServiceReadyMessage, readyMessage ? null : new ReadySummaryOptions { FailureMessage = NotRenderedMessage });
             var resolved = Resolution.Service;
             return new ServiceOutcome(
                 Service.Metadata.NamespaceProperty ?? "",
@@ -401,7 +396,7 @@ public static class SystemRenderer
                 Service.Metadata.Generation,
                 Resolution.Policy?.Metadata.Name,
                 resolved,
-                [ready, .. steps],
+                conditions,
                 resolved is null ? null : new EffectiveSettings
                 {
                     ServiceName = resolved.ServiceName,

@@ -98,12 +98,12 @@ public sealed class UserDayTests(ITestOutputHelper output)
         {
             var policy = await cluster.PolicyAsync();
             var sampling = OperatorCluster.Condition(policy, ConditionTypes.SamplingPublished);
-            return (sampling is { Status: "False", Reason: ControllerReasons.Conflict }, $"{sampling?.Status} {sampling?.Reason} {sampling?.Message}");
+            return (sampling is { Status: "False", Reason: Reasons.Conflict }, $"{sampling?.Status} {sampling?.Reason} {sampling?.Message}");
         });
         await OperatorCluster.WaitUntilAsync("the services to report it and everything else to converge", async () =>
         {
             var services = await cluster.WaddleServicesAsync();
-            var conflicted = services.Count(s => OperatorCluster.Condition(s, ConditionTypes.SamplingPublished)?.Reason == ControllerReasons.Conflict);
+            var conflicted = services.Count(s => OperatorCluster.Condition(s, ConditionTypes.SamplingPublished)?.Reason == Reasons.Conflict);
             var injected = services.Count(s => OperatorCluster.Condition(s, ConditionTypes.WorkloadInjected)?.Status == "True");
             return (conflicted == 19 && injected == 19, $"{conflicted} report the conflict, {injected} injected");
         });

@@ -98,6 +98,26 @@ public sealed class ControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_refused_write_is_lost_leadership_not_an_error_the_key_waits_without_backoff()
+    {
+        var calls = 0;
+        _ = Run((_, _) => Interlocked.Increment(ref calls) == 1
+            ? throw new WriteRefusedException("not the leader")
+            : Task.FromResult(ReconcileResult.Done));
+        _queue.Add("a");
+
+        await WaitUntilAsync(() => _queue.DelayedCount == 1);
+        Assert.Equal(0, _metrics.Count(ReconcileOutcome.Error));
+        Assert.Equal(0, _queue.NumRequeues("a")); // no backoff grows from it
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(1, Volatile.Read(ref calls)); // not retried in a loop while the leadership token is not yet cancelled
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitUntilAsync(() => _metrics.Count(ReconcileOutcome.Success) == 1);
+        Assert.Equal(0, _metrics.Count(ReconcileOutcome.Error));
+    }
+
+    [Fact]
     public async Task Requeue_after_comes_back_after_the_delay_and_retry_backs_off_without_an_error()
     {
         var calls = 0;

@@ -120,7 +120,7 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
     public async Task The_writer_makes_no_request_for_a_converged_object_and_creates_updates_only_on_a_difference()
     {
         var informer = await StartInformer<V1ConfigMap>("app.kubernetes.io/managed-by=test-operator");
-        var writer = new OwnedObjectWriter(_clients, Ownership, AlwaysWritePermit.Instance, NullLogger.Instance);
+        var writer = new OwnedObjectWriter(_clients, Ownership, NullLogger.Instance);
 
         Assert.Equal(WriteAction.Created, (await writer.ApplyAsync(Desired("sampling", ("a", "1")), null, _stop.Token)).Action);
         await Eventually(() => informer.Cache.Get(Ns, "sampling") is not null);
@@ -144,7 +144,7 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
     public async Task A_deployment_as_the_server_stores_it_is_converged()
     {
         var informer = await StartInformer<V1Deployment>("app.kubernetes.io/managed-by=test-operator");
-        var writer = new OwnedObjectWriter(_clients, Ownership, AlwaysWritePermit.Instance, NullLogger.Instance);
+        var writer = new OwnedObjectWriter(_clients, Ownership, NullLogger.Instance);
         var desired = new V1Deployment
         {
             Metadata = new V1ObjectMeta { Name = "jaeger", NamespaceProperty = Ns, Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "test-operator" } },
@@ -174,7 +174,7 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
         var informer = await StartInformer<V1ConfigMap>(null);
         await Eventually(() => informer.Cache.Get(Ns, "sampling") is not null);
         var before = await _client.CoreV1.ReadNamespacedConfigMapAsync("sampling", Ns);
-        var writer = new OwnedObjectWriter(_clients, Ownership, AlwaysWritePermit.Instance, NullLogger.Instance);
+        var writer = new OwnedObjectWriter(_clients, Ownership, NullLogger.Instance);
         _api.Requests.Clear();
 
         var outcome = await writer.ApplyAsync(Desired("sampling", ("a", "ours")), informer.Cache.Get(Ns, "sampling"), _stop.Token);
@@ -189,7 +189,7 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task A_change_made_behind_the_cache_makes_the_update_a_conflict()
     {
-        var writer = new OwnedObjectWriter(_clients, Ownership, AlwaysWritePermit.Instance, NullLogger.Instance);
+        var writer = new OwnedObjectWriter(_clients, Ownership, NullLogger.Instance);
         var created = (await writer.ApplyAsync(Desired("sampling", ("a", "1")), null, _stop.Token)).Object!;
         _api.Tamper("v1", "configmaps", Ns, "sampling", obj =>
         {
@@ -206,7 +206,7 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task A_delete_removes_only_the_owned_object_as_it_was_seen()
     {
-        var writer = new OwnedObjectWriter(_clients, Ownership, AlwaysWritePermit.Instance, NullLogger.Instance);
+        var writer = new OwnedObjectWriter(_clients, Ownership, NullLogger.Instance);
         var seen = (await writer.ApplyAsync(Desired("sampling", ("a", "1")), null, _stop.Token)).Object!;
         _api.Tamper("v1", "configmaps", Ns, "sampling", obj =>
         {
@@ -237,7 +237,7 @@ public sealed class EmulatorRuntimeTests : IAsyncLifetime
         var cached = informer.Cache.Get(Ns, "router")!;
         Assert.Equal(ServiceLayer.Processing, cached.Spec.Layer);
 
-        var statusWriter = new StatusWriter(_clients, AlwaysWritePermit.Instance, NullLogger.Instance);
+        var statusWriter = new StatusWriter(_clients, NullLogger.Instance);
         var status = new WaddleServiceStatus { ObservedGeneration = cached.Metadata.Generation, Policy = "default" };
         Assert.Equal(WriteAction.Updated, (await statusWriter.UpdateAsync(cached, status, _stop.Token)).Action);
         await Eventually(() => informer.Cache.Get(Ns, "router")?.Status?.Policy == "default");

@@ -9,9 +9,7 @@ public sealed class OwnedObjectWriterTests
 {
     private static readonly OwnershipRule Ownership = new("app.kubernetes.io/managed-by", "test-operator");
     private readonly InMemoryResourceClients _clients = new();
-    private readonly SwitchablePermit _permit = new();
-
-    private OwnedObjectWriter Writer => new(_clients, Ownership, _permit, NullLogger.Instance);
+    private OwnedObjectWriter Writer => new(_clients, Ownership, NullLogger.Instance);
 
     private static V1ConfigMap DesiredMap(params (string Key, string Value)[] data) => new()
     {
@@ -147,20 +145,6 @@ public sealed class OwnedObjectWriterTests
     }
 
     [Fact]
-    public async Task Refuses_to_write_without_the_permit_but_still_reports_convergence()
-    {
-        var actual = ServerCopy(DesiredMap(("a", "1")));
-        _permit.CanWrite = false;
-
-        Assert.Equal(WriteAction.Unchanged, (await Writer.ApplyAsync(DesiredMap(("a", "1")), actual, CancellationToken.None)).Action);
-        await Assert.ThrowsAsync<WriteRefusedException>(() => Writer.ApplyAsync(DesiredMap(("a", "2")), actual, CancellationToken.None));
-        var missing = DesiredMap(("b", "1"));
-        missing.Metadata.Name = "other";
-        await Assert.ThrowsAsync<WriteRefusedException>(() => Writer.ApplyAsync(missing, null, CancellationToken.None));
-        Assert.Empty(_clients.Of<V1ConfigMap>().Writes);
-    }
-
-    [Fact]
     public async Task Deletes_only_an_owned_object_and_only_the_version_it_saw()
     {
         var server = _clients.Of<V1ConfigMap>();
@@ -246,7 +230,7 @@ public sealed class OwnedObjectWriterTests
             Metadata = new V1ObjectMeta { Name = "d", NamespaceProperty = "ns" },
             Status = new V1DeploymentStatus { Replicas = 1, Conditions = [new V1DeploymentCondition { Type = "Available", Status = "True" }] },
         });
-        var writer = new StatusWriter(_clients, _permit, NullLogger.Instance);
+        var writer = new StatusWriter(_clients, NullLogger.Instance);
 
         var same = await writer.UpdateAsync(actual, new V1DeploymentStatus { Replicas = 1, Conditions = [new V1DeploymentCondition { Type = "Available", Status = "True" }] }, CancellationToken.None);
         Assert.Equal(WriteAction.Unchanged, same.Action);
@@ -261,10 +245,5 @@ public sealed class OwnedObjectWriterTests
 
         var stale = await writer.UpdateAsync(actual, new V1DeploymentStatus { Replicas = 3 }, CancellationToken.None);
         Assert.Equal(WriteAction.Conflict, stale.Action);
-    }
-
-    private sealed class SwitchablePermit : IWritePermit
-    {
-        public bool CanWrite { get; set; } = true;
     }
 }
