@@ -10,7 +10,9 @@ namespace WaddleObservabilityOperator.Rendering;
 /// <summary>
 /// An ObservabilityPolicy with all defaults applied. <see cref="Name"/> is null for the built-in defaults.
 /// <see cref="Uid"/> is the policy's metadata.uid, used for the owner references of its children; it is null for the
-/// built-in defaults and for objects read from files that the API server never saw.
+/// built-in defaults and for objects read from files that the API server never saw. <see cref="Components"/> holds
+/// the settings of every managed component (<c>ManagedComponents.All</c>), one record each, which the component reads
+/// itself (<c>JaegerComponent.Settings(policy)</c>).
 /// </summary>
 public sealed record EffectivePolicy(
     string? Name,
