@@ -1,16 +1,18 @@
-using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Rendering.Backends;
 
 namespace WaddleObservabilityOperator.Rendering;
 
 // The resolved settings: a policy (or the built-in defaults) with every unset field defaulted, and a
 // WaddleService combined with its policy. Renderers consume only these, never raw specs, so defaulting
-// happens in exactly one place (PolicyResolver / WaddleBotDefaults).
+// happens in exactly one place (PolicyResolver / WaddleBotDefaults, which asks each managed component for its own).
 
 /// <summary>
 /// An ObservabilityPolicy with all defaults applied. <see cref="Name"/> is null for the built-in defaults.
 /// <see cref="Uid"/> is the policy's metadata.uid, used for the owner references of its children; it is null for the
-/// built-in defaults and for objects read from files that the API server never saw.
+/// built-in defaults and for objects read from files that the API server never saw. <see cref="Components"/> holds
+/// the settings of every managed component (<c>ManagedComponents.All</c>), one record each, which the component reads
+/// itself (<c>JaegerComponent.Settings(policy)</c>).
 /// </summary>
 public sealed record EffectivePolicy(
     string? Name,
@@ -20,12 +22,43 @@ public sealed record EffectivePolicy(
     EffectiveTracing Tracing,
     EffectiveCorrelation Correlation,
     EffectiveMetrics Metrics,
-    EffectiveJaeger Jaeger,
-    EffectivePrometheus Prometheus,
+    ComponentSettings Components,
     bool NetworkPolicy,
     string? Uid = null)
 {
+    /// <summary>A policy with the Jaeger and Prometheus settings given by name rather than as <see cref="Components"/>.</summary>
+    public EffectivePolicy(
+        string? Name,
+        string Namespace,
+        int Priority,
+        IReadOnlyList<KeyValuePair<string, string>> ResourceAttributes,
+        EffectiveTracing Tracing,
+        EffectiveCorrelation Correlation,
+        EffectiveMetrics Metrics,
+        EffectiveJaeger Jaeger,
+        EffectivePrometheus Prometheus,
+        bool NetworkPolicy,
+        string? Uid = null)
+        : this(Name, Namespace, Priority, ResourceAttributes, Tracing, Correlation, Metrics,
+            ComponentSettings.Empty.With(Jaeger).With(Prometheus), NetworkPolicy, Uid)
+    {
+    }
+
     public bool IsBuiltIn => Name is null;
+
+    /// <summary>Shortcut to the managed Jaeger's settings in <see cref="Components"/> (the tracing defaults and the injection read them).</summary>
+    public EffectiveJaeger Jaeger
+    {
+        get => Components.Get<EffectiveJaeger>();
+        init => Components = Components.With(value);
+    }
+
+    /// <summary>Shortcut to the managed Prometheus's settings in <see cref="Components"/>.</summary>
+    public EffectivePrometheus Prometheus
+    {
+        get => Components.Get<EffectivePrometheus>();
+        init => Components = Components.With(value);
+    }
 }
 
 public sealed record EffectiveTracing(
@@ -50,16 +83,6 @@ public sealed record EffectiveMetrics(
     long SampleLimit,
     ServiceMonitorMode ServiceMonitorMode,
     IReadOnlyList<KeyValuePair<string, string>> ServiceMonitorLabels);
-
-public sealed record EffectiveJaeger(bool Managed, string Image, int MaxTraces, V1ResourceRequirements? Resources);
-
-public sealed record EffectivePrometheus(
-    bool Managed,
-    string Image,
-    string Retention,
-    PrometheusStorage? Storage,
-    IReadOnlyList<KeyValuePair<string, string>> ExternalLabels,
-    V1ResourceRequirements? Resources);
 
 /// <summary>A WaddleService combined with its effective policy: what every renderer of one service needs.</summary>
 public sealed record ResolvedService(

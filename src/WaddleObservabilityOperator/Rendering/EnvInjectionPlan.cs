@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Rendering.Backends;
 
 namespace WaddleObservabilityOperator.Rendering;
 
@@ -229,7 +230,7 @@ public static class EnvInjectionPlanner
     {
         ArgumentNullException.ThrowIfNull(policy);
         var host = policy.Jaeger.Managed && policy.Name is not null
-            ? WaddleBotDefaults.JaegerHostName(policy.Name, policy.Namespace)
+            ? JaegerComponent.HostName(policy.Name, policy.Namespace)
             : EndpointHost(policy.Tracing.Endpoint) ?? WaddleBotDefaults.JaegerHost;
         return $"http://{host}:{WaddleBotDefaults.RemoteSamplingHttpPort}/sampling";
     }

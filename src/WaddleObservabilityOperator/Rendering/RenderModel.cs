@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Rendering.Backends;
 
 namespace WaddleObservabilityOperator.Rendering;
 
@@ -23,7 +24,7 @@ public sealed record RenderInput(
     RenderCapabilities Capabilities)
 {
     /// <summary>
-    /// Whether the policies' managed Jaeger and Prometheus are rendered (and their BackendsReady outcome). A service's
+    /// Whether the policies' managed components (Jaeger, Prometheus) are rendered (and their BackendsReady outcome). A service's
     /// reconcile reads nothing of them and turns this off: they are most of what a render allocates.
     /// </summary>
     public bool ManagedBackends { get; init; } = true;
@@ -54,15 +55,14 @@ public sealed record ServiceOutcome(
     public bool Ready => Conditions.All(c => c.Status);
 }
 
-/// <summary>What rendering found for one ObservabilityPolicy.</summary>
+/// <summary>What rendering found for one ObservabilityPolicy; <see cref="Endpoints"/> has the address of each managed component once rendered.</summary>
 public sealed record PolicyOutcome(
     string Namespace,
     string Name,
     long? Generation,
     int MatchedServices,
     IReadOnlyList<ConditionOutcome> Conditions,
-    string? JaegerEndpoint,
-    string? PrometheusEndpoint,
+    IReadOnlyList<ComponentEndpoint> Endpoints,
     long SamplingDocumentBytes);
 
 /// <summary>

@@ -28,14 +28,19 @@ public static class StatusRenderer
     public static ObservabilityPolicyStatus PolicyStatus(PolicyOutcome outcome, DateTime now, ObservabilityPolicyStatus? previous = null, bool settled = true)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        return new ObservabilityPolicyStatus
+        var status = new ObservabilityPolicyStatus
         {
             ObservedGeneration = settled ? outcome.Generation : previous?.ObservedGeneration,
             Conditions = Conditions(outcome.Conditions, outcome.Generation, now, previous?.Conditions),
             MatchedServices = outcome.MatchedServices,
-            Jaeger = outcome.JaegerEndpoint is null ? null : new BackendStatus { Endpoint = outcome.JaegerEndpoint },
-            Prometheus = outcome.PrometheusEndpoint is null ? null : new BackendStatus { Endpoint = outcome.PrometheusEndpoint },
         };
+        // Each managed component puts its address into its own status field (status.<component>.endpoint).
+        foreach (var endpoint in outcome.Endpoints)
+        {
+            endpoint.Component.SetStatus(status, new BackendStatus { Endpoint = endpoint.Endpoint });
+        }
+
+        return status;
     }
 
     /// <summary>metav1.Conditions in the outcome's order.</summary>

@@ -12,8 +12,6 @@ namespace WaddleObservabilityOperator.Rendering;
 /// </summary>
 public static class SystemRenderer
 {
-    private const int DnsLabelLength = 63;
-
     private const string NotRenderedMessage = "not rendered: this render was of the policies only";
 
     /// <summary>The message of a WaddleService's True Ready.</summary>
@@ -244,7 +242,8 @@ public static class SystemRenderer
                 $"spec.metrics.scrapeTimeout {effective.Metrics.ScrapeTimeout} exceeds spec.metrics.scrapeInterval {effective.Metrics.ScrapeInterval}"));
         }
 
-        var backends = managedBackends ? RenderBackends(effective, resolved, objects) : null;
+        var backends = managedBackends ? ManagedBackendsRenderer.RenderForPolicy(effective, resolved) : ManagedBackendsResult.None;
+        objects.AddRange(backends.Objects);
         foreach (var conflict in members.Where(m => m.Resolution.Outcome.Reason == Reasons.PolicyConflict))
         {
             notes.Add($"WaddleService \"{conflict.Service.Metadata.Name}\": {conflict.Resolution.Outcome.Message}");
@@ -262,51 +261,22 @@ public static class SystemRenderer
         }
 
         var steps = new List<ConditionOutcome> { sampling.Outcome };
-        if (backends is not null)
+        if (backends.Outcome is not null)
         {
-            steps.Add(backends);
+            steps.Add(backends.Outcome);
         }
 
         var conditions = ReadySummary.WithReady(steps, $"{members.Count.ToString(CultureInfo.InvariantCulture)} WaddleServices use this policy",
             new ReadySummaryOptions { Problems = errors, NameSteps = false, Notes = notes });
 
-        var backendsUp = backends?.Status == true;
         return new PolicyOutcome(
             ns,
             name,
             policy.Metadata.Generation,
             members.Count,
             conditions,
-            backendsUp && effective.Jaeger.Managed ? ManagedBackendsRenderer.JaegerEndpoint(effective) : null,
-            backendsUp && effective.Prometheus.Managed ? ManagedBackendsRenderer.PrometheusEndpoint(effective) : null,
+            backends.Endpoints,
             sampling.SizeBytes);
-    }
-
-    /// <summary>The managed Jaeger and Prometheus of a policy, added to <paramref name="objects"/>; the BackendsReady outcome, or null when none is managed.</summary>
-    private static ConditionOutcome? RenderBackends(EffectivePolicy effective, IReadOnlyList<ResolvedService> services, List<IKubernetesObject<V1ObjectMeta>> objects)
-    {
-        if (!effective.Jaeger.Managed && !effective.Prometheus.Managed)
-        {
-            return null;
-        }
-
-        var tooLong = new[] { (effective.Jaeger.Managed, ChildNames.Jaeger(effective.Name!)), (effective.Prometheus.Managed, ChildNames.Prometheus(effective.Name!)) }
-            .Where(b => b.Item1 && b.Item2.Length > DnsLabelLength)
-            .Select(b => $"the managed backend Service \"{b.Item2}\" is {b.Item2.Length.ToString(CultureInfo.InvariantCulture)} characters, over the {DnsLabelLength.ToString(CultureInfo.InvariantCulture)} of a DNS label; use a shorter policy name")
-            .ToList();
-        var problems = ManagedBackendsRenderer.Validate(effective, services);
-        if (tooLong.Count > 0 || problems.Count > 0)
-        {
-            return new ConditionOutcome(ConditionTypes.BackendsReady, false,
-                tooLong.Count > 0 ? Reasons.BackendNameTooLong : Reasons.InvalidBackendSettings,
-                string.Join(" ", tooLong.Concat(problems)));
-        }
-
-        var rendered = ManagedBackendsRenderer.Render(effective, services);
-        objects.AddRange(rendered);
-        var which = string.Join(" and ", new[] { effective.Jaeger.Managed ? "Jaeger" : null, effective.Prometheus.Managed ? "Prometheus" : null }.OfType<string>());
-        return new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered,
-            $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered");
     }
 
     /// <summary>

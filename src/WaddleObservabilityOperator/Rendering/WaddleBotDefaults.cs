@@ -1,4 +1,5 @@
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Rendering.Backends;
 
 namespace WaddleObservabilityOperator.Rendering;
 
@@ -27,11 +28,6 @@ public static class WaddleBotDefaults
     public static readonly IReadOnlyList<Propagator> Propagators = [Propagator.TraceContext, Propagator.Baggage];
     public const SamplingMode Sampling = SamplingMode.Static;
     public const ServiceMonitorMode ServiceMonitor = ServiceMonitorMode.Auto;
-
-    public const string JaegerImage = "jaegertracing/jaeger:2.20.0";
-    public const int JaegerMaxTraces = 10_000;
-    public const string PrometheusImage = "prom/prometheus:v3.11.3";
-    public const string PrometheusRetention = "30d";
 
     public const string MetricsPort = "http-metrics";
     public const string MetricsPath = "/metrics";
@@ -66,13 +62,13 @@ public static class WaddleBotDefaults
         var tracing = spec?.Tracing;
         var sampling = tracing?.Sampling;
         var metrics = spec?.Metrics;
-        var jaeger = spec?.Backends?.Jaeger;
-        var prometheus = spec?.Backends?.Prometheus;
-        var managedJaeger = name is not null && (jaeger?.Managed ?? false);
+        // Each managed component defaults its own settings (Rendering/Backends/<Component>/).
+        var components = ManagedComponents.Resolve(spec, owned: name is not null);
+        var managedJaeger = components.Get<EffectiveJaeger>().Managed;
         var protocol = tracing?.Protocol ?? Protocol;
         var exporter = tracing?.Exporter ?? (managedJaeger ? TraceExporter.Otlp : Exporter);
         var endpoint = string.IsNullOrEmpty(tracing?.Endpoint)
-            ? DefaultEndpoint(exporter, protocol, managedJaeger ? JaegerHostName(name!, @namespace) : null)
+            ? DefaultEndpoint(exporter, protocol, managedJaeger ? JaegerComponent.HostName(name!, @namespace) : null)
             : tracing!.Endpoint!;
 
         return new EffectivePolicy(
@@ -103,27 +99,10 @@ public static class WaddleBotDefaults
                 metrics?.SampleLimit ?? 0,
                 metrics?.ServiceMonitor?.Mode ?? ServiceMonitor,
                 Sorted(metrics?.ServiceMonitor?.Labels)),
-            new EffectiveJaeger(
-                managedJaeger,
-                NonEmpty(jaeger?.Image) ?? JaegerImage,
-                jaeger?.MaxTraces ?? JaegerMaxTraces,
-                jaeger?.Resources),
-            new EffectivePrometheus(
-                name is not null && (prometheus?.Managed ?? false),
-                NonEmpty(prometheus?.Image) ?? PrometheusImage,
-                NonEmpty(prometheus?.Retention) ?? PrometheusRetention,
-                prometheus?.Storage,
-                Sorted(prometheus?.ExternalLabels),
-                prometheus?.Resources),
+            components,
             spec?.Backends?.NetworkPolicy ?? false,
             string.IsNullOrEmpty(uid) ? null : uid);
     }
-
-    /// <summary>In-cluster DNS name of a policy's managed Jaeger Service.</summary>
-    public static string JaegerHostName(string policyName, string @namespace) => $"{ChildNames.Jaeger(policyName)}.{@namespace}.svc";
-
-    /// <summary>In-cluster DNS name of a policy's managed Prometheus Service.</summary>
-    public static string PrometheusHostName(string policyName, string @namespace) => $"{ChildNames.Prometheus(policyName)}.{@namespace}.svc";
 
     /// <summary>The endpoint an exporter uses when the policy names none: the managed Jaeger if there is one, else the SDK's local default.</summary>
     public static string DefaultEndpoint(TraceExporter exporter, OtlpProtocol protocol, string? managedJaegerHost)

@@ -52,7 +52,7 @@ public static class PrometheusConfigDocument
                 // Prometheus refuses the whole file when a timeout exceeds its interval; the policy's validation reports
                 // that case, and the file stays loadable by capping the timeout at the interval.
                 ScrapeTimeout = globalTimeout > globalInterval ? policy.Metrics.ScrapeInterval : policy.Metrics.ScrapeTimeout,
-                ExternalLabels = ExternalLabels(policy.Prometheus.ExternalLabels),
+                ExternalLabels = ExternalLabels(PrometheusComponent.Settings(policy).ExternalLabels),
             },
             ScrapeConfigs = jobs,
         };

@@ -26,12 +26,12 @@ internal static class PrometheusBackend
     // prom/prometheus runs as nobody (USER nobody in its Dockerfile); fsGroup lets it write a fresh volume.
     public const long UserId = 65534;
 
-    public static string ConfigMapName(string policyName) => $"{ChildNames.Prometheus(policyName)}-config";
+    public static string ConfigMapName(string policyName) => $"{PrometheusComponent.InstanceName(policyName)}-config";
 
     public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy, IReadOnlyList<ResolvedService> services)
     {
         var policyName = policy.Name!;
-        var name = ChildNames.Prometheus(policyName);
+        var name = PrometheusComponent.InstanceName(policyName);
         var identity = new BackendIdentity(policy, AppName, Component, name);
         var config = PrometheusConfigDocument.Render(policy, services);
 
@@ -101,7 +101,7 @@ internal static class PrometheusBackend
     {
         var template = PodTemplate(identity, policy, config);
         var selector = new V1LabelSelector { MatchLabels = identity.SelectorLabels() };
-        var storage = policy.Prometheus.Storage;
+        var storage = PrometheusComponent.Settings(policy).Storage;
         if (storage?.Size is { Length: > 0 } size)
         {
             return new V1StatefulSet
@@ -165,13 +165,13 @@ internal static class PrometheusBackend
         var container = new V1Container
         {
             Name = AppName,
-            Image = policy.Prometheus.Image,
+            Image = PrometheusComponent.Settings(policy).Image,
             ImagePullPolicy = "IfNotPresent",
             Args =
             [
                 $"--config.file={ConfigDirectory}/{ConfigFileName}",
                 $"--storage.tsdb.path={DataDirectory}",
-                $"--storage.tsdb.retention.time={policy.Prometheus.Retention}",
+                $"--storage.tsdb.retention.time={PrometheusComponent.Settings(policy).Retention}",
                 "--web.enable-lifecycle",
             ],
             Ports = [new V1ContainerPort { Name = "web", ContainerPort = PrometheusConfigDocument.WebPort, Protocol = "TCP" }],
@@ -179,7 +179,7 @@ internal static class PrometheusBackend
             StartupProbe = new V1Probe { HttpGet = Http("/-/ready"), PeriodSeconds = 10, FailureThreshold = 60, TimeoutSeconds = 5 },
             ReadinessProbe = new V1Probe { HttpGet = Http("/-/ready"), PeriodSeconds = 10, FailureThreshold = 3, TimeoutSeconds = 5 },
             LivenessProbe = new V1Probe { HttpGet = Http("/-/healthy"), PeriodSeconds = 15, FailureThreshold = 5, TimeoutSeconds = 5 },
-            Resources = policy.Prometheus.Resources ?? DefaultResources(),
+            Resources = PrometheusComponent.Settings(policy).Resources ?? DefaultResources(),
             SecurityContext = RestrictedPodSecurity.Container(UserId),
             VolumeMounts =
             [

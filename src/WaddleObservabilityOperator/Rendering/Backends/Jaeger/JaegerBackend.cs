@@ -14,7 +14,7 @@ internal static class JaegerBackend
     // The jaegertracing/jaeger image runs as this user (USER 10001 in cmd/jaeger/Dockerfile).
     public const long UserId = 10001;
 
-    public static string ConfigMapName(string policyName) => $"{ChildNames.Jaeger(policyName)}-config";
+    public static string ConfigMapName(string policyName) => $"{JaegerComponent.InstanceName(policyName)}-config";
 
     private static readonly (string Name, int Port, string AppProtocol)[] Ports =
     [
@@ -29,9 +29,9 @@ internal static class JaegerBackend
     public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy)
     {
         var policyName = policy.Name!;
-        var name = ChildNames.Jaeger(policyName);
+        var name = JaegerComponent.InstanceName(policyName);
         var identity = new BackendIdentity(policy, AppName, Component, name);
-        var config = JaegerConfigDocument.Render(policy.Jaeger);
+        var config = JaegerConfigDocument.Render(JaegerComponent.Settings(policy));
 
         yield return new V1ConfigMap
         {
@@ -75,7 +75,7 @@ internal static class JaegerBackend
         var container = new V1Container
         {
             Name = AppName,
-            Image = policy.Jaeger.Image,
+            Image = JaegerComponent.Settings(policy).Image,
             ImagePullPolicy = "IfNotPresent",
             Args = ["--config", $"{ConfigDirectory}/{ConfigFileName}"],
             Ports = Ports.Select(p => new V1ContainerPort { Name = p.Name, ContainerPort = p.Port, Protocol = "TCP" }).ToList(),
@@ -88,7 +88,7 @@ internal static class JaegerBackend
                 FailureThreshold = 5,
                 TimeoutSeconds = 5,
             },
-            Resources = policy.Jaeger.Resources ?? DefaultResources(),
+            Resources = JaegerComponent.Settings(policy).Resources ?? DefaultResources(),
             SecurityContext = RestrictedPodSecurity.Container(UserId),
             // Both ConfigMaps are mounted as directories, never with subPath: the kubelet then swaps in edited sampling
             // strategies, which Jaeger re-reads every reload interval without a restart.

@@ -1,0 +1,84 @@
+using k8s;
+using k8s.Models;
+using WaddleObservabilityOperator.Api;
+
+namespace WaddleObservabilityOperator.Rendering.Backends;
+
+/// <summary>
+/// A backend the operator can run for a policy (<c>spec.backends.&lt;Name&gt;.managed</c>): one folder under
+/// Rendering/Backends/ holds everything that is the component's own (its settings and their defaults, its
+/// validation, its objects and config documents, its addresses), and one line in <see cref="ManagedComponents.All"/>
+/// registers it. The renderer, the status and the validation loop over that list; nothing else names a component.
+/// </summary>
+public interface IManagedComponent
+{
+    /// <summary>Its field under <c>spec.backends</c> and <c>status</c>, e.g. <c>jaeger</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Its name in condition messages, e.g. <c>Jaeger</c>.</summary>
+    string DisplayName { get; }
+
+    /// <summary>
+    /// Its effective settings: the policy's <c>spec.backends.&lt;Name&gt;</c> with every unset field defaulted.
+    /// <paramref name="owned"/> is false for the built-in defaults, which have no policy to own a backend, so the
+    /// component is never managed then.
+    /// </summary>
+    IComponentSettings Resolve(ObservabilityPolicySpec? spec, bool owned);
+
+    /// <summary>Whether the policy asks the operator to run it.</summary>
+    bool IsManaged(EffectivePolicy policy);
+
+    /// <summary>Name of its Service: the name that must be a DNS-1035 label and that its address is built from.</summary>
+    string ServiceName(string policyName);
+
+    /// <summary>Adds to <paramref name="problems"/> what would give invalid objects, each message naming the field.</summary>
+    void Validate(EffectivePolicy policy, IReadOnlyList<ResolvedService> services, List<string> problems);
+
+    /// <summary>Its objects, in a fixed order; called only when it is managed and <see cref="Validate"/> found nothing.</summary>
+    IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy, IReadOnlyList<ResolvedService> services);
+
+    /// <summary>The address the policy's status reports (<c>status.&lt;Name&gt;.endpoint</c>).</summary>
+    string StatusEndpoint(EffectivePolicy policy);
+
+    /// <summary>Puts its entry into the policy's status: the API field <c>status.&lt;Name&gt;</c>.</summary>
+    void SetStatus(ObservabilityPolicyStatus status, BackendStatus entry);
+}
+
+/// <summary>The effective settings of one managed component; each component has its own record.</summary>
+public interface IComponentSettings
+{
+    /// <summary>Whether the operator runs the component for the policy.</summary>
+    bool Managed { get; }
+}
+
+/// <summary>The part of <see cref="IManagedComponent"/> every component implements alike: its settings are a <typeparamref name="TSettings"/> in <see cref="EffectivePolicy.Components"/>.</summary>
+public abstract class ManagedComponent<TSettings> : IManagedComponent
+    where TSettings : class, IComponentSettings
+{
+    public abstract string Name { get; }
+
+    public abstract string DisplayName { get; }
+
+    /// <summary>The component's effective settings in <paramref name="policy"/>.</summary>
+    public static TSettings Settings(EffectivePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy.Components.Get<TSettings>();
+    }
+
+    public abstract TSettings Resolve(ObservabilityPolicySpec? spec, bool owned);
+
+    IComponentSettings IManagedComponent.Resolve(ObservabilityPolicySpec? spec, bool owned) => Resolve(spec, owned);
+
+    public bool IsManaged(EffectivePolicy policy) => Settings(policy).Managed;
+
+    public abstract string ServiceName(string policyName);
+
+    public abstract void Validate(EffectivePolicy policy, IReadOnlyList<ResolvedService> services, List<string> problems);
+
+    public abstract IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy, IReadOnlyList<ResolvedService> services);
+
+    public abstract string StatusEndpoint(EffectivePolicy policy);
+
+    public abstract void SetStatus(ObservabilityPolicyStatus status, BackendStatus entry);
+}

@@ -1,0 +1,14 @@
+using k8s.Models;
+using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Rendering.Backends;
+
+namespace WaddleObservabilityOperator.Rendering;
+
+/// <summary>The managed Prometheus's settings with defaults applied (<see cref="PrometheusComponent.Resolve"/>); in the Rendering namespace with the other effective settings.</summary>
+public sealed record EffectivePrometheus(
+    bool Managed,
+    string Image,
+    string Retention,
+    PrometheusStorage? Storage,
+    IReadOnlyList<KeyValuePair<string, string>> ExternalLabels,
+    V1ResourceRequirements? Resources) : IComponentSettings;
