@@ -6,7 +6,6 @@ using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Manifests;
 using WaddleObservabilityOperator.Rendering;
-using WaddleObservabilityOperator.Rendering.Models;
 
 namespace WaddleObservabilityOperator.Bench.Micro;
 
@@ -22,8 +21,8 @@ public class HotPathBenchmarks
     private ObservabilityPolicy _policy = null!;
     private EffectivePolicy _effective = null!;
     private List<ResolvedService> _tenThousand = null!;
-    private RenderInput _policyOfTenThousand = null!;
-    private RenderInput _remotePolicyOfTenThousand = null!;
+    private PolicyRenderInput _policyOfTenThousand = null!;
+    private PolicyRenderInput _remotePolicyOfTenThousand = null!;
     private ResolvedService _router = null!;
     private V1Deployment _injected = null!;
     private JsonObject _actualMonitor = null!;
@@ -45,8 +44,8 @@ public class HotPathBenchmarks
         var service = set.WaddleServices.First(s => s.Metadata.Name == "router");
         var deployment = set.Deployments.First(d => d.Metadata.Name == "router");
         var kubeService = set.Services.Where(s => s.Metadata.Name == "router").ToList();
-        // As OperatorCaches.RenderInputFor builds it: the managed backends are the policy reconciler's.
-        _oneService = new RenderInput([_policy], [service], [deployment], kubeService, new RenderCapabilities(ServiceMonitorApi: true)) { ManagedBackends = false };
+        // As OperatorCaches.RenderInputFor builds it; ServiceRenderer leaves the managed backends to the policy's render.
+        _oneService = new RenderInput([_policy], [service], [deployment], kubeService, new RenderCapabilities(ServiceMonitorApi: true));
 
         _router = PolicyResolver.Combine(service, _effective);
         var plan = EnvInjectionPlanner.Plan(_router, deployment.Spec.Template.Spec).Plan!;
@@ -68,12 +67,12 @@ public class HotPathBenchmarks
         }, _effective))];
 
         // As the policy reconciler builds it: every member, no workloads or Services (those are the services' own).
-        _policyOfTenThousand = new RenderInput([_policy], [.. _tenThousand.Select(r => r.Source)], [], null, new RenderCapabilities(ServiceMonitorApi: true)) { ServiceChildren = false };
+        _policyOfTenThousand = new PolicyRenderInput([_policy], [.. _tenThousand.Select(r => r.Source)]);
         var remoteOnly = KubernetesJson.Deserialize<ObservabilityPolicy>(KubernetesJson.Serialize(_policy));
         remoteOnly.Spec.Backends = null;
         _remotePolicyOfTenThousand = _policyOfTenThousand with { Policies = [remoteOnly] };
 
-        var monitor = SystemRenderer.Render(_oneService).Objects.OfType<ServiceMonitor>().Single();
+        var monitor = ServiceRenderer.Render(_oneService, _policy.Metadata.NamespaceProperty, "router").ServiceMonitor!;
         _desiredMonitor = OwnedObjectWriter.ToNode(monitor);
         // What the API server returns: the desired object plus the fields it sets.
         _actualMonitor = OwnedObjectWriter.ToNode(monitor);
@@ -86,16 +85,16 @@ public class HotPathBenchmarks
     }
 
     [Benchmark(Description = "render one service (its reconcile)")]
-    public RenderOutput RenderOneService() => SystemRenderer.Render(_oneService);
+    public ServiceRender RenderOneService() => ServiceRenderer.Render(_oneService, _policy.Metadata.NamespaceProperty, "router");
 
     [Benchmark(Description = "sampling document, 10 000 services")]
     public SamplingDocumentResult SamplingDocument() => SamplingStrategiesDocument.Render(_policy, _effective, _tenThousand);
 
     [Benchmark(Description = "policy render, 10 000 services (managed Jaeger and Prometheus)")]
-    public RenderOutput PolicyRender() => SystemRenderer.Render(_policyOfTenThousand);
+    public PolicyRender PolicyRender() => PolicyRenderer.Render(_policyOfTenThousand, _policy.Metadata.NamespaceProperty, _policy.Metadata.Name);
 
     [Benchmark(Description = "policy render, 10 000 services (no managed backends)")]
-    public RenderOutput PolicyRenderWithoutBackends() => SystemRenderer.Render(_remotePolicyOfTenThousand);
+    public PolicyRender PolicyRenderWithoutBackends() => PolicyRenderer.Render(_remotePolicyOfTenThousand, _policy.Metadata.NamespaceProperty, _policy.Metadata.Name);
 
     [Benchmark(Description = "env diff of an injected workload")]
     public bool EnvDiff()

@@ -147,9 +147,4 @@ public static class Reasons
 
     /// <summary>MonitoringConfigured, SamplingPublished or BackendsReady False: an object with the child's name exists and is not the operator's; it is left untouched (also the Warning event's reason).</summary>
     public const string Conflict = "Conflict";
-
-    // Never written to a status
-
-    /// <summary>WorkloadInjected and MonitoringConfigured of a policies-only render, which leaves the service's children out.</summary>
-    public const string NotRendered = "NotRendered";
 }

@@ -20,7 +20,6 @@ public sealed class ObservabilityPolicyReconciler(
     Action<ObjectKey> wakeService,
     StatusWriter statusWriter,
     EventRecorder events,
-    Func<bool> serviceMonitorApi,
     OperatorMetrics metrics,
     TimeProvider clock,
     ILogger<ObservabilityPolicyReconciler> logger)
@@ -39,11 +38,11 @@ public sealed class ObservabilityPolicyReconciler(
             return ReconcileResult.Done;
         }
 
-        // Injections and ServiceMonitors are what the service reconciler writes; leaving them out (and the workloads and
-        // Services they read) keeps a policy-wide render of every member, for the sampling document, to resolution and sampling.
-        var output = SystemRenderer.Render(caches.RenderInput(ns, serviceMonitorApi()) with { Workloads = [], KubernetesServices = null, ServiceChildren = false });
-        var outcome = output.Policies.Single(p => p.Namespace == ns && p.Name == key.Name);
-        var desired = output.Objects.Where(o => IsChildOf(o, key.Name)).ToList();
+        // The policy's own render: its members' resolution and sampling, its objects; never the members' injections and
+        // ServiceMonitors (the service reconciler's), nor the workloads and Services they read.
+        var rendered = PolicyRenderer.Render(caches.PolicyRenderInput(ns), ns, key.Name);
+        var outcome = rendered.Outcome;
+        var desired = rendered.Objects.Where(o => IsChildOf(o, key.Name)).ToList();
         var conditions = outcome.Conditions;
         var retry = false;
         var foreign = new List<IKubernetesObject<V1ObjectMeta>>();
@@ -75,11 +74,9 @@ public sealed class ObservabilityPolicyReconciler(
         }
 
         // Verdicts only a render of every member reaches; the services read them in their own (narrow) reconciles.
-        var verdicts = output.Services
-            .Where(s => s.PolicyName == key.Name)
-            .Select(s => (s.Name, Sampling: s.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.SamplingPublished)))
-            .Where(s => s.Sampling is { Status: false, Reason: Reasons.SamplingDocumentTooLarge or Reasons.ServiceNameConflict })
-            .ToDictionary(s => s.Name, s => s.Sampling!, StringComparer.Ordinal);
+        var verdicts = rendered.MemberSampling
+            .Where(s => s.Value is { Status: false, Reason: Reasons.SamplingDocumentTooLarge or Reasons.ServiceNameConflict })
+            .ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
         foreach (var changed in publishedSampling.SetVerdicts(key, verdicts))
         {
             wakeService(new ObjectKey(ns, changed));

@@ -182,27 +182,17 @@ public sealed class OperatorCaches
         }
     }
 
-    /// <summary>What rendering reads for one namespace, from the caches. WaddleServices being deleted are left out, so their injection is rendered as removed.</summary>
-    public RenderInput RenderInput(string ns, bool serviceMonitorApi)
-    {
-        var workloads = new List<IKubernetesObject<V1ObjectMeta>>();
-        workloads.AddRange(Deployments.Cache.List(ns));
-        workloads.AddRange(StatefulSets.Cache.List(ns));
-        workloads.AddRange(DaemonSets.Cache.List(ns));
-        return new RenderInput(
-            Policies.Cache.List(ns).Where(p => p.Metadata.DeletionTimestamp is null).ToList(),
-            WaddleServices.Cache.List(ns).Where(s => s.Metadata.DeletionTimestamp is null).ToList(),
-            workloads,
-            Services.Cache.List(ns),
-            new RenderCapabilities(serviceMonitorApi));
-    }
+    /// <summary>What a policy's render reads, from the caches: the policies and WaddleServices of its namespace. Those being deleted are left out.</summary>
+    public PolicyRenderInput PolicyRenderInput(string ns) => new(
+        Policies.Cache.List(ns).Where(p => p.Metadata.DeletionTimestamp is null).ToList(),
+        WaddleServices.Cache.List(ns).Where(s => s.Metadata.DeletionTimestamp is null).ToList());
 
     /// <summary>
     /// What rendering reads for one WaddleService: the policies of its namespace, the services naming the same
     /// workload (who injects it), that workload and the workloads it injected before, and the Services its metrics
     /// selector can match. Rendering this gives the service the same outcome as rendering its whole namespace, except
     /// for the policy-wide sampling verdicts (document size, service-name conflicts), which the policy reconciler keeps.
-    /// The policies' managed backends are left out: they are the policy reconciler's.
+    /// The policies' managed backends are not rendered from it: <see cref="ServiceRenderer"/> leaves them to the policy's render.
     /// </summary>
     public RenderInput RenderInputFor(WaddleService service, bool serviceMonitorApi)
     {
@@ -240,8 +230,7 @@ public sealed class OperatorCaches
             claimants,
             [.. workloads.Values],
             Services.Cache.ByIndex(LabelIndex, MetricsSelectorKey(service)),
-            new RenderCapabilities(serviceMonitorApi))
-        { ManagedBackends = false };
+            new RenderCapabilities(serviceMonitorApi));
     }
 
     /// <summary>The cached workload a WaddleService names, if it exists with that kind.</summary>

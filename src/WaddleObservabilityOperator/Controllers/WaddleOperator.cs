@@ -98,7 +98,7 @@ public sealed class WaddleOperator : IAsyncDisposable
         var published = new PublishedSampling();
         var services = new WaddleServiceReconciler(_caches, clients, monitors, published, statusWriter, events, () => _monitorApi.Present, _time,
             loggers.CreateLogger<WaddleServiceReconciler>());
-        var policies = new ObservabilityPolicyReconciler(_caches, kinds, published, key => _serviceQueue!.Add(key), statusWriter, events, () => _monitorApi.Present, metrics, _time,
+        var policies = new ObservabilityPolicyReconciler(_caches, kinds, published, key => _serviceQueue!.Add(key), statusWriter, events, metrics, _time,
             loggers.CreateLogger<ObservabilityPolicyReconciler>());
 
         _serviceQueue = new WorkQueue<ObjectKey>(WaddleServiceReconciler.ControllerName, _time, metrics: metrics);

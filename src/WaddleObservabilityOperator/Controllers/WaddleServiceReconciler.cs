@@ -57,20 +57,20 @@ public sealed class WaddleServiceReconciler(
         var name = service.Metadata.Name;
         var apiPresent = serviceMonitorApi();
         // The service's own neighbourhood, not its namespace: a reconcile costs the same with 10 000 services as with 10.
-        var output = SystemRenderer.Render(caches.RenderInputFor(service, apiPresent));
-        var outcome = output.Services.Single(s => s.Namespace == ns && s.Name == name);
+        var rendered = ServiceRenderer.Render(caches.RenderInputFor(service, apiPresent), ns, name);
+        var outcome = rendered.Outcome;
         var conditions = outcome.Conditions;
         var retry = false;
 
         // The workload: ours, and stale injections of ours in workloads this service no longer names.
-        foreach (var change in output.Workloads.Where(w => w.WaddleService == name && w.Changed))
+        foreach (var change in rendered.Workloads.Where(w => w.Changed))
         {
             retry |= !await WriteWorkloadAsync(service, change, cancellationToken).ConfigureAwait(false);
         }
 
         // The ServiceMonitor, only where the API exists; one we created but no longer want is deleted.
         var monitorName = ChildNames.ServiceMonitor(name);
-        var desiredMonitor = output.Objects.OfType<ServiceMonitor>().FirstOrDefault(m => m.Metadata.NamespaceProperty == ns && m.Metadata.Name == monitorName);
+        var desiredMonitor = rendered.ServiceMonitor;
         if (apiPresent && desiredMonitor is not null)
         {
             switch (await serviceMonitors.ApplyAsync(desiredMonitor, cancellationToken).ConfigureAwait(false))
@@ -89,7 +89,7 @@ public sealed class WaddleServiceReconciler(
             await serviceMonitors.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
         }
 
-        conditions = SamplingAsPublished(output, outcome, conditions);
+        conditions = SamplingAsPublished(rendered, outcome, conditions);
 
         // A reconcile that retries has not yet made the cluster match this generation: its conditions are reported, its
         // observedGeneration only by a reconcile that needs no retry.
@@ -142,7 +142,7 @@ public sealed class WaddleServiceReconciler(
     /// holds its name, and false with the policy-wide verdict (document too large, service-name conflict) when the
     /// policy's last render of all its members found one.
     /// </summary>
-    private IReadOnlyList<ConditionOutcome> SamplingAsPublished(RenderOutput output, ServiceOutcome outcome, IReadOnlyList<ConditionOutcome> conditions)
+    private IReadOnlyList<ConditionOutcome> SamplingAsPublished(ServiceRender rendered, ServiceOutcome outcome, IReadOnlyList<ConditionOutcome> conditions)
     {
         var sampling = conditions.FirstOrDefault(c => c.Type == ConditionTypes.SamplingPublished);
         if (sampling is not { Status: true } || outcome.PolicyName is null)
@@ -156,7 +156,7 @@ public sealed class WaddleServiceReconciler(
         }
 
         var cmName = ChildNames.SamplingConfigMap(outcome.PolicyName);
-        var desired = output.Objects.OfType<V1ConfigMap>().FirstOrDefault(c => c.Metadata.NamespaceProperty == outcome.Namespace && c.Metadata.Name == cmName);
+        var desired = rendered.SamplingConfigMap;
         if (desired is null)
         {
             return conditions;
@@ -178,7 +178,7 @@ public sealed class WaddleServiceReconciler(
         return conditions;
     }
 
-    private const string ReadyMessage = SystemRenderer.ServiceReadyMessage;
+    private const string ReadyMessage = ServiceRenderer.ReadyMessage;
 
     /// <summary>PUTs a workload with the injection applied or removed; false when the cache was stale (409).</summary>
     private async Task<bool> WriteWorkloadAsync(WaddleService service, WorkloadChange change, CancellationToken cancellationToken)

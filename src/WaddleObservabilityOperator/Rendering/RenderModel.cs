@@ -12,7 +12,7 @@ public sealed record RenderCapabilities(bool ServiceMonitorApi)
 }
 
 /// <summary>
-/// Everything rendering reads: the custom resources, the observed workloads (Deployment, StatefulSet, DaemonSet)
+/// Everything a service's render (and the offline render of the whole system) reads: the custom resources, the observed workloads (Deployment, StatefulSet, DaemonSet)
 /// and Services of the namespaces involved. <see cref="KubernetesServices"/> null means "not known", which skips
 /// the checks that need them (a Service matching the selector, its metrics port).
 /// </summary>
@@ -21,21 +21,12 @@ public sealed record RenderInput(
     IReadOnlyList<WaddleService> Services,
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Workloads,
     IReadOnlyList<V1Service>? KubernetesServices,
-    RenderCapabilities Capabilities)
-{
-    /// <summary>
-    /// Whether the policies' managed components (Jaeger, Prometheus) are rendered (and their BackendsReady outcome). A service's
-    /// reconcile reads nothing of them and turns this off: they are most of what a render allocates.
-    /// </summary>
-    public bool ManagedBackends { get; init; } = true;
+    RenderCapabilities Capabilities);
 
-    /// <summary>
-    /// Whether each service's injection and ServiceMonitor are rendered. A policy's reconcile needs only who its members
-    /// are and their sampling, and turns this off: its render of every member then costs O(n) lookups, not n plans.
-    /// Outcomes then report WorkloadInjected and MonitoringConfigured as not rendered.
-    /// </summary>
-    public bool ServiceChildren { get; init; } = true;
-}
+/// <summary>What a policy's render reads: the policies and WaddleServices of its namespace (to find its members). No workloads or Services: those are the services' own.</summary>
+public sealed record PolicyRenderInput(
+    IReadOnlyList<ObservabilityPolicy> Policies,
+    IReadOnlyList<WaddleService> Services);
 
 /// <summary>A workload with the injection applied (or, for <see cref="Removal"/>, taken out). <see cref="Changed"/> is false when the observed object is already so.</summary>
 public sealed record WorkloadChange(IKubernetesObject<V1ObjectMeta> Workload, bool Changed, bool Removal, string WaddleService);

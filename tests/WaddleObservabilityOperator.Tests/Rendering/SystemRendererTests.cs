@@ -43,23 +43,29 @@ public sealed class SystemRendererTests
     }
 
     [Fact]
-    public void Without_managed_backends_a_render_differs_only_by_the_backends()
+    public void The_service_and_policy_renders_give_what_the_whole_render_gives_each_owner()
     {
         var input = System();
         input.Policies[0].Spec.Backends = new BackendsPolicy { Jaeger = new JaegerBackend { Managed = true }, Prometheus = new PrometheusBackend { Managed = true } };
         static string Dump(IEnumerable<object> objects) => string.Join("---\n", objects.Select(Sample.Yaml));
+        var at = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
         var full = SystemRenderer.Render(input);
-        var lean = SystemRenderer.Render(input with { ManagedBackends = false });
 
+        foreach (var service in full.Services)
+        {
+            var own = ServiceRenderer.Render(input, service.Namespace, service.Name);
+            Assert.Equal(Dump([StatusRenderer.ServiceStatus(service, at)]), Dump([StatusRenderer.ServiceStatus(own.Outcome, at)]));
+            Assert.Equal(Dump(full.Workloads.Where(w => w.WaddleService == service.Name).Select(w => w.Workload)), Dump(own.Workloads.Select(w => w.Workload)));
+            Assert.Equal(Dump(full.Objects.OfType<ServiceMonitor>().Where(m => m.Metadata.Name == service.Name)), Dump(own.ServiceMonitor is null ? [] : [own.ServiceMonitor]));
+        }
+
+        var policy = PolicyRenderer.Render(new PolicyRenderInput(input.Policies, input.Services), full.Policies[0].Namespace, full.Policies[0].Name);
         var backendObjects = full.Objects.Where(o => o.Metadata.Labels is { } labels && labels.TryGetValue("app.kubernetes.io/name", out var app) && app is "jaeger" or "prometheus").ToList();
         Assert.NotEmpty(backendObjects);
-        Assert.Equal(Dump(full.Objects.Except(backendObjects)), Dump(lean.Objects));
-        Assert.Equal(Dump(full.Workloads.Select(w => w.Workload)), Dump(lean.Workloads.Select(w => w.Workload)));
-        var at = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        Assert.Equal(Dump(full.Services.Select(s => StatusRenderer.ServiceStatus(s, at))), Dump(lean.Services.Select(s => StatusRenderer.ServiceStatus(s, at))));
-        Assert.Contains(full.Policies[0].Conditions, c => c.Type == ConditionTypes.BackendsReady);
-        Assert.DoesNotContain(lean.Policies[0].Conditions, c => c.Type == ConditionTypes.BackendsReady);
+        Assert.Equal(Dump(full.Objects.Where(o => o is not ServiceMonitor)), Dump(policy.Objects));
+        Assert.Equal(Dump([StatusRenderer.PolicyStatus(full.Policies[0], at)]), Dump([StatusRenderer.PolicyStatus(policy.Outcome, at)]));
+        Assert.Contains(policy.Outcome.Conditions, c => c.Type == ConditionTypes.BackendsReady);
     }
 
     [Fact]

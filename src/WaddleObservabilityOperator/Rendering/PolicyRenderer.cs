@@ -1,0 +1,101 @@
+using System.Globalization;
+using k8s;
+using k8s.Models;
+using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Rendering.Backends;
+
+namespace WaddleObservabilityOperator.Rendering;
+
+/// <summary>
+/// What rendering found for one ObservabilityPolicy: its outcome, its objects (the sampling ConfigMap and the managed
+/// components, in install order) and each member's SamplingPublished by WaddleService name (the policy-wide verdicts
+/// only a render of every member reaches).
+/// </summary>
+public sealed record PolicyRender(
+    PolicyOutcome Outcome,
+    IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects,
+    IReadOnlyDictionary<string, ConditionOutcome> MemberSampling);
+
+/// <summary>
+/// Renders one ObservabilityPolicy with its members: which WaddleServices resolve to it, the sampling document, the
+/// managed components (<see cref="ManagedBackendsRenderer"/>) and its outcome. Never the members' injection or
+/// ServiceMonitors (they are the <see cref="ServiceRenderer"/>'s), so a render of every member costs O(n) lookups,
+/// not n plans. Pure and deterministic.
+/// </summary>
+public static class PolicyRenderer
+{
+    /// <summary>Renders the policy <paramref name="namespace"/>/<paramref name="name"/> of <paramref name="input"/>: the policies and WaddleServices of its namespace.</summary>
+    public static PolicyRender Render(PolicyRenderInput input, string @namespace, string name)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var policy = input.Policies.FirstOrDefault(p => (p.Metadata.NamespaceProperty ?? "") == (@namespace ?? "") && p.Metadata.Name == name)
+            ?? throw new InvalidOperationException($"ObservabilityPolicy {@namespace}/{name} is not in the render input");
+        var resolution = Resolution.Resolve(input.Policies, input.Services);
+        return Render(policy, resolution, [.. resolution.MembersOf(@namespace ?? "", name)]);
+    }
+
+    /// <summary>Renders <paramref name="policy"/> from a resolution already made and its members in namespace and name order.</summary>
+    internal static PolicyRender Render(ObservabilityPolicy policy, Resolution resolution, IReadOnlyList<ServiceResolution> members)
+    {
+        var ns = policy.Metadata.NamespaceProperty ?? "";
+        var name = policy.Metadata.Name;
+        var effective = resolution.Resolver.Effective(ns, name)!;
+        var resolved = members.Select(m => m.Resolution.Service!).ToList();
+        var objects = new List<IKubernetesObject<V1ObjectMeta>>();
+        var errors = new List<ReadyProblem>();
+        var notes = new List<string>();
+        foreach (var problem in resolution.Resolver.Problems.Where(p => p.Namespace == ns && p.Name == name))
+        {
+            errors.Add(new(problem.Reason, problem.Message));
+        }
+
+        if (effective.Tracing.HeadersSecret is { } secret && (string.IsNullOrEmpty(secret.Name) || string.IsNullOrEmpty(secret.Key)))
+        {
+            errors.Add(new(Reasons.InvalidHeadersSecretRef, "spec.tracing.headersSecretRef needs both name and key"));
+        }
+
+        if (PrometheusDuration.TryParseMilliseconds(effective.Metrics.ScrapeInterval, out var interval)
+            && PrometheusDuration.TryParseMilliseconds(effective.Metrics.ScrapeTimeout, out var timeout)
+            && timeout > interval)
+        {
+            errors.Add(new(Reasons.ScrapeTimeoutExceedsInterval,
+                $"spec.metrics.scrapeTimeout {effective.Metrics.ScrapeTimeout} exceeds spec.metrics.scrapeInterval {effective.Metrics.ScrapeInterval}"));
+        }
+
+        var backends = ManagedBackendsRenderer.RenderForPolicy(effective, resolved);
+        objects.AddRange(backends.Objects);
+        foreach (var conflict in members.Where(m => m.Resolution.Outcome.Reason == Reasons.PolicyConflict))
+        {
+            notes.Add($"WaddleService \"{conflict.Service.Metadata.Name}\": {conflict.Resolution.Outcome.Message}");
+        }
+
+        var sampling = SamplingStrategiesDocument.Render(policy, effective, resolved);
+        if (sampling.ConfigMap is not null)
+        {
+            objects.Add(sampling.ConfigMap);
+        }
+
+        var memberSampling = new Dictionary<string, ConditionOutcome>(StringComparer.Ordinal);
+        foreach (var member in members)
+        {
+            if (sampling.ServiceOutcomes.GetValueOrDefault(member.Service.Metadata.Name) is { } outcome)
+            {
+                memberSampling[member.Service.Metadata.Name] = outcome;
+            }
+        }
+
+        var steps = new List<ConditionOutcome> { sampling.Outcome };
+        if (backends.Outcome is not null)
+        {
+            steps.Add(backends.Outcome);
+        }
+
+        var conditions = ReadySummary.WithReady(steps, $"{members.Count.ToString(CultureInfo.InvariantCulture)} WaddleServices use this policy",
+            new ReadySummaryOptions { Problems = errors, NameSteps = false, Notes = notes });
+
+        return new PolicyRender(
+            new PolicyOutcome(ns, name, policy.Metadata.Generation, members.Count, conditions, backends.Endpoints, sampling.SizeBytes),
+            ObjectOrder.Sort(objects),
+            memberSampling);
+    }
+}
