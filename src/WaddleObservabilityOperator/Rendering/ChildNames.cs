@@ -1,5 +1,3 @@
-using WaddleObservabilityOperator.Rendering.Backends;
-
 namespace WaddleObservabilityOperator.Rendering;
 
 /// <summary>Names of the objects the operator creates. Kept here so controllers and renderers agree.</summary>
@@ -8,9 +6,7 @@ public static class ChildNames
     public static string ServiceMonitor(string waddleServiceName) => waddleServiceName;
     public static string SamplingConfigMap(string policyName) => $"{policyName}-sampling";
 
-    // A managed component names its own objects (Rendering/Backends/<Component>/); these two are shortcuts.
-    public static string Jaeger(string policyName) => JaegerComponent.InstanceName(policyName);
-    public static string Prometheus(string policyName) => PrometheusComponent.InstanceName(policyName);
+    // A managed component names its own objects (Rendering/Backends/<Component>/).
 
     /// <summary>File name of the strategies document inside the sampling ConfigMap.</summary>
     public const string SamplingFileName = "strategies.json";

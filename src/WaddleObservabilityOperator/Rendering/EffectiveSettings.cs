@@ -26,24 +26,6 @@ public sealed record EffectivePolicy(
     bool NetworkPolicy,
     string? Uid = null)
 {
-    /// <summary>A policy with the Jaeger and Prometheus settings given by name rather than as <see cref="Components"/>.</summary>
-    public EffectivePolicy(
-        string? Name,
-        string Namespace,
-        int Priority,
-        IReadOnlyList<KeyValuePair<string, string>> ResourceAttributes,
-        EffectiveTracing Tracing,
-        EffectiveCorrelation Correlation,
-        EffectiveMetrics Metrics,
-        EffectiveJaeger Jaeger,
-        EffectivePrometheus Prometheus,
-        bool NetworkPolicy,
-        string? Uid = null)
-        : this(Name, Namespace, Priority, ResourceAttributes, Tracing, Correlation, Metrics,
-            ComponentSettings.Empty.With(Jaeger).With(Prometheus), NetworkPolicy, Uid)
-    {
-    }
-
     public bool IsBuiltIn => Name is null;
 
     /// <summary>Shortcut to the managed Jaeger's settings in <see cref="Components"/> (the tracing defaults and the injection read them).</summary>

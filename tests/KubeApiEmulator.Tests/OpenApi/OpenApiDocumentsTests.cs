@@ -4,7 +4,7 @@ using KubeApiEmulator.OpenApi;
 namespace KubeApiEmulator.Tests.OpenApi;
 
 /// <summary>
-/// The shape kubectl 1.32 needs to validate on the server (../shared/research/kubectl-wire.md): an index of group
+/// The shape kubectl 1.32 needs to validate on the server (observed on the wire from kubectl 1.32): an index of group
 /// versions, and per group version PATCH/POST operations with x-kubernetes-group-version-kind and fieldValidation.
 /// </summary>
 public sealed class OpenApiDocumentsTests

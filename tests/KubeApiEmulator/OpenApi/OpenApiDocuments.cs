@@ -9,7 +9,7 @@ namespace KubeApiEmulator.OpenApi;
 /// way kubectl and helm read them. Each POST (collection) and PATCH/PUT (item) operation carries
 /// <c>x-kubernetes-group-version-kind</c> and a <c>fieldValidation</c> query parameter: with both, kubectl decides
 /// the server validates fields itself and sends <c>fieldValidation=Strict</c> instead of downloading OpenAPI v2
-/// (../shared/research/kubectl-wire.md). The PATCH operations deliberately do not list
+/// (observed on the wire from kubectl 1.32). The PATCH operations deliberately do not list
 /// <c>application/strategic-merge-patch+json</c>: kubectl then computes strategic merge patches for built-in kinds
 /// from its compiled-in types (whose merge keys are exact) rather than from these permissive schemas.
 /// </summary>

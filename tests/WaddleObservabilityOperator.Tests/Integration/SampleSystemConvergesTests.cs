@@ -7,6 +7,7 @@ using WaddleObservabilityOperator.Cli;
 using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Manifests;
 using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Rendering.Backends;
 using WaddleObservabilityOperator.Tests.Api;
 using Xunit.Abstractions;
 
@@ -75,8 +76,8 @@ public sealed class SampleSystemConvergesTests(ITestOutputHelper output)
         Assert.Equal("True", OperatorCluster.Condition(policy, ConditionTypes.Ready)?.Status);
         Assert.Equal(policy.Metadata.Generation, policy.Status.ObservedGeneration);
         Assert.Equal("True", OperatorCluster.Condition(policy, ConditionTypes.BackendsReady)?.Status);
-        Assert.Equal($"http://{ChildNames.Jaeger(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:4317", policy.Status.Jaeger?.Endpoint);
-        Assert.Equal($"http://{ChildNames.Prometheus(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:9090", policy.Status.Prometheus?.Endpoint);
+        Assert.Equal($"http://{JaegerComponent.InstanceName(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:4317", policy.Status.Jaeger?.Endpoint);
+        Assert.Equal($"http://{PrometheusComponent.InstanceName(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:9090", policy.Status.Prometheus?.Endpoint);
         await AssertBackendsAppliedAsync(cluster, policy);
     }
 
@@ -90,7 +91,7 @@ public sealed class SampleSystemConvergesTests(ITestOutputHelper output)
         var options = new RenderOptions([], OutputFormat.Yaml, ServiceMonitorsInstalled: true, RenderOptions.DefaultNow, Help: false);
         var backends = RenderCommand.Render(loaded.Manifests, options).OfType<JsonObject>()
             .Where(o => o["metadata"]?["name"]?.GetValue<string>() is { } name
-                && (name.StartsWith(ChildNames.Jaeger(OperatorCluster.Policy), StringComparison.Ordinal) || name.StartsWith(ChildNames.Prometheus(OperatorCluster.Policy), StringComparison.Ordinal)))
+                && (name.StartsWith(JaegerComponent.InstanceName(OperatorCluster.Policy), StringComparison.Ordinal) || name.StartsWith(PrometheusComponent.InstanceName(OperatorCluster.Policy), StringComparison.Ordinal)))
             .ToList();
         Assert.Equal(["ConfigMap", "ConfigMap", "Deployment", "Role", "RoleBinding", "Service", "Service", "ServiceAccount", "StatefulSet"],
             backends.Select(o => o["kind"]!.GetValue<string>()).Order(StringComparer.Ordinal));

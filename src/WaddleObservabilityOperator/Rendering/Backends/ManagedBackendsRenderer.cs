@@ -94,24 +94,6 @@ public static class ManagedBackendsRenderer
             rendered,
             [.. managed.Select(c => new ComponentEndpoint(c, c.StatusEndpoint(policy)))]);
     }
-
-    // Shortcuts to the components' own addresses, kept for their callers.
-
-    /// <summary>The managed Jaeger's OTLP address for the policy's protocol: gRPC on 4317, HTTP on 4318.</summary>
-    public static string JaegerEndpoint(EffectivePolicy policy) => JaegerComponent.Endpoint(policy);
-
-    /// <summary>The managed Jaeger's remote sampling address over gRPC (5779).</summary>
-    public static string JaegerSamplingGrpcEndpoint(EffectivePolicy policy) => JaegerComponent.SamplingGrpcEndpoint(policy);
-
-    /// <summary>The managed Jaeger's remote sampling address over HTTP (5778).</summary>
-    public static string JaegerSamplingHttpEndpoint(EffectivePolicy policy) => JaegerComponent.SamplingHttpEndpoint(policy);
-
-    /// <summary>The managed Jaeger's UI and query API.</summary>
-    public static string JaegerQueryEndpoint(EffectivePolicy policy) => JaegerComponent.QueryEndpoint(policy);
-
-    /// <summary>The managed Prometheus's web UI and API.</summary>
-    public static string PrometheusEndpoint(EffectivePolicy policy) => PrometheusComponent.Endpoint(policy);
-
 }
 
 /// <summary>What a policy's managed components gave: the BackendsReady outcome (null: none managed), their objects, their status addresses.</summary>

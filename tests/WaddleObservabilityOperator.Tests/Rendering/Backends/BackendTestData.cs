@@ -1,6 +1,7 @@
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Rendering.Backends;
 
 namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
 
@@ -47,14 +48,15 @@ internal static class BackendTestData
             SampleLimit: 50_000,
             ServiceMonitorMode: ServiceMonitorMode.Auto,
             ServiceMonitorLabels: []),
-        Jaeger: new EffectiveJaeger(Managed: jaeger, Image: "jaegertracing/jaeger:2.19.0", MaxTraces: maxTraces, Resources: null),
-        Prometheus: new EffectivePrometheus(
-            Managed: prometheus,
-            Image: "prom/prometheus:v3.5.0",
-            Retention: "30d",
-            Storage: storage,
-            ExternalLabels: externalLabels ?? [new("environment", "production"), new("cluster", "waddle-prod")],
-            Resources: null),
+        Components: ComponentSettings.Empty
+            .With(new EffectiveJaeger(Managed: jaeger, Image: "jaegertracing/jaeger:2.19.0", MaxTraces: maxTraces, Resources: null))
+            .With(new EffectivePrometheus(
+                Managed: prometheus,
+                Image: "prom/prometheus:v3.5.0",
+                Retention: "30d",
+                Storage: storage,
+                ExternalLabels: externalLabels ?? [new("environment", "production"), new("cluster", "waddle-prod")],
+                Resources: null)),
         NetworkPolicy: networkPolicy,
         Uid: uid);
 

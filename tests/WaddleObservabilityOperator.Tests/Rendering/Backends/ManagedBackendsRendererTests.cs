@@ -240,17 +240,17 @@ public sealed class ManagedBackendsRendererTests
     public void Endpoints_are_in_cluster_service_urls()
     {
         var policy = BackendTestData.Policy();
-        Assert.Equal("http://waddlebot-jaeger.waddlebot.svc:4317", ManagedBackendsRenderer.JaegerEndpoint(policy));
+        Assert.Equal("http://waddlebot-jaeger.waddlebot.svc:4317", JaegerComponent.Endpoint(policy));
         Assert.Equal(
             "http://waddlebot-jaeger.waddlebot.svc:4318",
-            ManagedBackendsRenderer.JaegerEndpoint(policy with { Tracing = policy.Tracing with { Protocol = OtlpProtocol.HttpProtobuf } }));
-        Assert.Equal("http://waddlebot-jaeger.waddlebot.svc:5779", ManagedBackendsRenderer.JaegerSamplingGrpcEndpoint(policy));
-        Assert.Equal("http://waddlebot-jaeger.waddlebot.svc:5778/sampling", ManagedBackendsRenderer.JaegerSamplingHttpEndpoint(policy));
-        Assert.Equal("http://waddlebot-jaeger.waddlebot.svc:16686", ManagedBackendsRenderer.JaegerQueryEndpoint(policy));
-        Assert.Equal("http://waddlebot-prometheus.waddlebot.svc:9090", ManagedBackendsRenderer.PrometheusEndpoint(policy));
+            JaegerComponent.Endpoint(policy with { Tracing = policy.Tracing with { Protocol = OtlpProtocol.HttpProtobuf } }));
+        Assert.Equal("http://waddlebot-jaeger.waddlebot.svc:5779", JaegerComponent.SamplingGrpcEndpoint(policy));
+        Assert.Equal("http://waddlebot-jaeger.waddlebot.svc:5778/sampling", JaegerComponent.SamplingHttpEndpoint(policy));
+        Assert.Equal("http://waddlebot-jaeger.waddlebot.svc:16686", JaegerComponent.QueryEndpoint(policy));
+        Assert.Equal("http://waddlebot-prometheus.waddlebot.svc:9090", PrometheusComponent.Endpoint(policy));
         // The addresses name the rendered Services.
         var services = Render(policy).OfType<V1Service>().Select(s => s.Metadata.Name).ToList();
-        Assert.Equal([ChildNames.Jaeger(BackendTestData.PolicyName), ChildNames.Prometheus(BackendTestData.PolicyName)], services);
+        Assert.Equal([JaegerComponent.InstanceName(BackendTestData.PolicyName), PrometheusComponent.InstanceName(BackendTestData.PolicyName)], services);
     }
 
     public static TheoryData<string, EffectivePolicy, string> InvalidPolicies() => new()
