@@ -42,6 +42,12 @@ public interface IManagedComponent
 
     /// <summary>Puts its entry into the policy's status: the API field <c>status.&lt;Name&gt;</c>.</summary>
     void SetStatus(ObservabilityPolicyStatus status, BackendStatus entry);
+
+    /// <summary>
+    /// Every rule a Role it renders grants. RBAC's escalation rule lets the operator create such a Role only if it holds
+    /// the rules itself, so the operator's generated RBAC includes them; a test checks every rendered Role against this.
+    /// </summary>
+    IReadOnlyList<V1PolicyRule> GrantedRules { get; }
 }
 
 /// <summary>The effective settings of one managed component; each component has its own record.</summary>
@@ -81,4 +87,7 @@ public abstract class ManagedComponent<TSettings> : IManagedComponent
     public abstract string StatusEndpoint(EffectivePolicy policy);
 
     public abstract void SetStatus(ObservabilityPolicyStatus status, BackendStatus entry);
+
+    /// <summary>None, unless the component renders a Role.</summary>
+    public virtual IReadOnlyList<V1PolicyRule> GrantedRules => [];
 }
