@@ -3,7 +3,6 @@ using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Rendering;
-using WaddleObservabilityOperator.Rendering.Models;
 
 namespace WaddleObservabilityOperator.Controllers;
 
@@ -145,8 +144,9 @@ public sealed class EventRouting(OperatorCaches caches, Func<TimeSpan> policyDeb
             .OfType<string>()
             .Select(policy => (Wake)new ObjectKey(change.Object.Metadata.NamespaceProperty, policy));
 
-    /// <summary>The WaddleService a ServiceMonitor is labelled with, or of the same name: its own monitor, or a foreign one in the way.</summary>
-    public static IEnumerable<Wake> ServiceOfMonitor(ResourceChange<ServiceMonitor> change) =>
+    /// <summary>The WaddleService a child is labelled with, or of the same name (a service's children are named after it): its own child, or a foreign one in the way.</summary>
+    public static IEnumerable<Wake> ServiceByLabel<T>(ResourceChange<T> change)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
         change.Versions.Select(m => (Wake)new ObjectKey(m.Metadata.NamespaceProperty, m.Metadata.Labels is { } l && l.TryGetValue(WellKnown.ServiceLabel, out var owner) ? owner : m.Metadata.Name));
 
     private string? PolicyOf(V1ConfigMap configMap) =>

@@ -38,7 +38,7 @@ public static class OperatorControllers
             .Watches<V1DaemonSet>("injects the environment into the workload a service names", c => routing().ServicesOfWorkload(c), Access.Update)
             .Watches<V1Service>("checks that a Service matched by the metrics selector has the metrics port", c => routing().ServicesSelecting(c))
             .Watches<V1ConfigMap>("waits for the policy's sampling ConfigMap to hold its strategies", c => routing().ServicesWaitingForSampling(c))
-            .Owns<ServiceMonitor>("each service's ServiceMonitor, while prometheus-operator's CRD is installed", EventRouting.ServiceOfMonitor, optional: true)
+            .Owns<ServiceMonitor>("each service's ServiceMonitor, while prometheus-operator's CRD is installed", EventRouting.ServiceByLabel, optional: true)
             .Permits(new PermissionRule("events.k8s.io", ["events"], ["create"], EventsReason))
             .Build();
 
