@@ -72,6 +72,14 @@ public sealed class ObservabilityPolicySpec
     /// <summary>Jaeger and Prometheus run by the operator for this policy's services.</summary>
     [JsonPropertyName("backends")]
     public BackendsPolicy? Backends { get; set; }
+
+    /// <summary>Metrics of the rest of the stack the services run on: PostgreSQL, Redis, the nodes and the containers, each scraped by the managed Prometheus and described by a ServiceMonitor.</summary>
+    [JsonPropertyName("exporters")]
+    public ExportersPolicy? Exporters { get; set; }
+
+    /// <summary>Where the managed Prometheus sends its alerts: an Alertmanager run by the operator, and Alertmanagers given by URL.</summary>
+    [JsonPropertyName("alerting")]
+    public AlertingPolicy? Alerting { get; set; }
 }
 
 public sealed class TracingPolicy
@@ -293,6 +301,10 @@ public sealed class ObservabilityPolicyStatus
     /// <summary>The managed Prometheus, when on.</summary>
     [JsonPropertyName("prometheus")]
     public BackendStatus? Prometheus { get; set; }
+
+    /// <summary>The managed Alertmanager, when on.</summary>
+    [JsonPropertyName("alertmanager")]
+    public BackendStatus? Alertmanager { get; set; }
 }
 
 public sealed class BackendStatus
