@@ -27,7 +27,7 @@ public static class ManagedBackendsRenderer
             throw new BackendSettingsException(problems);
         }
 
-        return [.. ManagedComponents.Managed(policy).SelectMany(component => component.Render(policy, services))];
+        return [.. ManagedComponents.Running(policy).SelectMany(component => component.Render(policy, services))];
     }
 
     /// <summary>What prevents <see cref="Render"/> from producing valid objects, each message naming the field; empty when nothing does.</summary>
@@ -71,7 +71,7 @@ public static class ManagedBackendsRenderer
         }
 
         var tooLong = managed
-            .Select(c => c.ServiceName(policy.Name!))
+            .SelectMany(c => c.ServiceNames(policy))
             .Where(name => name.Length > BackendValidation.MaxServiceNameLength)
             .Select(name => $"the managed backend Service \"{name}\" is {name.Length.ToString(CultureInfo.InvariantCulture)} characters, over the {BackendValidation.MaxServiceNameLength.ToString(CultureInfo.InvariantCulture)} of a DNS label; use a shorter policy name")
             .ToList();
@@ -87,12 +87,27 @@ public static class ManagedBackendsRenderer
         }
 
         var rendered = Render(policy, services);
-        var which = string.Join(" and ", managed.Select(c => c.DisplayName));
+        var running = ManagedComponents.Running(policy).ToList();
+        var names = running.Select(c => c.DisplayName).ToList();
+        var which = names.Count switch
+        {
+            0 => "no component",
+            1 => names[0],
+            _ => $"{string.Join(", ", names.SkipLast(1))} and {names[^1]}",
+        };
+        var summary = $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered";
+        // A component the cluster does not admit is left out; the others run, and the condition says what is missing.
+        var refusals = managed.Select(c => c.Refusal(policy)).OfType<ComponentRefusal>().ToList();
+        var outcome = refusals.Count == 0
+            ? new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered, summary)
+            : new ConditionOutcome(ConditionTypes.BackendsReady, false, refusals[0].Reason,
+                $"{string.Join(" ", refusals.Select(r => r.Message))} The others are rendered: {summary}.");
         return new ManagedBackendsResult(
-            new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered,
-                $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered"),
+            outcome,
             rendered,
-            [.. managed.Select(c => new ComponentEndpoint(c, c.StatusEndpoint(policy)))]);
+            [.. running.Select(c => (Component: c, Endpoint: c.StatusEndpoint(policy)))
+                .Where(e => e.Endpoint is not null)
+                .Select(e => new ComponentEndpoint(e.Component, e.Endpoint!))]);
     }
 }
 
