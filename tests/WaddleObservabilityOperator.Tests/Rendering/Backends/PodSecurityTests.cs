@@ -75,7 +75,7 @@ public sealed class PodSecurityTests
 
     private static V1PodTemplateSpec Template(string workload)
     {
-        var storage = workload.StartsWith("StatefulSet/", StringComparison.Ordinal) ? new PrometheusStorage { Size = "10Gi" } : null;
+        var storage = workload.StartsWith("StatefulSet/", StringComparison.Ordinal) ? new PersistentStorage { Size = "10Gi" } : null;
         var policy = BackendTestData.Policy(storage: storage);
         var objects = ManagedBackendsRenderer.Render(policy, BackendTestData.ThreeServices(policy));
         var found = Assert.Single(objects, o => $"{o.Kind}/{o.Metadata.Name}" == workload);
