@@ -136,7 +136,7 @@ public sealed class ManagedBackendsRendererTests
         var pod = deployment.Spec.Template.Spec;
         Assert.NotNull(Assert.Single(pod.Volumes, v => v.Name == "data").EmptyDir);
         Assert.Equal(
-            ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=30d", "--web.enable-lifecycle"],
+            ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=30d", "--web.enable-lifecycle", "--enable-feature=exemplar-storage"],
             Assert.Single(pod.Containers).Args);
     }
 
