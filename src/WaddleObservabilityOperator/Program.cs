@@ -10,7 +10,8 @@ public static class Program
         commands:
           run              run the operator against the cluster of the kubeconfig or the in-cluster service account
           render PATH...   print what the operator would create or change for the given manifests
-          crds             generate the CRDs (and the API reference) from the API types
+          generate         regenerate every generated file: CRDs, API reference, RBAC (config/rbac, the chart's rules)
+          crds             print or write the CRDs (and the API reference) generated from the API types
 
         Run 'WaddleObservabilityOperator COMMAND --help' for a command's options.
         """;
@@ -28,6 +29,7 @@ public static class Program
         {
             ["run", .. var runArgs] => await RunCommand.RunAsync(runArgs, Console.Out, Console.Error, cancellation.Token).ConfigureAwait(false),
             ["render", .. var rest] => RenderCommand.Run(rest, Console.In, Console.Out, Console.Error),
+            ["generate", .. var rest] => await GenerateCommand.RunAsync(rest, Console.Out, Console.Error, cancellation.Token).ConfigureAwait(false),
             ["crds", .. var rest] => await CrdsCommand.RunAsync(rest, Console.Out, Console.Error, cancellation.Token).ConfigureAwait(false),
             ["-h" or "--help" or "help"] => await UsageAsync(Console.Out, ExitCodes.Success).ConfigureAwait(false),
             [var unknown, ..] => await UsageAsync(Console.Error, ExitCodes.Usage, $"unknown command '{unknown}'").ConfigureAwait(false),

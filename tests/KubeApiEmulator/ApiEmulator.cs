@@ -5,6 +5,7 @@ using KubeApiEmulator.Crds;
 using KubeApiEmulator.Discovery;
 using KubeApiEmulator.Faults;
 using KubeApiEmulator.GarbageCollection;
+using KubeApiEmulator.Workloads;
 using KubeApiEmulator.Http;
 using KubeApiEmulator.Registry;
 using KubeApiEmulator.Storage;
@@ -30,7 +31,7 @@ public sealed class ApiEmulator : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _bookmarks;
 
-    private ApiEmulator(WebApplication app, string url, ObjectStore store, ResourceRegistry registry, ObjectWriter writer, GarbageCollector collector, RequestLog requests, FaultInjector faults, ApiEmulatorOptions options)
+    private ApiEmulator(WebApplication app, string url, ObjectStore store, ResourceRegistry registry, ObjectWriter writer, GarbageCollector collector, WorkloadSimulator workloads, RequestLog requests, FaultInjector faults, ApiEmulatorOptions options)
     {
         _app = app;
         Url = url;
@@ -38,6 +39,7 @@ public sealed class ApiEmulator : IAsyncDisposable
         Resources = registry;
         _writer = writer;
         _collector = collector;
+        Workloads = workloads;
         Requests = requests;
         Faults = faults;
         _bookmarks = options.BookmarkInterval is { } interval ? SendBookmarksAsync(interval, options.Time, _stop.Token) : Task.CompletedTask;
@@ -48,6 +50,9 @@ public sealed class ApiEmulator : IAsyncDisposable
 
     public RequestLog Requests { get; }
     public FaultInjector Faults { get; }
+
+    /// <summary>The workload status simulator (<see cref="ApiEmulatorOptions.SimulateWorkloads"/>).</summary>
+    public WorkloadSimulator Workloads { get; }
     public ObjectStore Store { get; }
     public ResourceRegistry Resources { get; }
 
@@ -78,6 +83,7 @@ public sealed class ApiEmulator : IAsyncDisposable
         var crds = new CustomResourceDefinitions(store, registry, time);
         var writer = new ObjectWriter(store, time, crds, new CustomResourceValidation());
         var collector = new GarbageCollector(store, writer, options.GarbageCollection, loggers.CreateLogger<GarbageCollector>());
+        var workloads = new WorkloadSimulator(store, registry, writer, time, options.SimulateWorkloads, loggers.CreateLogger<WorkloadSimulator>());
         var requests = new RequestLog();
         var faults = new FaultInjector(options.FaultSeed);
         var tables = new TableConverter(time);
@@ -120,7 +126,7 @@ public sealed class ApiEmulator : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var url = address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
-        return new ApiEmulator(app, url, store, registry, writer, collector, requests, faults, options);
+        return new ApiEmulator(app, url, store, registry, writer, collector, workloads, requests, faults, options);
     }
 
     /// <summary>A client configuration for this emulator (plain HTTP, no credentials needed).</summary>
@@ -161,6 +167,7 @@ public sealed class ApiEmulator : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _collector.DisposeAsync();
+        await Workloads.DisposeAsync();
         try
         {
             await _bookmarks;

@@ -9,6 +9,12 @@ public sealed record ApiEmulatorOptions
     /// <summary>Owner-reference garbage collection (off matches envtest).</summary>
     public bool GarbageCollection { get; init; } = true;
 
+    /// <summary>
+    /// Write Deployments', StatefulSets' and DaemonSets' status as their controllers would once the pods are ready
+    /// (<see cref="ApiEmulator.Workloads"/> steers it: rollout time, stuck workloads). Off matches envtest.
+    /// </summary>
+    public bool SimulateWorkloads { get; init; }
+
     /// <summary>How many changes the event log keeps for watch replay before older ones are compacted.</summary>
     public int History { get; init; } = 10_000;
 

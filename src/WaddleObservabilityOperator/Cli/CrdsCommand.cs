@@ -4,16 +4,13 @@ namespace WaddleObservabilityOperator.Cli;
 
 /// <summary>
 /// <c>crds [--output DIR]... [--stdout] [--docs FILE]</c>: writes the CRDs generated from the API types (one file per kind,
-/// named like controller-gen's) into each --output folder (config/crds and the Helm chart's crds/) and, with --docs, the
-/// API reference generated from the same schemas.
+/// named like controller-gen's) into each --output folder and, with --docs, the API reference generated from the same
+/// schemas; <c>--stdout</c> prints them (e.g. to pipe into <c>kubectl apply -f -</c>). The repository's committed copies
+/// are written by <see cref="GenerateCommand"/>, with the RBAC.
 /// </summary>
 public static class CrdsCommand
 {
     public const string Usage = "usage: crds [--output DIR]... [--stdout] [--docs FILE]   (at least one)";
-
-    /// <summary>The command that regenerates the committed files; drift messages quote it.</summary>
-    public const string RegenerateCommand =
-        "dotnet run --project src/WaddleObservabilityOperator -- crds --output config/crds --output charts/waddle-observability-operator/crds --docs docs/api-reference.md";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {

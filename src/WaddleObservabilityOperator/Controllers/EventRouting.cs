@@ -3,13 +3,13 @@ using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Rendering;
-using WaddleObservabilityOperator.Rendering.Models;
 
 namespace WaddleObservabilityOperator.Controllers;
 
 /// <summary>
-/// Which keys a change of a cached object wakes. Reconciles are level-based, so a spurious key only costs a render
-/// with no write; a missing key would leave the cluster wrong until the next resync, so every dependency is here:
+/// Which keys a change of a cached object wakes: the mappers the controllers' declarations
+/// (<see cref="OperatorControllers"/>) name. Reconciles are level-based, so a spurious key only costs a render with no
+/// write; a missing key would leave the cluster wrong until the next resync, so every dependency is here:
 /// <list type="bullet">
 /// <item>a WaddleService: itself, unless only its status changed and it is Ready (its own status write); and, when its spec, labels or deletion changed, every policy of its namespace (after the debounce, coalesced);</item>
 /// <item>a policy: unless only its status changed, itself and every policy of its namespace (priorities decide who owns a service); on a spec change, exactly the services that resolve to it now or did before;</item>
@@ -19,81 +19,52 @@ namespace WaddleObservabilityOperator.Controllers;
 /// <item>other children: the policy or WaddleService their labels (or name) point to.</item>
 /// </list>
 /// </summary>
-public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> services, WorkQueue<ObjectKey> policies, Func<TimeSpan> policyDebounce, TimeProvider? time = null)
+public sealed class EventRouting(OperatorCaches caches, Func<TimeSpan> policyDebounce, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _wakesGate = new();
     private readonly Dictionary<ObjectKey, DateTimeOffset> _lastWake = [];
 
-    public void Attach()
+    /// <summary>The WaddleService itself, unless only its status changed and it is Ready.</summary>
+    public static IEnumerable<Wake> ServiceItself(ResourceChange<WaddleService> change)
     {
-        caches.WaddleServices.AddHandler(new ResourceEventHandler<WaddleService>(
-            added: s => OnService(s, specChanged: true),
-            updated: (before, after) =>
-            {
-                // Its own status write of Ready comes back as an update with nothing to do (about one reconcile in four).
-                // A status still waiting (e.g. SamplingPending) does wake it: the ConfigMap it waits for may have been
-                // written between its render and this status, when the ConfigMap's event skipped it as published.
-                if (!(OnlyStatusChanged(before, after) && Settled(after)))
-                {
-                    OnService(after, SpecOrLabelsChanged(before, after));
-                }
-            },
-            deleted: s => OnService(s, specChanged: true)));
-
-        caches.Policies.AddHandler(new ResourceEventHandler<ObservabilityPolicy>(
-            added: p => OnPolicy(p, specChanged: true),
-            updated: (before, after) =>
-            {
-                // Its own status write: nothing it renders depends on its status, so no render of every member again.
-                if (!OnlyStatusChanged(before, after))
-                {
-                    OnPolicy(after, SpecOrLabelsChanged(before, after));
-                }
-            },
-            deleted: p => OnPolicy(p, specChanged: true)));
-
-        AttachWorkload(caches.Deployments);
-        AttachWorkload(caches.StatefulSets);
-        AttachWorkload(caches.DaemonSets);
-
-        caches.Services.AddHandler(Each<V1Service>(s =>
+        // Its own status write of Ready comes back as an update with nothing to do (about one reconcile in four). A
+        // status still waiting (e.g. SamplingPending) does wake it: the ConfigMap it waits for may have been written
+        // between its render and this status, when the ConfigMap's event skipped it as published.
+        if (change is { Type: ChangeType.Updated, Before: { } before } && OnlyStatusChanged(before, change.Object) && Settled(change.Object))
         {
-            WakeServicesSelecting(s);
-            WakePolicyByLabel(s);
-        }));
-
-        caches.ConfigMaps.AddHandler(Each<V1ConfigMap>(OnConfigMap));
-        caches.ServiceAccounts.AddHandler(Each<V1ServiceAccount>(WakePolicyByLabel));
-        caches.Roles.AddHandler(Each<V1Role>(WakePolicyByLabel));
-        caches.RoleBindings.AddHandler(Each<V1RoleBinding>(WakePolicyByLabel));
-        caches.NetworkPolicies.AddHandler(Each<V1NetworkPolicy>(WakePolicyByLabel));
-        caches.ServiceMonitorInformerStarted += informer => informer.AddHandler(Each<ServiceMonitor>(m =>
-        {
-            // The WaddleService of the same name: its own monitor, or a foreign one in the way.
-            services.Add(new ObjectKey(m.Metadata.NamespaceProperty, (m.Metadata.Labels is { } l && l.TryGetValue(WellKnown.ServiceLabel, out var owner) ? owner : m.Metadata.Name)));
-        }));
-    }
-
-    private void OnService(WaddleService service, bool specChanged)
-    {
-        services.Add(ObjectKey.Of(service));
-        if (specChanged)
-        {
-            WakePoliciesOf(service.Metadata.NamespaceProperty, policyDebounce());
+            return [];
         }
+
+        return [ObjectKey.Of(change.Object)];
     }
 
-    private void OnPolicy(ObservabilityPolicy policy, bool specChanged)
+    /// <summary>Every policy of the service's namespace when its spec, labels or deletion changed, debounced: which policy it resolves to, and the sampling document, may change.</summary>
+    public IEnumerable<Wake> PoliciesOfService(ResourceChange<WaddleService> change) =>
+        SpecChanged(change) ? PoliciesOf(change.Object.Metadata.NamespaceProperty, policyDebounce()) : [];
+
+    /// <summary>The policy itself unless only its status changed (nothing it renders depends on its status); on a spec change every policy of its namespace too (priorities decide who owns a service).</summary>
+    public IEnumerable<Wake> PolicyAndNamespace(ResourceChange<ObservabilityPolicy> change)
     {
+        if (change is { Type: ChangeType.Updated, Before: { } before } && OnlyStatusChanged(before, change.Object))
+        {
+            return [];
+        }
+
+        IEnumerable<Wake> self = [ObjectKey.Of(change.Object)];
+        return SpecChanged(change) ? self.Concat(PoliciesOf(change.Object.Metadata.NamespaceProperty, TimeSpan.Zero)) : self;
+    }
+
+    /// <summary>On a policy's spec change, exactly the services that resolve to it now or did before.</summary>
+    public IEnumerable<Wake> ServicesOfPolicy(ResourceChange<ObservabilityPolicy> change)
+    {
+        if (!SpecChanged(change))
+        {
+            yield break;
+        }
+
+        var policy = change.Object;
         var ns = policy.Metadata.NamespaceProperty;
-        policies.Add(ObjectKey.Of(policy));
-        if (!specChanged)
-        {
-            return;
-        }
-
-        WakePoliciesOf(ns, TimeSpan.Zero);
         var resolver = new PolicyResolver(caches.Policies.Cache.List(ns).Where(p => p.Metadata.DeletionTimestamp is null));
         foreach (var service in caches.WaddleServices.Cache.List(ns))
         {
@@ -102,81 +73,95 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
             if (before == policy.Metadata.Name || now == policy.Metadata.Name || service.Spec.PolicyRef?.Name == policy.Metadata.Name
                 || (before is null && now is null))
             {
-                services.Add(ObjectKey.Of(service));
+                yield return ObjectKey.Of(service);
             }
         }
     }
 
-    private void AttachWorkload<T>(ResourceInformer<T> informer)
-        where T : IKubernetesObject<V1ObjectMeta> =>
-        informer.AddHandler(Each<T>(workload =>
+    /// <summary>The WaddleServices naming a workload (index), and the one labelled as having injected it: an injection whose WaddleService now names another workload (or is being deleted) is taken out by that service.</summary>
+    public IEnumerable<Wake> ServicesOfWorkload<T>(ResourceChange<T> change)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        foreach (var workload in change.Versions)
         {
-            var ns = workload.Metadata.NamespaceProperty;
             foreach (var service in caches.WaddleServices.Cache.ByIndex(OperatorCaches.WorkloadIndex, OperatorCaches.WorkloadKey(workload)))
             {
-                services.Add(ObjectKey.Of(service));
+                yield return ObjectKey.Of(service);
             }
 
-            // An injection whose WaddleService now names another workload (or is being deleted) is taken out by that service.
             if (WorkloadInjection.InjectedBy(workload) is { } by)
             {
-                services.Add(new ObjectKey(ns, by));
+                yield return new ObjectKey(workload.Metadata.NamespaceProperty, by);
             }
-
-            WakePolicyByLabel(workload);
-        }));
-
-    private void OnConfigMap(V1ConfigMap configMap)
-    {
-        var ns = configMap.Metadata.NamespaceProperty;
-        var policy = (configMap.Metadata.Labels is { } l && l.TryGetValue(WellKnown.PolicyLabel, out var labelled) ? labelled : null)
-            ?? caches.Policies.Cache.List(ns).FirstOrDefault(p => ChildNames.SamplingConfigMap(p.Metadata.Name) == configMap.Metadata.Name)?.Metadata.Name;
-        if (policy is null)
-        {
-            return;
-        }
-
-        policies.Add(new ObjectKey(ns, policy));
-
-        // Services already Ready on the published document need nothing from a rewrite of it (a tampered document is
-        // the policy's to restore); waking only those still waiting keeps a ConfigMap write from costing n reconciles.
-        foreach (var service in caches.WaddleServices.Cache.List(ns).Where(s => (s.Status?.Policy is null || s.Status.Policy == policy || s.Status.Policy.Length == 0) && !SamplingPublished(s)))
-        {
-            services.Add(ObjectKey.Of(service));
-        }
-    }
-
-    private void WakePolicyByLabel(IKubernetesObject<V1ObjectMeta> child)
-    {
-        if (child.Metadata.Labels?.TryGetValue(WellKnown.PolicyLabel, out var policy) == true && !child.Metadata.Labels.ContainsKey(WellKnown.ServiceLabel))
-        {
-            policies.Add(new ObjectKey(child.Metadata.NamespaceProperty, policy));
         }
     }
 
     /// <summary>
-    /// The WaddleServices whose metrics selector can match <paramref name="service"/>: those looking Services up by one
-    /// of its labels. One lookup per label, so n Services arriving cost O(n), not a wake of the whole namespace each.
+    /// The WaddleServices whose metrics selector can match a Service: those looking Services up by one of its labels.
+    /// One lookup per label, so n Services arriving cost O(n), not a wake of the whole namespace each.
     /// </summary>
-    private void WakeServicesSelecting(V1Service service)
+    public IEnumerable<Wake> ServicesSelecting(ResourceChange<V1Service> change)
     {
-        foreach (var (key, value) in service.Metadata.Labels ?? new Dictionary<string, string>())
+        foreach (var service in change.Versions)
         {
-            foreach (var waddleService in caches.WaddleServices.Cache.ByIndex(OperatorCaches.MetricsSelectorIndex, OperatorCaches.LabelKey(service.Metadata.NamespaceProperty, key, value)))
+            foreach (var (key, value) in service.Metadata.Labels ?? new Dictionary<string, string>())
             {
-                services.Add(ObjectKey.Of(waddleService));
+                foreach (var waddleService in caches.WaddleServices.Cache.ByIndex(OperatorCaches.MetricsSelectorIndex, OperatorCaches.LabelKey(service.Metadata.NamespaceProperty, key, value)))
+                {
+                    yield return ObjectKey.Of(waddleService);
+                }
             }
         }
     }
 
+    /// <summary>The policy a ConfigMap belongs to: its label, or the sampling ConfigMap's name.</summary>
+    public IEnumerable<Wake> PolicyOfConfigMap(ResourceChange<V1ConfigMap> change) =>
+        change.Versions.Select(PolicyOf).OfType<string>().Select(policy => (Wake)new ObjectKey(change.Object.Metadata.NamespaceProperty, policy));
+
     /// <summary>
-    /// Wakes every policy of the namespace: at once when none was woken within <paramref name="debounce"/> (a single
+    /// The services of a ConfigMap's policy still waiting for it (SamplingPublished not True). Services already Ready on
+    /// the published document need nothing from a rewrite of it (a tampered document is the policy's to restore);
+    /// waking only those still waiting keeps a ConfigMap write from costing n reconciles.
+    /// </summary>
+    public IEnumerable<Wake> ServicesWaitingForSampling(ResourceChange<V1ConfigMap> change)
+    {
+        var ns = change.Object.Metadata.NamespaceProperty;
+        foreach (var policy in change.Versions.Select(PolicyOf).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            foreach (var service in caches.WaddleServices.Cache.List(ns).Where(s => (s.Status?.Policy is null || s.Status.Policy == policy || s.Status.Policy.Length == 0) && !SamplingPublished(s)))
+            {
+                yield return ObjectKey.Of(service);
+            }
+        }
+    }
+
+    /// <summary>The policy a managed backend's object is labelled with (not a WaddleService's child, which carries both labels).</summary>
+    public static IEnumerable<Wake> PolicyByLabel<T>(ResourceChange<T> change)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        change.Versions
+            .Where(child => child.Metadata.Labels?.ContainsKey(WellKnown.ServiceLabel) != true)
+            .Select(child => child.Metadata.Labels?.TryGetValue(WellKnown.PolicyLabel, out var policy) == true ? policy : null)
+            .OfType<string>()
+            .Select(policy => (Wake)new ObjectKey(change.Object.Metadata.NamespaceProperty, policy));
+
+    /// <summary>The WaddleService a child is labelled with, or of the same name (a service's children are named after it): its own child, or a foreign one in the way.</summary>
+    public static IEnumerable<Wake> ServiceByLabel<T>(ResourceChange<T> change)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        change.Versions.Select(m => (Wake)new ObjectKey(m.Metadata.NamespaceProperty, m.Metadata.Labels is { } l && l.TryGetValue(WellKnown.ServiceLabel, out var owner) ? owner : m.Metadata.Name));
+
+    private string? PolicyOf(V1ConfigMap configMap) =>
+        (configMap.Metadata.Labels is { } l && l.TryGetValue(WellKnown.PolicyLabel, out var labelled) ? labelled : null)
+        ?? caches.Policies.Cache.List(configMap.Metadata.NamespaceProperty).FirstOrDefault(p => ChildNames.SamplingConfigMap(p.Metadata.Name) == configMap.Metadata.Name)?.Metadata.Name;
+
+    /// <summary>
+    /// Every policy of the namespace: at once when none was woken within <paramref name="debounce"/> (a single
     /// change is applied without waiting), otherwise at the end of that window, so a burst of service changes is one
     /// reconcile (and one sampling ConfigMap write) per window.
     /// </summary>
-    private void WakePoliciesOf(string ns, TimeSpan debounce)
+    private List<Wake> PoliciesOf(string ns, TimeSpan debounce)
     {
         var now = _time.GetUtcNow();
+        var wakes = new List<Wake>();
         foreach (var policy in caches.Policies.Cache.List(ns))
         {
             var key = ObjectKey.Of(policy);
@@ -191,9 +176,16 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
                 _lastWake[key] = now + delay;
             }
 
-            policies.AddAfter(key, delay);
+            wakes.Add(new Wake(key, delay));
         }
+
+        return wakes;
     }
+
+    /// <summary>Added, deleted, or an update of the spec, labels or deletion.</summary>
+    private static bool SpecChanged<T>(ResourceChange<T> change)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        change.Type != ChangeType.Updated || change.Before is not { } before || SpecOrLabelsChanged(before, change.Object);
 
     private static bool Settled(WaddleService service) => ConditionTrue(service, ConditionTypes.Ready);
 
@@ -226,12 +218,4 @@ public sealed class EventRouting(OperatorCaches caches, WorkQueue<ObjectKey> ser
 
     private static bool SameLabels(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value);
-
-    private static ResourceEventHandler<T> Each<T>(Action<T> wake)
-        where T : IKubernetesObject<V1ObjectMeta> =>
-        new(wake, (before, after) =>
-        {
-            wake(before);
-            wake(after);
-        }, wake);
 }

@@ -3,7 +3,6 @@ using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Rendering;
-using WaddleObservabilityOperator.Rendering.Models;
 using WaddleObservabilityOperator.Telemetry;
 
 namespace WaddleObservabilityOperator.Controllers;
@@ -15,7 +14,7 @@ namespace WaddleObservabilityOperator.Controllers;
 /// </summary>
 public sealed class ObservabilityPolicyReconciler(
     OperatorCaches caches,
-    IReadOnlyList<IChildKind> kinds,
+    IReadOnlyList<IOwnedKind> kinds,
     PublishedSampling publishedSampling,
     Action<ObjectKey> wakeService,
     StatusWriter statusWriter,
@@ -64,7 +63,7 @@ public sealed class ObservabilityPolicyReconciler(
 
         // Children of this policy it no longer renders (a backend switched off).
         var wanted = desired.Select(d => (d.GetType(), d.Metadata.Name)).ToHashSet();
-        foreach (var kind in kinds.Where(k => k.ClrType != typeof(ServiceMonitor)))
+        foreach (var kind in kinds)
         {
             foreach (var stale in kind.Managed(ns).Where(o => IsChildOf(o, key.Name) && IsOwnedBy(o, policy) && !wanted.Contains((o.GetType(), o.Metadata.Name))).ToList())
             {
@@ -136,9 +135,9 @@ public sealed class ObservabilityPolicyReconciler(
         return conditions;
     }
 
-    private IChildKind KindOf(IKubernetesObject<V1ObjectMeta> child) =>
+    private IOwnedKind KindOf(IKubernetesObject<V1ObjectMeta> child) =>
         kinds.FirstOrDefault(k => k.ClrType == child.GetType())
-        ?? throw new InvalidOperationException($"the operator does not watch {child.Kind}, so it cannot manage {child.Kind} \"{child.Metadata.Name}\"");
+        ?? throw new InvalidOperationException($"the policy controller does not declare that it owns {child.Kind}, so it cannot manage {child.Kind} \"{child.Metadata.Name}\"");
 
     /// <summary>Objects of the policy itself: its label, and not a WaddleService's child (ServiceMonitors carry both labels).</summary>
     private static bool IsChildOf(IKubernetesObject<V1ObjectMeta> obj, string policy) =>

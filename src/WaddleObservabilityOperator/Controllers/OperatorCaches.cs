@@ -8,40 +8,25 @@ using WaddleObservabilityOperator.Rendering.Models;
 namespace WaddleObservabilityOperator.Controllers;
 
 /// <summary>
-/// Every informer the operator reads from, so reconciles never GET. Workloads, Services and the kinds the operator
-/// creates are cached whole (not only the labelled ones): a workload must be seen when it appears to be injected, and
-/// a foreign object holding a child's name must be seen to be left alone. ServiceMonitors are watched only while
-/// their API exists.
+/// Every informer the operator reads from, so reconciles never GET: one per kind the controllers declare
+/// (<see cref="OperatorControllers"/>), with the indexes the reconciles and the event routing look objects up by.
+/// Workloads, Services and the kinds the operator creates are cached whole (not only the labelled ones): a workload
+/// must be seen when it appears to be injected, and a foreign object holding a child's name must be seen to be left
+/// alone. ServiceMonitors are an optional API, watched only while served.
 /// </summary>
 public sealed class OperatorCaches
 {
-    private readonly ResourceClients _clients;
-    private readonly InformerOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILoggerFactory _loggers;
-    private readonly List<Func<bool>> _synced = [];
-    private readonly List<Func<CancellationToken, Task>> _runs = [];
-    private readonly Lock _monitorGate = new();
-    private CancellationTokenSource? _monitorStop;
-    private Task _monitorRun = Task.CompletedTask;
-
-    public OperatorCaches(ResourceClients clients, InformerOptions options, TimeProvider time, ILoggerFactory loggers)
+    public OperatorCaches(InformerSet informers)
     {
-        _clients = clients;
-        _options = options;
-        _time = time;
-        _loggers = loggers;
-        WaddleServices = Add<WaddleService>();
-        Policies = Add<ObservabilityPolicy>();
-        Deployments = Add<V1Deployment>();
-        StatefulSets = Add<V1StatefulSet>();
-        DaemonSets = Add<V1DaemonSet>();
-        Services = Add<V1Service>();
-        ConfigMaps = Add<V1ConfigMap>();
-        ServiceAccounts = Add<V1ServiceAccount>();
-        Roles = Add<V1Role>();
-        RoleBindings = Add<V1RoleBinding>();
-        NetworkPolicies = Add<V1NetworkPolicy>();
+        Informers = informers ?? throw new ArgumentNullException(nameof(informers));
+        WaddleServices = informers.Get<WaddleService>();
+        Policies = informers.Get<ObservabilityPolicy>();
+        Deployments = informers.Get<V1Deployment>();
+        StatefulSets = informers.Get<V1StatefulSet>();
+        DaemonSets = informers.Get<V1DaemonSet>();
+        Services = informers.Get<V1Service>();
+        ConfigMaps = informers.Get<V1ConfigMap>();
+        ServiceMonitors = informers.GetOptional<ServiceMonitor>();
 
         // A WaddleService is found from its workload through this index: "namespace/Kind/name"; and from a Service
         // through the one label of its metrics selector that its reconcile looks Services up by.
@@ -54,6 +39,9 @@ public sealed class OperatorCaches
         DaemonSets.Cache.AddIndex(InjectedByIndex, InjectedByKey);
         Services.Cache.AddIndex(LabelIndex, s => s.Metadata.Labels?.Select(l => LabelKey(s.Metadata.NamespaceProperty, l.Key, l.Value)) ?? []);
     }
+
+    /// <summary>Every declared kind's informer.</summary>
+    public InformerSet Informers { get; }
 
     public const string InjectedByIndex = "injected-by";
 
@@ -95,31 +83,11 @@ public sealed class OperatorCaches
 
     public ResourceInformer<V1ConfigMap> ConfigMaps { get; }
 
-    public ResourceInformer<V1ServiceAccount> ServiceAccounts { get; }
-
-    public ResourceInformer<V1Role> Roles { get; }
-
-    public ResourceInformer<V1RoleBinding> RoleBindings { get; }
-
-    public ResourceInformer<V1NetworkPolicy> NetworkPolicies { get; }
-
-    /// <summary>The ServiceMonitor informer while the API exists; null otherwise.</summary>
-    public ResourceInformer<ServiceMonitor>? ServiceMonitors { get; private set; }
-
-    /// <summary>Called for every new ServiceMonitor informer, to attach event handlers.</summary>
-    public event Action<ResourceInformer<ServiceMonitor>>? ServiceMonitorInformerStarted;
+    /// <summary>ServiceMonitors, while prometheus-operator's CRD is installed (<see cref="OptionalInformer{T}.Current"/> is null otherwise).</summary>
+    public OptionalInformer<ServiceMonitor> ServiceMonitors { get; }
 
     /// <summary>Every cache has its first list (ready to reconcile without a partial view).</summary>
-    public bool HasSynced
-    {
-        get
-        {
-            lock (_monitorGate)
-            {
-                return _synced.All(s => s()) && ServiceMonitors?.HasSynced != false;
-            }
-        }
-    }
+    public bool HasSynced => Informers.HasSynced;
 
     public static string WorkloadKey(string? ns, WorkloadKind kind, string name) => $"{ns}/{kind}/{name}";
 
@@ -127,60 +95,9 @@ public sealed class OperatorCaches
         WorkloadKey(workload.Metadata.NamespaceProperty, WorkloadInjection.KindOf(workload), workload.Metadata.Name);
 
     /// <summary>Runs every informer until <paramref name="cancellationToken"/> fires.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.WhenAll(_runs.Select(run => run(cancellationToken))).ConfigureAwait(false);
-        }
-        finally
-        {
-            StopServiceMonitors();
-            await _monitorRun.ConfigureAwait(false);
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) => Informers.RunAsync(cancellationToken);
 
-    public Task WaitForSyncAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(new[] { WaddleServices.WaitForSyncAsync(cancellationToken), Policies.WaitForSyncAsync(cancellationToken),
-            Deployments.WaitForSyncAsync(cancellationToken), StatefulSets.WaitForSyncAsync(cancellationToken),
-            DaemonSets.WaitForSyncAsync(cancellationToken), Services.WaitForSyncAsync(cancellationToken),
-            ConfigMaps.WaitForSyncAsync(cancellationToken), ServiceAccounts.WaitForSyncAsync(cancellationToken),
-            Roles.WaitForSyncAsync(cancellationToken), RoleBindings.WaitForSyncAsync(cancellationToken),
-            NetworkPolicies.WaitForSyncAsync(cancellationToken) });
-
-    /// <summary>Starts watching ServiceMonitors (the API appeared). Returns once the new cache has synced.</summary>
-    public async Task StartServiceMonitorsAsync(CancellationToken cancellationToken)
-    {
-        ResourceInformer<ServiceMonitor> informer;
-        lock (_monitorGate)
-        {
-            if (ServiceMonitors is not null)
-            {
-                return;
-            }
-
-            _monitorStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            informer = new ResourceInformer<ServiceMonitor>(_clients.For<ServiceMonitor>(), _options, _time, _loggers.CreateLogger("informer.servicemonitors"));
-            ServiceMonitors = informer;
-            var stop = _monitorStop.Token;
-            _monitorRun = Task.Run(() => informer.RunAsync(stop), CancellationToken.None);
-        }
-
-        ServiceMonitorInformerStarted?.Invoke(informer);
-        await informer.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Stops watching ServiceMonitors (the API went away).</summary>
-    public void StopServiceMonitors()
-    {
-        lock (_monitorGate)
-        {
-            _monitorStop?.Cancel();
-            _monitorStop?.Dispose();
-            _monitorStop = null;
-            ServiceMonitors = null;
-        }
-    }
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => Informers.WaitForSyncAsync(cancellationToken);
 
     /// <summary>What a policy's render reads, from the caches: the policies and WaddleServices of its namespace. Those being deleted are left out.</summary>
     public PolicyRenderInput PolicyRenderInput(string ns) => new(
@@ -255,14 +172,4 @@ public sealed class OperatorCaches
         Deployments.Cache.List().Count(w => WorkloadInjection.InjectedBy(w) is not null)
         + StatefulSets.Cache.List().Count(w => WorkloadInjection.InjectedBy(w) is not null)
         + DaemonSets.Cache.List().Count(w => WorkloadInjection.InjectedBy(w) is not null);
-
-    private ResourceInformer<T> Add<T>()
-        where T : IKubernetesObject<V1ObjectMeta>
-    {
-        var client = _clients.For<T>();
-        var informer = new ResourceInformer<T>(client, _options, _time, _loggers.CreateLogger($"informer.{client.Type.Plural}"));
-        _synced.Add(() => informer.HasSynced);
-        _runs.Add(informer.RunAsync);
-        return informer;
-    }
 }

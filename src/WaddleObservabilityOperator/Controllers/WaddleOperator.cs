@@ -1,9 +1,7 @@
 using k8s;
-using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Rendering;
-using WaddleObservabilityOperator.Rendering.Models;
 using WaddleObservabilityOperator.Telemetry;
 
 namespace WaddleObservabilityOperator.Controllers;
@@ -24,11 +22,11 @@ public sealed class WaddleOperator : IAsyncDisposable
     private readonly WorkQueue<ObjectKey> _policyQueue;
     private readonly Controller<ObjectKey> _serviceController;
     private readonly Controller<ObjectKey> _policyController;
-    private readonly ServiceMonitorApiWatch _monitorApi;
+    private readonly OptionalApis _optionalApis;
+    private readonly IReadOnlyList<(ControllerDeclaration Declaration, WorkQueue<ObjectKey> Queue)> _queues;
     private readonly LeaderElector? _election;
     private int _active;
     private long _policyReconcileTicks;
-    private readonly OptionalApiDiscovery _discovery;
 
     public WaddleOperator(KubernetesClientConfiguration config, OperatorOptions options, OperatorMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null)
     {
@@ -44,15 +42,20 @@ public sealed class WaddleOperator : IAsyncDisposable
         _client = KubernetesClientFactory.Create(config, new ApiClientOptions { Qps = options.Qps, Burst = options.Burst }, _time,
             writePermit: permit, telemetry: new ApiRequestTelemetryHandler(metrics, options.Identity));
 
-        var registry = new ResourceTypeRegistry()
-            .Register<ServiceMonitor>(new Kube.ResourceType(ServiceMonitor.Group, ServiceMonitor.Version, ServiceMonitor.Plural, ServiceMonitor.KindName, Namespaced: true));
-        var clients = new ResourceClients(_client, registry, WellKnown.FieldManager);
+        var clients = new ResourceClients(_client, OperatorControllers.ResourceTypes(), WellKnown.FieldManager);
         var informerOptions = new InformerOptions
         {
             Namespaces = options.Namespaces.Count == 0 ? null : options.Namespaces,
             MinWatchTimeout = options.MinWatchTimeout,
         };
-        _caches = new OperatorCaches(clients, informerOptions, _time, loggers);
+
+        // What each controller reconciles, owns and watches; the informers, the routing and the owned kinds follow.
+        EventRouting? routing = null;
+        var controllers = OperatorControllers.Declare(() => routing!);
+        var factory = new InformerFactory(clients, informerOptions, _time, loggers);
+        var informers = new InformerSet(controllers, factory);
+        _caches = new OperatorCaches(informers);
+        routing = new EventRouting(_caches, PolicyDebounce, _time);
 
         _election = options.LeaderElect
             ? LeaderElector.ForLease(_client, new LeaderElectionOptions
@@ -71,35 +74,25 @@ public sealed class WaddleOperator : IAsyncDisposable
         }
 
         permit.Permit = _election is null ? AlwaysWritePermit.Instance : _election;
-        var writer = new OwnedObjectWriter(clients, new OwnershipRule(WellKnown.ManagedByLabel, WellKnown.ManagedByValue, WellKnown.OwnedLabelPrefix), loggers.CreateLogger<OwnedObjectWriter>());
+
+        // Optional APIs are probed by a one-item list (the read their informer makes anyway, not a discovery GET); while
+        // served, only CRD events and list/watch failures trigger a check, so a converged operator sends no discovery
+        // requests. With --namespaces, in the first watched one: the RBAC is then a Role per namespace.
+        var optional = informers.Optional.ToList();
+        var probe = new ResourceListApiProbe(_client, [.. optional.Select(i => OptionalApis.Resource(i.Type))], _time, options.Namespaces.FirstOrDefault());
+        _optionalApis = new OptionalApis(optional, new OptionalApiDiscovery(probe, _time, loggers.CreateLogger<OptionalApiDiscovery>(), options.DiscoveryInterval, recheckWhileServed: false),
+            factory, loggers.CreateLogger<OptionalApis>());
+
+        var writer = new OwnedObjectWriter(clients, OperatorControllers.Ownership, loggers.CreateLogger<OwnedObjectWriter>());
         var statusWriter = new StatusWriter(clients, loggers.CreateLogger<StatusWriter>());
         var events = new EventRecorder(_client, options.Identity, _time, loggers.CreateLogger<EventRecorder>());
-        // Probed by a one-item list (the read its informer makes anyway, not a discovery GET); while served, only CRD events
-        // and ServiceMonitor list/watch failures trigger a check, so a converged operator sends no discovery requests.
-        // With --namespaces, in the first watched one: the RBAC is then a Role per namespace.
-        var probe = new ResourceListApiProbe(_client, [ServiceMonitorApiWatch.Resource], _time, options.Namespaces.FirstOrDefault());
-        _discovery = new OptionalApiDiscovery(probe, _time,
-            loggers.CreateLogger<OptionalApiDiscovery>(), options.DiscoveryInterval, recheckWhileServed: false);
-        var crd = new ResourceInformer<V1CustomResourceDefinition>(clients.For<V1CustomResourceDefinition>(),
-            ServiceMonitorApiWatch.CrdInformerOptions(informerOptions), _time, loggers.CreateLogger("informer.customresourcedefinitions"));
-        _monitorApi = new ServiceMonitorApiWatch(_discovery, crd, _caches, loggers.CreateLogger<ServiceMonitorApiWatch>());
-
-        var monitors = new ChildKind<ServiceMonitor>(() => _caches.ServiceMonitors, writer, clients.For<ServiceMonitor>());
-        IReadOnlyList<IChildKind> kinds =
-        [
-            Kind(_caches.ConfigMaps), Kind(_caches.Services), Kind(_caches.ServiceAccounts), Kind(_caches.Roles),
-            Kind(_caches.RoleBindings), Kind(_caches.Deployments), Kind(_caches.StatefulSets), Kind(_caches.NetworkPolicies), monitors,
-        ];
-
-        IChildKind Kind<T>(ResourceInformer<T> informer)
-            where T : class, IKubernetesObject<V1ObjectMeta> =>
-            new ChildKind<T>(() => informer, writer, clients.For<T>());
-
         var published = new PublishedSampling();
-        var services = new WaddleServiceReconciler(_caches, clients, monitors, published, statusWriter, events, () => _monitorApi.Present, _time,
+        var serviceController = controllers.Single(c => c.Name == WaddleServiceReconciler.ControllerName);
+        var policyController = controllers.Single(c => c.Name == ObservabilityPolicyReconciler.ControllerName);
+        var services = new WaddleServiceReconciler(_caches, clients, informers.OwnedKinds(serviceController, writer, clients), published, statusWriter, events, _time,
             loggers.CreateLogger<WaddleServiceReconciler>());
-        var policies = new ObservabilityPolicyReconciler(_caches, kinds, published, key => _serviceQueue!.Add(key), statusWriter, events, metrics, _time,
-            loggers.CreateLogger<ObservabilityPolicyReconciler>());
+        var policies = new ObservabilityPolicyReconciler(_caches, informers.OwnedKinds(policyController, writer, clients), published, key => _serviceQueue!.Add(key),
+            statusWriter, events, metrics, _time, loggers.CreateLogger<ObservabilityPolicyReconciler>());
 
         _serviceQueue = new WorkQueue<ObjectKey>(WaddleServiceReconciler.ControllerName, _time, metrics: metrics);
         _policyQueue = new WorkQueue<ObjectKey>(ObservabilityPolicyReconciler.ControllerName, _time, metrics: metrics);
@@ -109,9 +102,12 @@ public sealed class WaddleOperator : IAsyncDisposable
         _policyController = new Controller<ObjectKey>(ObservabilityPolicyReconciler.ControllerName, _policyQueue,
             (key, ct) => TracedAsync(ObservabilityPolicyReconciler.ControllerName, policies.ReconcileAsync, key, ct),
             _time, loggers.CreateLogger("controller.observabilitypolicy"), options.Concurrency, metrics);
+        informers.Route(serviceController, _serviceQueue);
+        informers.Route(policyController, _policyQueue);
 
-        new EventRouting(_caches, _serviceQueue, _policyQueue, PolicyDebounce, _time).Attach();
-        _monitorApi.Changed += () => EnqueueAll(servicesOnly: true);
+        // An optional API that appears or goes away changes what every controller declaring it renders.
+        _queues = [(serviceController, _serviceQueue), (policyController, _policyQueue)];
+        _optionalApis.Changed += type => EnqueueAll(c => c.Watches.Any(w => w.Optional && clients.Registry.Get(w.ClrType) == type));
         metrics.BeforeCollect(CollectGauges);
     }
 
@@ -139,11 +135,11 @@ public sealed class WaddleOperator : IAsyncDisposable
         _logger.LogInformation("Starting operator {Identity}: namespaces {Namespaces}, leader election {LeaderElect}, concurrency {Concurrency}, resync {Resync}",
             _options.Identity, _options.Namespaces.Count == 0 ? "all" : string.Join(",", _options.Namespaces), _options.LeaderElect, _options.Concurrency, _options.ResyncPeriod);
         var informers = _caches.RunAsync(cancellationToken);
-        var discovery = _monitorApi.RunAsync(cancellationToken);
+        var discovery = _optionalApis.RunAsync(cancellationToken);
         try
         {
             await _caches.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
-            await _monitorApi.FirstCheck.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _optionalApis.FirstCheck.WaitAsync(cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("Caches synced");
             if (_election is null)
             {
@@ -170,7 +166,7 @@ public sealed class WaddleOperator : IAsyncDisposable
         Metrics.SetLeader(_options.LeaseName, true);
         try
         {
-            EnqueueAll(servicesOnly: false);
+            EnqueueAll();
             var resync = ResyncAsync(cancellationToken);
             await Task.WhenAll(_serviceController.RunAsync(cancellationToken), _policyController.RunAsync(cancellationToken), resync).ConfigureAwait(false);
         }
@@ -194,22 +190,18 @@ public sealed class WaddleOperator : IAsyncDisposable
             }
 
             _logger.LogDebug("Resync: reconciling every cached WaddleService and ObservabilityPolicy");
-            EnqueueAll(servicesOnly: false);
+            EnqueueAll();
         }
     }
 
-    private void EnqueueAll(bool servicesOnly)
+    /// <summary>Every cached key of each controller in <paramref name="only"/> (all of them when null), into its queue.</summary>
+    private void EnqueueAll(Func<ControllerDeclaration, bool>? only = null)
     {
-        foreach (var key in _caches.WaddleServices.Cache.Keys())
+        foreach (var (declaration, queue) in _queues.Where(q => only?.Invoke(q.Declaration) != false))
         {
-            _serviceQueue.Add(key);
-        }
-
-        if (!servicesOnly)
-        {
-            foreach (var key in _caches.Policies.Cache.Keys())
+            foreach (var key in _caches.Informers.KeysOf(declaration))
             {
-                _policyQueue.Add(key);
+                queue.Add(key);
             }
         }
     }

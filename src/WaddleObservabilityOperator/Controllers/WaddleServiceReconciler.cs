@@ -10,17 +10,16 @@ namespace WaddleObservabilityOperator.Controllers;
 
 /// <summary>
 /// Reconciles one WaddleService: finalizer first; then, from the caches and the rendering layer, the env injected into
-/// its workload, its ServiceMonitor and its status. Deletion takes out exactly what was injected, then the finalizer.
+/// its workload, the children of each kind its controller declares it owns (its ServiceMonitor) and its status. Deletion takes out exactly what was injected, then the finalizer.
 /// Writes happen only where the cluster differs from what was rendered.
 /// </summary>
 public sealed class WaddleServiceReconciler(
     OperatorCaches caches,
     IResourceClientProvider clients,
-    IChildKind serviceMonitors,
+    IReadOnlyList<IOwnedKind> ownedKinds,
     PublishedSampling publishedSampling,
     StatusWriter statusWriter,
     EventRecorder events,
-    Func<bool> serviceMonitorApi,
     TimeProvider clock,
     ILogger<WaddleServiceReconciler> logger)
 {
@@ -55,7 +54,7 @@ public sealed class WaddleServiceReconciler(
     {
         var ns = service.Metadata.NamespaceProperty;
         var name = service.Metadata.Name;
-        var apiPresent = serviceMonitorApi();
+        var apiPresent = ownedKinds.Any(k => k.ClrType == typeof(ServiceMonitor) && k.Served);
         // The service's own neighbourhood, not its namespace: a reconcile costs the same with 10 000 services as with 10.
         var rendered = ServiceRenderer.Render(caches.RenderInputFor(service, apiPresent), ns, name);
         var outcome = rendered.Outcome;
@@ -68,25 +67,30 @@ public sealed class WaddleServiceReconciler(
             retry |= !await WriteWorkloadAsync(service, change, cancellationToken).ConfigureAwait(false);
         }
 
-        // The ServiceMonitor, only where the API exists; one we created but no longer want is deleted.
-        var monitorName = ChildNames.ServiceMonitor(name);
-        var desiredMonitor = rendered.ServiceMonitor;
-        if (apiPresent && desiredMonitor is not null)
+        // Its children, kind by kind as its controller declares them, only where the kind's API is served; those of its
+        // own it no longer renders are deleted.
+        foreach (var kind in ownedKinds.Where(k => k.Served))
         {
-            switch (await serviceMonitors.ApplyAsync(desiredMonitor, cancellationToken).ConfigureAwait(false))
+            var desired = rendered.Children.Where(c => c.Object.GetType() == kind.ClrType).ToList();
+            foreach (var child in desired)
             {
-                case WriteAction.NotOwned:
-                    conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.MonitoringConfigured, false, Reasons.Conflict,
-                        $"ServiceMonitor \"{monitorName}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator create its own"), ReadyMessage);
-                    break;
-                case WriteAction.Conflict:
-                    retry = true;
-                    break;
+                switch (await kind.ApplyAsync(child.Object, cancellationToken).ConfigureAwait(false))
+                {
+                    case WriteAction.NotOwned:
+                        conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(child.ConditionType, false, Reasons.Conflict,
+                            $"{child.Object.Kind} \"{child.Object.Metadata.Name}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator create its own"), ReadyMessage);
+                        break;
+                    case WriteAction.Conflict:
+                        retry = true;
+                        break;
+                }
             }
-        }
-        else if (apiPresent && serviceMonitors.Cached(ns, monitorName) is { } stale && IsOwnedBy(stale, service))
-        {
-            await serviceMonitors.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
+
+            var wanted = desired.Select(c => c.Object.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var stale in kind.OwnedBy(service.Metadata.Uid).Where(o => OperatorControllers.Ownership.IsManaged(o.Metadata) && !wanted.Contains(o.Metadata.Name)))
+            {
+                await kind.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         conditions = SamplingAsPublished(rendered, outcome, conditions);
@@ -163,7 +167,7 @@ public sealed class WaddleServiceReconciler(
         }
 
         var actual = caches.ConfigMaps.Cache.Get(outcome.Namespace, cmName);
-        if (actual is not null && !ChildKind<V1ConfigMap>.IsManaged(actual))
+        if (actual is not null && !OperatorControllers.Ownership.IsManaged(actual.Metadata))
         {
             return ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.Conflict,
                 $"ConfigMap \"{cmName}\" exists and is not managed by the operator, so the sampling strategies cannot be published"), ReadyMessage);
@@ -260,9 +264,6 @@ public sealed class WaddleServiceReconciler(
             await events.RecordAsync(service, EventSeverity.Warning, condition.Reason, "Reconcile", $"{condition.Type}: {condition.Message}", cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private static bool IsOwnedBy(IKubernetesObject<V1ObjectMeta> child, WaddleService owner) =>
-        ChildKind<ServiceMonitor>.IsManaged(child) && child.Metadata.OwnerReferences?.Any(o => o.Uid == owner.Metadata.Uid) == true;
 
     private static WaddleService Copy(WaddleService service)
     {

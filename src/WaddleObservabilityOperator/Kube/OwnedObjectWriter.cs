@@ -45,6 +45,10 @@ public sealed record OwnerMatch(string? Uid)
 /// </summary>
 public sealed record OwnershipRule(string ManagedByLabel, string ManagedByValue, string? OwnedLabelPrefix = null)
 {
+    /// <summary>Carries the managed-by label: an object the operator made.</summary>
+    public bool IsManaged(V1ObjectMeta? meta) =>
+        meta?.Labels is { } labels && labels.TryGetValue(ManagedByLabel, out var value) && value == ManagedByValue;
+
     public bool IsOwned(V1ObjectMeta actual, V1ObjectMeta desired)
     {
         ArgumentNullException.ThrowIfNull(actual);
@@ -68,6 +72,9 @@ public sealed record OwnershipRule(string ManagedByLabel, string ManagedByValue,
 /// </summary>
 public sealed class OwnedObjectWriter(IResourceClientProvider clients, OwnershipRule ownership, ILogger logger)
 {
+    /// <summary>What makes an object the operator's.</summary>
+    public OwnershipRule Ownership => ownership;
+
     /// <summary>Top-level fields compared exactly: maps with no server defaults, where a key we dropped must go.</summary>
     private static readonly string[] ExactFields = ["data", "binaryData", "stringData"];
 

@@ -10,7 +10,7 @@ namespace WaddleObservabilityOperator.Kube;
 /// Added/Modified for those that changed. Errors reconnect with exponential backoff and jitter; a watchdog restarts a
 /// watch that has been silent for too long. Each namespace in scope (or all namespaces) gets its own list/watch loop.
 /// </summary>
-public sealed class ResourceInformer<T>
+public sealed class ResourceInformer<T> : IInformer<T>
     where T : IKubernetesObject<V1ObjectMeta>
 {
     private readonly IResourceClient<T> _client;
@@ -47,6 +47,11 @@ public sealed class ResourceInformer<T>
     public event Action<Exception>? Failed;
 
     public ResourceType Type => _client.Type;
+
+    public IReadOnlyList<ObjectKey> CachedKeys() => Cache.Keys();
+
+    /// <summary>This informer: it always runs.</summary>
+    public ResourceInformer<T> Current => this;
 
     /// <summary>True once every namespace in scope has been listed and its objects delivered to the handlers.</summary>
     public bool HasSynced => _synced.Task.IsCompleted;

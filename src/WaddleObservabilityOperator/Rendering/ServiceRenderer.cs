@@ -13,8 +13,18 @@ namespace WaddleObservabilityOperator.Rendering;
 public sealed record ServiceRender(
     ServiceOutcome Outcome,
     IReadOnlyList<WorkloadChange> Workloads,
-    ServiceMonitor? ServiceMonitor,
-    V1ConfigMap? SamplingConfigMap);
+    IReadOnlyList<ServiceChild> Children,
+    V1ConfigMap? SamplingConfigMap)
+{
+    /// <summary>Its ServiceMonitor, when one is rendered.</summary>
+    public ServiceMonitor? ServiceMonitor => Children.Select(c => c.Object).OfType<ServiceMonitor>().SingleOrDefault();
+}
+
+/// <summary>
+/// An object a WaddleService owns, and the condition that fails (with reason Conflict) when a foreign object already
+/// holds its name. The service reconciler writes every child of each kind its controller declares it owns.
+/// </summary>
+public sealed record ServiceChild(IKubernetesObject<V1ObjectMeta> Object, string ConditionType);
 
 /// <summary>
 /// Renders one WaddleService with its resolved policy: the injection plan into its workload, its ServiceMonitor and its
@@ -79,7 +89,7 @@ public static class ServiceRenderer
         return new ServiceRender(
             target.ToOutcome(),
             [.. Ordered(changes.Where(c => c.WaddleService == name))],
-            monitor,
+            monitor is null ? [] : [new ServiceChild(monitor, ConditionTypes.MonitoringConfigured)],
             samplingConfigMap);
     }
 

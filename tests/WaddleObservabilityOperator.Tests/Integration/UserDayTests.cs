@@ -3,6 +3,7 @@ using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Controllers;
 using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Rendering.Models;
 using Xunit.Abstractions;
 
 namespace WaddleObservabilityOperator.Tests.Integration;
@@ -78,6 +79,40 @@ public sealed class UserDayTests(ITestOutputHelper output)
             var rendered = services.Count(s => OperatorCluster.Condition(s, ConditionTypes.MonitoringConfigured)?.Reason == Reasons.ServiceMonitorRendered);
             return (monitors.Count == 19 && rendered == 19, $"{monitors.Count} ServiceMonitors, {rendered} services report them");
         });
+    }
+
+    [Fact]
+    public async Task A_foreign_servicemonitor_in_the_way_is_left_untouched_until_its_owner_deletes_it()
+    {
+        await using var cluster = await OperatorCluster.StartAsync(output);
+        await cluster.ApplySamplesAsync();
+        var taken = (await cluster.WaddleServicesAsync()).First().Metadata.Name;
+        var foreign = new ServiceMonitor
+        {
+            Metadata = new V1ObjectMeta { Name = ChildNames.ServiceMonitor(taken), NamespaceProperty = OperatorCluster.Namespace, Labels = new Dictionary<string, string> { ["team"] = "sre" } },
+            Spec = new ServiceMonitorSpec { Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "legacy" } } },
+        };
+        await cluster.User.CustomObjects.CreateNamespacedCustomObjectAsync(foreign, ServiceMonitor.Group, ServiceMonitor.Version, OperatorCluster.Namespace, ServiceMonitor.Plural);
+        cluster.StartOperator("op-a");
+
+        await OperatorCluster.WaitUntilAsync($"{taken} to report the foreign ServiceMonitor, the others to converge", async () =>
+        {
+            var services = await cluster.WaddleServicesAsync();
+            var monitoring = OperatorCluster.Condition(services.Single(s => s.Metadata.Name == taken), ConditionTypes.MonitoringConfigured);
+            var others = services.Count(s => s.Metadata.Name != taken && OperatorCluster.IsReady(s));
+            return (monitoring is { Status: "False", Reason: Reasons.Conflict } && others == 18, $"{monitoring?.Reason}: {monitoring?.Message}; {others} others Ready");
+        });
+        var kept = (await cluster.ServiceMonitorsAsync()).Single(m => m.Metadata.Name == ChildNames.ServiceMonitor(taken));
+        Assert.Equal("legacy", kept.Spec.Selector.MatchLabels["app"]);
+        Assert.Equal("sre", kept.Metadata.Labels["team"]);
+        Assert.Contains($"ServiceMonitor \"{taken}\" exists and is not managed by the operator",
+            OperatorCluster.Condition((await cluster.WaddleServiceAsync(taken))!, ConditionTypes.MonitoringConfigured)!.Message, StringComparison.Ordinal);
+
+        // Its owner deletes it: that event wakes the service, which creates its own.
+        await cluster.User.CustomObjects.DeleteNamespacedCustomObjectAsync(ServiceMonitor.Group, ServiceMonitor.Version, OperatorCluster.Namespace, ServiceMonitor.Plural, kept.Metadata.Name);
+        await cluster.WaitForAllReadyAsync(19);
+        var own = (await cluster.ServiceMonitorsAsync()).Single(m => m.Metadata.Name == ChildNames.ServiceMonitor(taken));
+        Assert.Equal(WellKnown.ManagedByValue, own.Metadata.Labels[WellKnown.ManagedByLabel]);
     }
 
     [Fact]

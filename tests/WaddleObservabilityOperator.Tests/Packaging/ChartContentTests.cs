@@ -25,7 +25,7 @@ public sealed class ChartContentTests(HelmChart chart) : IClassFixture<HelmChart
         foreach (var name in Names(config))
         {
             Assert.True(File.ReadAllText(Path.Combine(config, name)) == File.ReadAllText(Path.Combine(charted, name)),
-                $"charts/{HelmChart.Name}/crds/{name} differs from config/crds/{name}; regenerate both with: {CrdsCommand.RegenerateCommand}");
+                $"charts/{HelmChart.Name}/crds/{name} differs from config/crds/{name}; regenerate both with: {GenerateCommand.RegenerateCommand}");
         }
     }
 
@@ -41,7 +41,7 @@ public sealed class ChartContentTests(HelmChart chart) : IClassFixture<HelmChart
     }
 
     [Fact]
-    public async Task The_crds_command_writes_every_output_folder_and_the_regenerate_command_names_the_chart()
+    public async Task The_crds_command_writes_every_output_folder_and_generate_writes_the_charts()
     {
         var root = Path.Combine(Path.GetTempPath(), "waddle-crds-" + Guid.NewGuid().ToString("N")[..8]);
         try
@@ -56,7 +56,7 @@ public sealed class ChartContentTests(HelmChart chart) : IClassFixture<HelmChart
                 Assert.Equal(File.ReadAllText(Path.Combine(outputs[0], name!)), File.ReadAllText(Path.Combine(outputs[1], name!)));
             }
 
-            Assert.Contains($"--output charts/{HelmChart.Name}/crds", CrdsCommand.RegenerateCommand, StringComparison.Ordinal);
+            Assert.Contains($"charts/{HelmChart.Name}/crds", GenerateCommand.CrdFolders);
         }
         finally
         {
@@ -236,7 +236,7 @@ public sealed class ChartContentTests(HelmChart chart) : IClassFixture<HelmChart
         var missing = want.Except(got).ToList();
         var extra = got.Except(want).ToList();
         Assert.True(missing.Count == 0 && extra.Count == 0,
-            $"{actualName} and {expectedName} differ; change templates/_helpers.tpl's rules with config/rbac.\n  missing: {string.Join("; ", missing)}\n  extra: {string.Join("; ", extra)}");
+            $"{actualName} and {expectedName} differ; both are generated from the controllers' declarations: run {GenerateCommand.RegenerateCommand}\n  missing: {string.Join("; ", missing)}\n  extra: {string.Join("; ", extra)}");
     }
 
     /// <summary>Every (group, resource, verb) granted, with the object names a rule restricts it to.</summary>

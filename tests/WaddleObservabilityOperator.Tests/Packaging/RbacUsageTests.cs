@@ -63,7 +63,7 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
     /// owns: the policy changes (a ratio: ConfigMaps; the scrape interval: every ServiceMonitor and the Prometheus
     /// config), the backends' NetworkPolicies are switched on, someone edits each managed backend object (the operator puts it back), one service stops exporting
     /// metrics (its ServiceMonitor goes), one service is deleted (its injection goes), and the managed backends are
-    /// switched off (every backend object goes).
+    /// switched off (every backend object goes), and a service whose workload is a DaemonSet is injected.
     /// </summary>
     private async Task<IReadOnlySet<RbacPermission>> UsedPermissionsAsync()
     {
@@ -153,6 +153,33 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
             return (left.Count == 0, "left: " + string.Join(", ", left));
         });
         await cluster.WaitForAllReadyAsync(18);
+
+        // A service whose workload is a DaemonSet (a node agent): injection updates DaemonSets too.
+        var labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "node-agent" };
+        await cluster.User.AppsV1.CreateNamespacedDaemonSetAsync(new V1DaemonSet
+        {
+            Metadata = new V1ObjectMeta { Name = "node-agent", Labels = labels },
+            Spec = new V1DaemonSetSpec
+            {
+                Selector = new V1LabelSelector { MatchLabels = labels },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = labels },
+                    Spec = new V1PodSpec { Containers = [new V1Container { Name = "agent", Image = "ghcr.io/waddlebot/node-agent:1.0.0" }] },
+                },
+            },
+        }, OperatorCluster.Namespace);
+        await cluster.CreateAsync(new WaddleService
+        {
+            Metadata = new V1ObjectMeta { Name = "node-agent", NamespaceProperty = OperatorCluster.Namespace },
+            Spec = new WaddleServiceSpec { Layer = ServiceLayer.Core, Workload = new WorkloadReference { Kind = WorkloadKind.DaemonSet, Name = "node-agent" } },
+        });
+        await OperatorCluster.WaitUntilAsync("the DaemonSet injected", async () =>
+        {
+            var agent = await cluster.User.AppsV1.ReadNamespacedDaemonSetAsync("node-agent", OperatorCluster.Namespace);
+            var env = agent.Spec.Template.Spec.Containers[0].Env?.Select(e => e.Name).ToList() ?? [];
+            return (env.Contains("OTEL_SERVICE_NAME"), $"env: {string.Join(",", env)}");
+        });
 
         // The emulator logs a watch when it ends: stop the operator so its watches are in the log.
         await running.StopAsync();

@@ -15,7 +15,7 @@ public static class ApiReferenceDocument
         var md = new StringBuilder();
         md.Append("# API reference\n\n");
         md.Append("<!-- Generated from the API types; do not edit. Regenerate with:\n     ")
-            .Append(CrdsCommand.RegenerateCommand).Append(" -->\n\n");
+            .Append(GenerateCommand.RegenerateCommand).Append(" -->\n\n");
         md.Append("Kinds: ").AppendJoin(", ", crds.Select(c => $"[{c.Kind}](#{c.Kind.ToLowerInvariant()})")).Append(".\n\n");
         md.Append("In field paths, `list[]` stands for every item of a list and `map[*]` for every value of a map. ")
             .Append("The validation column is what the API server enforces from the CRD schema unless it says otherwise; ")

@@ -56,6 +56,12 @@ public interface IManagedComponent
     /// managed one from a volume.
     /// </summary>
     ComponentPublication? Publish(EffectivePolicy policy, IReadOnlyList<ResolvedService> services);
+
+    /// <summary>
+    /// Every rule a Role it renders grants. RBAC's escalation rule lets the operator create such a Role only if it holds
+    /// the rules itself, so the operator's generated RBAC includes them; a test checks every rendered Role against this.
+    /// </summary>
+    IReadOnlyList<V1PolicyRule> GrantedRules { get; }
 }
 
 /// <summary>Objects a component publishes for a policy besides the backend it runs, and the condition that reports them.</summary>
@@ -102,4 +108,7 @@ public abstract class ManagedComponent<TSettings> : IManagedComponent
     public virtual string? StatusNote(EffectivePolicy policy) => null;
 
     public virtual ComponentPublication? Publish(EffectivePolicy policy, IReadOnlyList<ResolvedService> services) => null;
+
+    /// <summary>None, unless the component renders a Role.</summary>
+    public virtual IReadOnlyList<V1PolicyRule> GrantedRules => [];
 }

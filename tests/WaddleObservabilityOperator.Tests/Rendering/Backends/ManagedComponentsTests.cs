@@ -58,6 +58,25 @@ public sealed class ManagedComponentsTests
         Assert.Empty(ManagedComponents.Managed(builtIn));
     }
 
+    /// <summary>
+    /// The operator's RBAC holds what each component's Roles grant (generated from <see cref="IManagedComponent.GrantedRules"/>):
+    /// every rule of every Role it renders, with every option on, is among them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Each_declares_every_rule_its_roles_grant(string name)
+    {
+        var component = Component(name);
+        var policy = BackendTestData.Policy(networkPolicy: true, storage: new PersistentStorage { Size = "10Gi" });
+        var granted = component.GrantedRules.SelectMany(Permissions).ToHashSet();
+        var rendered = component.Render(policy, BackendTestData.ThreeServices(policy)).OfType<k8s.Models.V1Role>().SelectMany(r => r.Rules).SelectMany(Permissions).ToList();
+        Assert.All(rendered, p => Assert.Contains(p, granted));
+        Assert.Equal(rendered.Count == 0, granted.Count == 0);
+    }
+
+    private static IEnumerable<string> Permissions(k8s.Models.V1PolicyRule rule) =>
+        from g in rule.ApiGroups from r in rule.Resources from v in rule.Verbs select $"{g} {r} {v}";
+
     private static IEnumerable<string> JsonNames(Type type) =>
         type.GetProperties().Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name).OfType<string>();
 }

@@ -28,6 +28,13 @@ internal static class PrometheusBackend
 
     public static string ConfigMapName(string policyName) => $"{PrometheusComponent.InstanceName(policyName)}-config";
 
+    /// <summary>What kubernetes_sd_configs with role endpointslice lists and watches, in the policy's namespace only: its Role's rules (new instances each time).</summary>
+    public static IReadOnlyList<V1PolicyRule> DiscoveryRules =>
+    [
+        new V1PolicyRule { ApiGroups = [""], Resources = ["endpoints", "pods", "services"], Verbs = ["get", "list", "watch"] },
+        new V1PolicyRule { ApiGroups = ["discovery.k8s.io"], Resources = ["endpointslices"], Verbs = ["get", "list", "watch"] },
+    ];
+
     public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy, IReadOnlyList<ResolvedService> services)
     {
         var policyName = policy.Name!;
@@ -46,12 +53,7 @@ internal static class PrometheusBackend
             ApiVersion = "rbac.authorization.k8s.io/v1",
             Kind = "Role",
             Metadata = identity.Metadata(name),
-            // What kubernetes_sd_configs with role endpointslice lists and watches, in this namespace only.
-            Rules =
-            [
-                new V1PolicyRule { ApiGroups = [""], Resources = ["endpoints", "pods", "services"], Verbs = ["get", "list", "watch"] },
-                new V1PolicyRule { ApiGroups = ["discovery.k8s.io"], Resources = ["endpointslices"], Verbs = ["get", "list", "watch"] },
-            ],
+            Rules = [.. DiscoveryRules],
         };
         yield return new V1RoleBinding
         {

@@ -128,4 +128,7 @@ public sealed class PrometheusComponent : ManagedComponent<EffectivePrometheus>
         ArgumentNullException.ThrowIfNull(status);
         status.Prometheus = entry;
     }
+
+    /// <summary>Its discovery Role's rules.</summary>
+    public override IReadOnlyList<V1PolicyRule> GrantedRules => PrometheusBackend.DiscoveryRules;
 }

@@ -1,19 +1,24 @@
 using k8s;
 using k8s.Models;
-using WaddleObservabilityOperator.Kube;
-using WaddleObservabilityOperator.Rendering;
 
-namespace WaddleObservabilityOperator.Controllers;
+namespace WaddleObservabilityOperator.Kube;
 
 /// <summary>
-/// One kind of object the operator creates (ConfigMap, Deployment, ServiceMonitor...): its cache, and writes through
-/// the owned-object writer. Lets the reconcilers handle rendered objects of any kind without a switch per call site.
+/// One kind a controller owns (ConfigMap, Deployment, ServiceMonitor...): its cache, and writes through the
+/// owned-object writer. Built from the controller's <c>Owns</c> declarations, so a reconciler handles rendered objects
+/// of any kind it declared without a switch per call site.
 /// </summary>
-public interface IChildKind
+public interface IOwnedKind
 {
     Type ClrType { get; }
 
-    /// <summary>Cached objects of this kind in <paramref name="ns"/> that carry the operator's managed-by label.</summary>
+    /// <summary>Its API is served and its cache synced (always, but for an optional API that is not installed): it can be written.</summary>
+    bool Served { get; }
+
+    /// <summary>Cached objects of this kind whose owner references name <paramref name="ownerUid"/>, whoever made them.</summary>
+    IReadOnlyList<IKubernetesObject<V1ObjectMeta>> OwnedBy(string ownerUid);
+
+    /// <summary>Cached objects of this kind in <paramref name="ns"/> that carry the operator's managed-by label (none while an optional API is not served).</summary>
     IEnumerable<IKubernetesObject<V1ObjectMeta>> Managed(string ns);
 
     /// <summary>Writes <paramref name="desired"/> against the cached object of the same name (create, update on diff, or leave a foreign one).</summary>
@@ -26,21 +31,25 @@ public interface IChildKind
 }
 
 /// <inheritdoc />
-public sealed class ChildKind<T>(Func<ResourceInformer<T>?> informer, OwnedObjectWriter writer, IResourceClient<T> client)
-    : IChildKind
+public sealed class OwnedKind<T>(IInformer<T> informer, OwnedObjectWriter writer, IResourceClient<T> client) : IOwnedKind
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     public Type ClrType => typeof(T);
 
     public IEnumerable<IKubernetesObject<V1ObjectMeta>> Managed(string ns) =>
-        informer()?.Cache.List(ns).Where(IsManaged) ?? [];
+        informer.Current?.Cache.List(ns).Where(o => writer.Ownership.IsManaged(o.Metadata)) ?? [];
 
-    public IKubernetesObject<V1ObjectMeta>? Cached(string ns, string name) => informer()?.Cache.Get(ns, name);
+    public IKubernetesObject<V1ObjectMeta>? Cached(string ns, string name) => informer.Current?.Cache.Get(ns, name);
+
+    public bool Served => informer.Current is { HasSynced: true };
+
+    public IReadOnlyList<IKubernetesObject<V1ObjectMeta>> OwnedBy(string ownerUid) =>
+        informer.Current?.Cache.ByOwner(ownerUid) is { } owned ? [.. owned] : [];
 
     public async Task<WriteAction> ApplyAsync(IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken)
     {
         var typed = (T)desired;
-        var cache = informer() ?? throw new InvalidOperationException($"{client.Type} is not being watched, so it cannot be written");
+        var cache = informer.Current ?? throw new InvalidOperationException($"{client.Type} is not being watched, so it cannot be written");
         var actual = cache.Cache.Get(ObjectKey.Of(typed));
         var outcome = await writer.ApplyAsync(typed, actual, cancellationToken).ConfigureAwait(false);
         if (outcome is { Action: WriteAction.Updated, Object: { } updated })
@@ -62,7 +71,4 @@ public sealed class ChildKind<T>(Func<ResourceInformer<T>?> informer, OwnedObjec
             // Already gone: what deletion wanted.
         }
     }
-
-    internal static bool IsManaged(IKubernetesObject<V1ObjectMeta> obj) =>
-        obj.Metadata?.Labels?.TryGetValue(WellKnown.ManagedByLabel, out var value) == true && value == WellKnown.ManagedByValue;
 }

@@ -1,0 +1,58 @@
+using k8s;
+using k8s.Models;
+
+namespace WaddleObservabilityOperator.Kube;
+
+/// <summary>An informer as the operator's informer set runs it: a plain <see cref="ResourceInformer{T}"/> or an <see cref="OptionalInformer{T}"/>.</summary>
+public interface IInformer
+{
+    ResourceType Type { get; }
+
+    /// <summary>Its cache has its first list (an optional informer whose API is not served counts as synced: there is nothing to list).</summary>
+    bool HasSynced { get; }
+
+    /// <summary>Runs until cancelled.</summary>
+    Task RunAsync(CancellationToken cancellationToken);
+
+    Task WaitForSyncAsync(CancellationToken cancellationToken);
+
+    /// <summary>The keys of every cached object (none while an optional API is not served).</summary>
+    IReadOnlyList<ObjectKey> CachedKeys();
+}
+
+/// <inheritdoc />
+public interface IInformer<T> : IInformer
+    where T : IKubernetesObject<V1ObjectMeta>
+{
+    /// <summary>The running informer and its cache; null for an optional API that is not served.</summary>
+    ResourceInformer<T>? Current { get; }
+
+    /// <summary>Adds a handler for every change, including those of informers an optional API starts later.</summary>
+    void AddHandler(IResourceEventHandler<T> handler);
+}
+
+/// <summary>Creates the informers of an <see cref="InformerSet"/>, each over the shared clients with the same options.</summary>
+public sealed class InformerFactory(ResourceClients clients, InformerOptions options, TimeProvider time, ILoggerFactory loggers)
+{
+    public ResourceClients Clients { get; } = clients ?? throw new ArgumentNullException(nameof(clients));
+
+    public InformerOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>An informer; with <paramref name="ownerIndex"/>, its cache indexes objects by owner uid (<see cref="CacheIndexes.ByOwner"/>).</summary>
+    public ResourceInformer<T> Create<T>(InformerOptions? options = null, bool ownerIndex = false)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        var client = Clients.For<T>();
+        var informer = new ResourceInformer<T>(client, options ?? Options, time, loggers.CreateLogger($"informer.{client.Type.Plural}"));
+        if (ownerIndex)
+        {
+            informer.Cache.AddOwnerIndex();
+        }
+
+        return informer;
+    }
+
+    public OptionalInformer<T> CreateOptional<T>(bool ownerIndex = false)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        new(Clients.Registry.Get<T>(), () => Create<T>(ownerIndex: ownerIndex));
+}
