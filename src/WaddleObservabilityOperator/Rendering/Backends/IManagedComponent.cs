@@ -44,11 +44,28 @@ public interface IManagedComponent
     void SetStatus(ObservabilityPolicyStatus status, BackendStatus entry);
 
     /// <summary>
+    /// What it adds to the BackendsReady message once its objects are rendered (null: nothing), e.g. what a setting
+    /// means that the objects alone do not say.
+    /// </summary>
+    string? StatusNote(EffectivePolicy policy);
+
+    /// <summary>
+    /// What it publishes for the policy whether or not the operator runs it, with the condition that reports it; null
+    /// when it publishes nothing (and always for the built-in defaults, which cannot own objects). Grafana publishes the
+    /// policy's dashboards (DashboardsPublished): a Grafana the user runs loads them through its dashboard sidecar, the
+    /// managed one from a volume.
+    /// </summary>
+    ComponentPublication? Publish(EffectivePolicy policy, IReadOnlyList<ResolvedService> services);
+
+    /// <summary>
     /// Every rule a Role it renders grants. RBAC's escalation rule lets the operator create such a Role only if it holds
     /// the rules itself, so the operator's generated RBAC includes them; a test checks every rendered Role against this.
     /// </summary>
     IReadOnlyList<V1PolicyRule> GrantedRules { get; }
 }
+
+/// <summary>Objects a component publishes for a policy besides the backend it runs, and the condition that reports them.</summary>
+public sealed record ComponentPublication(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, ConditionOutcome Outcome);
 
 /// <summary>The effective settings of one managed component; each component has its own record.</summary>
 public interface IComponentSettings
@@ -87,6 +104,10 @@ public abstract class ManagedComponent<TSettings> : IManagedComponent
     public abstract string StatusEndpoint(EffectivePolicy policy);
 
     public abstract void SetStatus(ObservabilityPolicyStatus status, BackendStatus entry);
+
+    public virtual string? StatusNote(EffectivePolicy policy) => null;
+
+    public virtual ComponentPublication? Publish(EffectivePolicy policy, IReadOnlyList<ResolvedService> services) => null;
 
     /// <summary>None, unless the component renders a Role.</summary>
     public virtual IReadOnlyList<V1PolicyRule> GrantedRules => [];

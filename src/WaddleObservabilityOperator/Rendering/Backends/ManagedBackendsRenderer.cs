@@ -58,16 +58,22 @@ public static class ManagedBackendsRenderer
 
     /// <summary>
     /// A policy's managed components for its own render: their objects, the BackendsReady outcome (null when none is
-    /// managed) and, once rendered, each one's status address.
+    /// managed) and, once rendered, each one's status address; then what each component publishes whether or not it runs
+    /// (its objects follow the managed ones, its outcome is in <see cref="ManagedBackendsResult.Publications"/>).
     /// </summary>
     public static ManagedBackendsResult RenderForPolicy(EffectivePolicy policy, IReadOnlyList<ResolvedService> services)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(services);
+        var publications = policy.Name is null
+            ? []
+            : ManagedComponents.All.Select(c => c.Publish(policy, services)).OfType<ComponentPublication>().ToList();
+        var published = publications.SelectMany(p => p.Objects).ToList();
+        var outcomes = publications.Select(p => p.Outcome).ToList();
         var managed = ManagedComponents.Managed(policy).ToList();
         if (managed.Count == 0)
         {
-            return ManagedBackendsResult.None;
+            return new ManagedBackendsResult(null, published, [], outcomes);
         }
 
         var tooLong = managed
@@ -82,27 +88,35 @@ public static class ManagedBackendsRenderer
                 new ConditionOutcome(ConditionTypes.BackendsReady, false,
                     tooLong.Count > 0 ? Reasons.BackendNameTooLong : Reasons.InvalidBackendSettings,
                     string.Join(" ", tooLong.Concat(problems))),
+                published,
                 [],
-                []);
+                outcomes);
         }
 
         var rendered = Render(policy, services);
-        var which = string.Join(" and ", managed.Select(c => c.DisplayName));
+        var names = managed.Select(c => c.DisplayName).ToList();
+        var which = names.Count == 1 ? names[0] : $"{string.Join(", ", names.SkipLast(1))} and {names[^1]}";
+        var notes = string.Concat(managed.Select(c => c.StatusNote(policy)).OfType<string>().Select(note => "; " + note));
         return new ManagedBackendsResult(
             new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered,
-                $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered"),
-            rendered,
-            [.. managed.Select(c => new ComponentEndpoint(c, c.StatusEndpoint(policy)))]);
+                $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered{notes}"),
+            [.. rendered, .. published],
+            [.. managed.Select(c => new ComponentEndpoint(c, c.StatusEndpoint(policy)))],
+            outcomes);
     }
 }
 
-/// <summary>What a policy's managed components gave: the BackendsReady outcome (null: none managed), their objects, their status addresses.</summary>
+/// <summary>
+/// What a policy's managed components gave: the BackendsReady outcome (null: none managed), their objects and what
+/// they publish, their status addresses, and the outcome of each publication (DashboardsPublished).
+/// </summary>
 public sealed record ManagedBackendsResult(
     ConditionOutcome? Outcome,
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects,
-    IReadOnlyList<ComponentEndpoint> Endpoints)
+    IReadOnlyList<ComponentEndpoint> Endpoints,
+    IReadOnlyList<ConditionOutcome> Publications)
 {
-    public static ManagedBackendsResult None { get; } = new(null, [], []);
+    public static ManagedBackendsResult None { get; } = new(null, [], [], []);
 }
 
 /// <summary>The address a managed component reports in its policy's status.</summary>

@@ -10,6 +10,7 @@ public static class ManagedComponents
     [
         JaegerComponent.Instance,
         PrometheusComponent.Instance,
+        GrafanaComponent.Instance,
     ];
 
     /// <summary>The effective settings of every component for a policy spec (null: the built-in defaults).</summary>

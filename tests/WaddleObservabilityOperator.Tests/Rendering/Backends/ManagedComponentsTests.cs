@@ -67,7 +67,7 @@ public sealed class ManagedComponentsTests
     public void Each_declares_every_rule_its_roles_grant(string name)
     {
         var component = Component(name);
-        var policy = BackendTestData.Policy(networkPolicy: true, storage: new PrometheusStorage { Size = "10Gi" });
+        var policy = BackendTestData.Policy(networkPolicy: true, storage: new PersistentStorage { Size = "10Gi" });
         var granted = component.GrantedRules.SelectMany(Permissions).ToHashSet();
         var rendered = component.Render(policy, BackendTestData.ThreeServices(policy)).OfType<k8s.Models.V1Role>().SelectMany(r => r.Rules).SelectMany(Permissions).ToList();
         Assert.All(rendered, p => Assert.Contains(p, granted));
