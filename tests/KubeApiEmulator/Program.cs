@@ -3,12 +3,12 @@ using System.Runtime.InteropServices;
 namespace KubeApiEmulator;
 
 /// <summary>
-/// <c>dotnet run --project tests/KubeApiEmulator -- --kubeconfig PATH [--port N] [--no-gc] [--history N]</c>:
+/// <c>dotnet run --project tests/KubeApiEmulator -- --kubeconfig PATH [--port N] [--no-gc] [--history N] [--simulate-workloads]</c>:
 /// writes the kubeconfig, prints <c>ready &lt;url&gt;</c> once serving, and runs until SIGTERM or SIGINT.
 /// </summary>
 public static class Program
 {
-    private const string Usage = "usage: KubeApiEmulator --kubeconfig PATH [--port N] [--no-gc] [--history N]";
+    private const string Usage = "usage: KubeApiEmulator --kubeconfig PATH [--port N] [--no-gc] [--history N] [--simulate-workloads]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -31,6 +31,9 @@ public static class Program
                     break;
                 case "--no-gc":
                     options = options with { GarbageCollection = false };
+                    break;
+                case "--simulate-workloads":
+                    options = options with { SimulateWorkloads = true };
                     break;
                 default:
                     await Console.Error.WriteLineAsync($"unknown or incomplete argument '{args[i]}'\n{Usage}");

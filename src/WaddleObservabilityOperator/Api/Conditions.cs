@@ -22,8 +22,11 @@ public static class ConditionTypes
     /// <summary>WaddleService: its sampling is in its policy's strategies document. ObservabilityPolicy: that document's ConfigMap is rendered and written.</summary>
     public const string SamplingPublished = "SamplingPublished";
 
-    /// <summary>ObservabilityPolicy: its managed Jaeger and Prometheus (when on) are rendered and written.</summary>
+    /// <summary>ObservabilityPolicy: its managed Jaeger, Prometheus and Grafana (when on) are rendered and written.</summary>
     public const string BackendsReady = "BackendsReady";
+
+    /// <summary>ObservabilityPolicy: its Grafana dashboards (when on) are rendered into ConfigMaps and written.</summary>
+    public const string DashboardsPublished = "DashboardsPublished";
 }
 
 /// <summary>The reasons of the conditions, grouped by the condition that reports them. Stable strings: users alert on them.</summary>
@@ -131,7 +134,7 @@ public static class Reasons
 
     // BackendsReady and the policy's own problems (which fail its Ready without a condition of their own)
 
-    /// <summary>BackendsReady True: the managed Jaeger and Prometheus objects are rendered.</summary>
+    /// <summary>BackendsReady True: the managed Jaeger, Prometheus and Grafana objects are rendered.</summary>
     public const string BackendsRendered = "BackendsRendered";
 
     /// <summary>BackendsReady False: a managed backend's Service name would exceed the 63 characters of a DNS label.</summary>
@@ -139,6 +142,14 @@ public static class Reasons
 
     /// <summary>BackendsReady False: the managed backends' settings are invalid.</summary>
     public const string InvalidBackendSettings = "InvalidBackendSettings";
+
+    // DashboardsPublished
+
+    /// <summary>DashboardsPublished True: the dashboards are rendered into ConfigMaps (and, by the controller, written).</summary>
+    public const string DashboardsRendered = "DashboardsRendered";
+
+    /// <summary>DashboardsPublished False: the dashboard settings (labels, folder, RED metrics) cannot give valid ConfigMaps or queries.</summary>
+    public const string InvalidDashboardSettings = "InvalidDashboardSettings";
 
     /// <summary>A policy's Ready False: spec.selector is not a valid label selector; the policy selects nothing.</summary>
     public const string InvalidSelector = "InvalidSelector";

@@ -69,9 +69,13 @@ public sealed class ObservabilityPolicySpec
     [JsonPropertyName("metrics")]
     public MetricsPolicy? Metrics { get; set; }
 
-    /// <summary>Jaeger and Prometheus run by the operator for this policy's services.</summary>
+    /// <summary>Jaeger, Prometheus and Grafana run by the operator for this policy's services, or the addresses of ones it does not run.</summary>
     [JsonPropertyName("backends")]
     public BackendsPolicy? Backends { get; set; }
+
+    /// <summary>Grafana dashboards of the policy's services as ConfigMaps, loaded by the managed Grafana and by a Grafana you run (its dashboard sidecar).</summary>
+    [JsonPropertyName("dashboards")]
+    public DashboardsPolicy? Dashboards { get; set; }
 
     /// <summary>Metrics of the rest of the stack the services run on: PostgreSQL, Redis, the nodes and the containers, each scraped by the managed Prometheus and described by a ServiceMonitor.</summary>
     [JsonPropertyName("exporters")]
@@ -188,6 +192,36 @@ public sealed class MetricsPolicy
     /// <summary>ServiceMonitor creation.</summary>
     [JsonPropertyName("serviceMonitor")]
     public ServiceMonitorPolicy? ServiceMonitor { get; set; }
+
+    /// <summary>How the dashboards read rate, errors and duration (RED) from the services' metrics. Defaults to WaddleBot's shared library.</summary>
+    [JsonPropertyName("red")]
+    public RedMetrics? Red { get; set; }
+}
+
+public sealed class RedMetrics
+{
+    /// <summary>Counter of HTTP requests, labelled with the status code. Default &lt;metrics.namespace&gt;_http_requests_total.</summary>
+    [JsonPropertyName("requestsMetric")]
+    [Pattern(MetricPatterns.MetricName)]
+    [Length(1, 256)]
+    public string? RequestsMetric { get; set; }
+
+    /// <summary>Histogram of HTTP request durations in seconds, without the _bucket suffix. Default &lt;metrics.namespace&gt;_http_request_duration_seconds.</summary>
+    [JsonPropertyName("durationMetric")]
+    [Pattern(MetricPatterns.MetricName)]
+    [Length(1, 256)]
+    public string? DurationMetric { get; set; }
+
+    /// <summary>The label of requestsMetric holding the HTTP status code. Default status.</summary>
+    [JsonPropertyName("statusLabel")]
+    [Pattern(MetricPatterns.LabelName)]
+    [Length(1, 128)]
+    public string? StatusLabel { get; set; }
+
+    /// <summary>The status codes that count as errors, a Prometheus (RE2) regular expression matched against the whole value. Default 5.. (server errors).</summary>
+    [JsonPropertyName("errorStatusRegex")]
+    [Length(1, 256)]
+    public string? ErrorStatusRegex { get; set; }
 }
 
 public sealed class ServiceMonitorPolicy
@@ -211,6 +245,10 @@ public sealed class BackendsPolicy
     /// <summary>A Prometheus run by the operator.</summary>
     [JsonPropertyName("prometheus")]
     public PrometheusBackend? Prometheus { get; set; }
+
+    /// <summary>A Grafana run by the operator, with the managed (or given) Prometheus and Jaeger as data sources and the policy's dashboards.</summary>
+    [JsonPropertyName("grafana")]
+    public GrafanaBackend? Grafana { get; set; }
 
     /// <summary>Create a NetworkPolicy for each managed backend that admits only its ports.</summary>
     [JsonPropertyName("networkPolicy")]
@@ -236,6 +274,12 @@ public sealed class JaegerBackend
     /// <summary>Compute resources of the Jaeger container.</summary>
     [JsonPropertyName("resources")]
     public V1ResourceRequirements? Resources { get; set; }
+
+    /// <summary>Query address (UI and API, e.g. http://jaeger-query.tracing.svc:16686) of a Jaeger the operator does not run: the managed Grafana's Jaeger data source. Only without managed.</summary>
+    [JsonPropertyName("queryUrl")]
+    [Pattern(UrlPatterns.Http)]
+    [Length(1, 2048)]
+    public string? QueryUrl { get; set; }
 }
 
 public sealed class PrometheusBackend
@@ -256,7 +300,7 @@ public sealed class PrometheusBackend
 
     /// <summary>Persistent storage; without it Prometheus keeps data in an emptyDir.</summary>
     [JsonPropertyName("storage")]
-    public PrometheusStorage? Storage { get; set; }
+    public PersistentStorage? Storage { get; set; }
 
     /// <summary>Labels added to every series and alert (global.external_labels), e.g. environment and cluster.</summary>
     [JsonPropertyName("externalLabels")]
@@ -265,9 +309,85 @@ public sealed class PrometheusBackend
     /// <summary>Compute resources of the Prometheus container.</summary>
     [JsonPropertyName("resources")]
     public V1ResourceRequirements? Resources { get; set; }
+
+    /// <summary>Address (e.g. http://prometheus-operated.monitoring.svc:9090) of a Prometheus the operator does not run: the managed Grafana's Prometheus data source. Only without managed.</summary>
+    [JsonPropertyName("url")]
+    [Pattern(UrlPatterns.Http)]
+    [Length(1, 2048)]
+    public string? Url { get; set; }
 }
 
-public sealed class PrometheusStorage
+public sealed class GrafanaBackend
+{
+    /// <summary>Run a Grafana for this policy. Default false.</summary>
+    [JsonPropertyName("managed")]
+    public bool? Managed { get; set; }
+
+    /// <summary>Container image. Default the operator's pinned Grafana 13 image.</summary>
+    [JsonPropertyName("image")]
+    [Length(1, 512)]
+    public string? Image { get; set; }
+
+    /// <summary>The Secret with the admin user and password; required when managed (there is no default password). Injected by reference, never read or copied. The password only seeds Grafana's first start: with persistent storage, changing the Secret does not change it.</summary>
+    [JsonPropertyName("adminSecretRef")]
+    public GrafanaAdminSecretReference? AdminSecretRef { get; set; }
+
+    /// <summary>Let anyone who reaches Grafana view dashboards without logging in (the Viewer role). Default false.</summary>
+    [JsonPropertyName("anonymousViewing")]
+    public bool? AnonymousViewing { get; set; }
+
+    /// <summary>Compute resources of the Grafana container.</summary>
+    [JsonPropertyName("resources")]
+    public V1ResourceRequirements? Resources { get; set; }
+
+    /// <summary>Persistent storage of Grafana's database (users, preferences, annotations); without it Grafana keeps it in an emptyDir and starts afresh on every restart.</summary>
+    [JsonPropertyName("storage")]
+    public PersistentStorage? Storage { get; set; }
+}
+
+/// <summary>The Secret holding the managed Grafana's admin credentials, in the policy's namespace.</summary>
+public sealed class GrafanaAdminSecretReference
+{
+    /// <summary>Name of the Secret.</summary>
+    [JsonPropertyName("name")]
+    [RequiredField]
+    [Length(1, 253)]
+    [Pattern(NamePatterns.Subdomain)]
+    public string Name { get; set; } = "";
+
+    /// <summary>Key of the admin user name. Default admin-user (the Grafana Helm chart's).</summary>
+    [JsonPropertyName("userKey")]
+    [Length(1, 253)]
+    [Pattern(NamePatterns.DataKey)]
+    public string? UserKey { get; set; }
+
+    /// <summary>Key of the admin password. Default admin-password (the Grafana Helm chart's).</summary>
+    [JsonPropertyName("passwordKey")]
+    [Length(1, 253)]
+    [Pattern(NamePatterns.DataKey)]
+    public string? PasswordKey { get; set; }
+}
+
+public sealed class DashboardsPolicy
+{
+    /// <summary>Publish the dashboards. Default: on when metrics are on.</summary>
+    [JsonPropertyName("enabled")]
+    public bool? Enabled { get; set; }
+
+    /// <summary>Labels of the dashboard ConfigMaps, which a Grafana dashboard sidecar selects on. Default grafana_dashboard: "1" (the Grafana Helm chart's and kube-prometheus-stack's); a map given here replaces it.</summary>
+    [JsonPropertyName("labels")]
+    [LabelMap]
+    public IDictionary<string, string>? Labels { get; set; }
+
+    /// <summary>The Grafana folder of the dashboards (the k8s-sidecar-target-directory annotation of the ConfigMaps, and the managed Grafana's folder). Default WaddleBot.</summary>
+    [JsonPropertyName("folder")]
+    [Pattern("^[A-Za-z0-9][A-Za-z0-9 ._-]*$")]
+    [Length(1, 64)]
+    public string? Folder { get; set; }
+}
+
+/// <summary>Persistent storage of a managed backend: a StatefulSet with a volume claim template.</summary>
+public sealed class PersistentStorage
 {
     /// <summary>Size of the persistent volume claim, e.g. 20Gi. Set it to get persistent storage (a StatefulSet).</summary>
     [JsonPropertyName("size")]
@@ -285,7 +405,7 @@ public sealed class ObservabilityPolicyStatus
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
-    /// <summary>Standard conditions: Ready, SamplingPublished, BackendsReady.</summary>
+    /// <summary>Standard conditions: Ready, SamplingPublished, BackendsReady, DashboardsPublished.</summary>
     [JsonPropertyName("conditions")]
     [ListMapKey("type")]
     public IList<V1Condition>? Conditions { get; set; }
@@ -301,6 +421,10 @@ public sealed class ObservabilityPolicyStatus
     /// <summary>The managed Prometheus, when on.</summary>
     [JsonPropertyName("prometheus")]
     public BackendStatus? Prometheus { get; set; }
+
+    /// <summary>The managed Grafana, when on.</summary>
+    [JsonPropertyName("grafana")]
+    public BackendStatus? Grafana { get; set; }
 
     /// <summary>The managed Alertmanager, when on.</summary>
     [JsonPropertyName("alertmanager")]

@@ -67,6 +67,23 @@ public static class NamePatterns
     public const string DataKey = "^[-._a-zA-Z0-9]+$";
 }
 
+/// <summary>Prometheus's name syntaxes, for fields that name a metric or a label.</summary>
+public static class MetricPatterns
+{
+    /// <summary>A metric name (the classic syntax every Prometheus version accepts unquoted).</summary>
+    public const string MetricName = "^[a-zA-Z_:][a-zA-Z0-9_:]*$";
+
+    /// <summary>A label name.</summary>
+    public const string LabelName = "^[a-zA-Z_][a-zA-Z0-9_]*$";
+}
+
+/// <summary>Address syntaxes.</summary>
+public static class UrlPatterns
+{
+    /// <summary>An absolute http or https URL without whitespace.</summary>
+    public const string Http = "^https?://[^\\s]+$";
+}
+
 /// <summary>String length bounds (<c>minLength</c>/<c>maxLength</c>); -1 leaves a side open.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class LengthAttribute(int minLength = -1, int maxLength = -1) : Attribute

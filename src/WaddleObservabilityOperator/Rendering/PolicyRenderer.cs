@@ -91,6 +91,8 @@ public static class PolicyRenderer
             steps.Add(backends.Outcome);
         }
 
+        steps.AddRange(backends.Publications);
+
         var conditions = ReadySummary.WithReady(steps, $"{members.Count.ToString(CultureInfo.InvariantCulture)} WaddleServices use this policy",
             new ReadySummaryOptions { Problems = errors, NameSteps = false, Notes = notes });
 

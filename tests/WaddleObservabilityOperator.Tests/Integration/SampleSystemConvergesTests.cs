@@ -78,22 +78,30 @@ public sealed class SampleSystemConvergesTests(ITestOutputHelper output)
         Assert.Equal("True", OperatorCluster.Condition(policy, ConditionTypes.BackendsReady)?.Status);
         Assert.Equal($"http://{JaegerComponent.InstanceName(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:4317", policy.Status.Jaeger?.Endpoint);
         Assert.Equal($"http://{PrometheusComponent.InstanceName(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:9090", policy.Status.Prometheus?.Endpoint);
+        Assert.Equal($"http://{GrafanaComponent.InstanceName(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:3000", policy.Status.Grafana?.Endpoint);
+        Assert.Equal("True", OperatorCluster.Condition(policy, ConditionTypes.DashboardsPublished)?.Status);
         await AssertBackendsAppliedAsync(cluster, policy);
     }
 
     /// <summary>
-    /// The managed Jaeger and Prometheus objects are in the cluster as `render` prints them for the same samples (every
-    /// field the operator sets), owned by the policy, so garbage collection removes them with it.
+    /// The managed Jaeger, Prometheus and Grafana objects and the published dashboards are in the cluster as `render`
+    /// prints them for the same samples (every field the operator sets), owned by the policy, so garbage collection
+    /// removes them with it.
     /// </summary>
     private static async Task AssertBackendsAppliedAsync(OperatorCluster cluster, ObservabilityPolicy policy)
     {
         var loaded = ManifestLoader.Load([RepositoryLayout.PathOf("config", "samples", "waddlebot")]);
         var options = new RenderOptions([], OutputFormat.Yaml, ServiceMonitorsInstalled: true, RenderOptions.DefaultNow, Help: false);
+        string[] prefixes =
+        [
+            JaegerComponent.InstanceName(OperatorCluster.Policy), PrometheusComponent.InstanceName(OperatorCluster.Policy),
+            GrafanaComponent.InstanceName(OperatorCluster.Policy), GrafanaDashboards.ConfigMapName(OperatorCluster.Policy, ""),
+        ];
         var backends = RenderCommand.Render(loaded.Manifests, options).OfType<JsonObject>()
-            .Where(o => o["metadata"]?["name"]?.GetValue<string>() is { } name
-                && (name.StartsWith(JaegerComponent.InstanceName(OperatorCluster.Policy), StringComparison.Ordinal) || name.StartsWith(PrometheusComponent.InstanceName(OperatorCluster.Policy), StringComparison.Ordinal)))
+            .Where(o => o["metadata"]?["name"]?.GetValue<string>() is { } name && prefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
             .ToList();
-        Assert.Equal(["ConfigMap", "ConfigMap", "Deployment", "Role", "RoleBinding", "Service", "Service", "ServiceAccount", "StatefulSet"],
+        // Jaeger's and Prometheus's objects, Grafana's (provisioning, the operator's dashboard, Deployment, Service) and the two published dashboards.
+        Assert.Equal(["ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "Deployment", "Deployment", "Role", "RoleBinding", "Service", "Service", "Service", "ServiceAccount", "StatefulSet"],
             backends.Select(o => o["kind"]!.GetValue<string>()).Order(StringComparer.Ordinal));
 
         foreach (var desired in backends)

@@ -32,7 +32,7 @@ public sealed class SystemRendererTests
         var output = SystemRenderer.Render(System());
 
         Assert.Equal(
-            ["ConfigMap/default-sampling", "ServiceMonitor/inventory", "ServiceMonitor/router", "ServiceMonitor/twitch"],
+            ["ConfigMap/default-dashboard-overview", "ConfigMap/default-dashboard-service", "ConfigMap/default-sampling", "ServiceMonitor/inventory", "ServiceMonitor/router", "ServiceMonitor/twitch"],
             output.Objects.Select(o => $"{o.Kind}/{o.Metadata.Name}"));
         Assert.Equal(["inventory", "router", "twitch"], output.Workloads.Select(w => w.Workload.Metadata.Name));
         Assert.All(output.Workloads, w => Assert.True(w.Changed));
@@ -169,7 +169,8 @@ public sealed class SystemRendererTests
 
         var output = SystemRenderer.Render(input);
 
-        Assert.Equal(count + 1, output.Objects.Count);
+        // The services' ServiceMonitors, the policy's sampling ConfigMap and its two dashboards.
+        Assert.Equal(count + 3, output.Objects.Count);
         Assert.Equal(count, output.Workloads.Count);
         var notReady = Assert.Single(output.Services, s => !s.Ready);
         Assert.Equal("svc-00042", notReady.Name);

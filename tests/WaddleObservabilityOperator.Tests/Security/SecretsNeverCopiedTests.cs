@@ -2,14 +2,16 @@ using System.Text;
 using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Rendering.Backends;
 using WaddleObservabilityOperator.Tests.Integration;
 using Xunit.Abstractions;
 
 namespace WaddleObservabilityOperator.Tests.Security;
 
 /// <summary>
-/// OTLP headers live in a Secret the policy references: the operator injects a valueFrom.secretKeyRef and never reads
-/// the Secret, so its value cannot reach a ConfigMap, an env value, a log line, an Event or a status.
+/// OTLP headers and the managed Grafana's admin credentials live in Secrets the policy references: the operator injects
+/// a valueFrom.secretKeyRef and never reads the Secret, so its value cannot reach a ConfigMap, an env value, a log
+/// line, an Event or a status.
 /// </summary>
 public sealed class SecretsNeverCopiedTests(ITestOutputHelper output)
 {
@@ -18,6 +20,11 @@ public sealed class SecretsNeverCopiedTests(ITestOutputHelper output)
 
     // Recognisable, and unlike anything the operator writes by itself.
     private const string SecretValue = "authorization=Bearer wdl-7Hq2-SECRET-x9Zt4";
+
+    // The samples' managed Grafana reads its admin user and password from this Secret.
+    private const string GrafanaSecretName = "grafana-admin";
+    private const string GrafanaAdminUser = "wdl-grafana-admin-Kq81";
+    private const string GrafanaAdminPassword = "wdl-Pw-93xLm-SECRET-4Rt";
 
     [Fact]
     public async Task The_headers_secret_is_referenced_never_read_written_or_logged()
@@ -29,6 +36,15 @@ public sealed class SecretsNeverCopiedTests(ITestOutputHelper output)
         {
             Metadata = new V1ObjectMeta { Name = SecretName, NamespaceProperty = OperatorCluster.Namespace },
             Data = new Dictionary<string, byte[]> { [SecretKey] = Encoding.UTF8.GetBytes(SecretValue) },
+        }, OperatorCluster.Namespace);
+        await cluster.User.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = GrafanaSecretName, NamespaceProperty = OperatorCluster.Namespace },
+            Data = new Dictionary<string, byte[]>
+            {
+                ["admin-user"] = Encoding.UTF8.GetBytes(GrafanaAdminUser),
+                ["admin-password"] = Encoding.UTF8.GetBytes(GrafanaAdminPassword),
+            },
         }, OperatorCluster.Namespace);
         await cluster.ApplySamplesAsync(set =>
         {
@@ -53,13 +69,26 @@ public sealed class SecretsNeverCopiedTests(ITestOutputHelper output)
             Assert.Equal((SecretName, SecretKey), (headers.ValueFrom?.SecretKeyRef?.Name, headers.ValueFrom?.SecretKeyRef?.Key));
         }
 
+        // The managed Grafana gets its admin credentials the same way, and nothing else from the Secret.
+        var grafana = await cluster.User.AppsV1.ReadNamespacedDeploymentAsync(GrafanaComponent.InstanceName(OperatorCluster.Policy), OperatorCluster.Namespace);
+        var grafanaEnv = grafana.Spec.Template.Spec.Containers.Single().Env;
+        Assert.Equal(
+            [("GF_SECURITY_ADMIN_USER", "admin-user"), ("GF_SECURITY_ADMIN_PASSWORD", "admin-password")],
+            grafanaEnv.Where(e => e.ValueFrom is not null).Select(e => (e.Name, e.ValueFrom.SecretKeyRef.Key)));
+        Assert.All(grafanaEnv.Where(e => e.ValueFrom is not null), e => Assert.Equal((GrafanaSecretName, (string?)null), (e.ValueFrom.SecretKeyRef.Name, e.Value)));
+
         // Never read: no request of the operator touches a Secret (get, list or watch).
         var requests = cluster.RequestsBy(op.Identity);
         Assert.NotEmpty(requests);
         Assert.DoesNotContain(requests, r => r.Resource == "secrets");
 
         // Never written: no body the operator sent (objects, patches, status, Events) holds the value in any encoding.
-        var forms = new[] { SecretValue, Convert.ToBase64String(Encoding.UTF8.GetBytes(SecretValue)), "wdl-7Hq2-SECRET" };
+        var forms = new[]
+        {
+            SecretValue, Convert.ToBase64String(Encoding.UTF8.GetBytes(SecretValue)), "wdl-7Hq2-SECRET",
+            GrafanaAdminUser, Convert.ToBase64String(Encoding.UTF8.GetBytes(GrafanaAdminUser)),
+            GrafanaAdminPassword, Convert.ToBase64String(Encoding.UTF8.GetBytes(GrafanaAdminPassword)), "wdl-Pw-93xLm",
+        };
         var writes = requests.Where(r => r.Body is not null).ToList();
         Assert.Contains(writes, w => w.Resource == "deployments");
         Assert.Contains(writes, w => w.Resource == "configmaps");
@@ -72,6 +101,7 @@ public sealed class SecretsNeverCopiedTests(ITestOutputHelper output)
 
         // The user's own request did carry it (the check above would see it), and nothing stored elsewhere does.
         Assert.Contains(cluster.Api.Requests.Snapshot(), r => r.Resource == "secrets" && r.Body!.Contains(forms[1], StringComparison.Ordinal));
+        Assert.Contains(cluster.Api.Requests.Snapshot(), r => r.Resource == "secrets" && r.Body!.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes(GrafanaAdminPassword)), StringComparison.Ordinal));
 
         // Never logged, at any level.
         Assert.NotEmpty(logs.Entries);

@@ -38,6 +38,18 @@ internal static partial class BackendValidation
         }
     }
 
+    public static void CheckQuantity(List<string> problems, string? quantity, string field)
+    {
+        try
+        {
+            _ = new k8s.Models.ResourceQuantity(quantity).ToDecimal();
+        }
+        catch (FormatException)
+        {
+            problems.Add($"{field}: \"{quantity}\" is not a Kubernetes quantity (e.g. 20Gi).");
+        }
+    }
+
     public static void CheckImage(List<string> problems, string? image, string field)
     {
         if (string.IsNullOrWhiteSpace(image))

@@ -47,6 +47,20 @@ public interface IManagedComponent
     void SetStatus(ObservabilityPolicyStatus status, BackendStatus entry);
 
     /// <summary>
+    /// What it adds to the BackendsReady message once its objects are rendered (null: nothing), e.g. what a setting
+    /// means that the objects alone do not say.
+    /// </summary>
+    string? StatusNote(EffectivePolicy policy);
+
+    /// <summary>
+    /// What it publishes for the policy whether or not the operator runs it, with the condition that reports it; null
+    /// when it publishes nothing (and always for the built-in defaults, which cannot own objects). Grafana publishes the
+    /// policy's dashboards (DashboardsPublished): a Grafana the user runs loads them through its dashboard sidecar, the
+    /// managed one from a volume.
+    /// </summary>
+    ComponentPublication? Publish(EffectivePolicy policy, IReadOnlyList<ResolvedService> services);
+
+    /// <summary>
     /// Why the cluster does not admit it although its settings are valid (null: it does), e.g. the node exporter in a
     /// namespace whose Pod Security level forbids host access (<see cref="EffectivePolicy.Cluster"/>). A refused component
     /// renders nothing and BackendsReady says why; the policy's other components are rendered all the same.
@@ -71,6 +85,9 @@ public interface IManagedComponent
     /// <summary>Every rule a ClusterRole it renders grants, which the operator must hold cluster-wide for the same reason.</summary>
     IReadOnlyList<V1PolicyRule> GrantedClusterRules { get; }
 }
+
+/// <summary>Objects a component publishes for a policy besides the backend it runs, and the condition that reports them.</summary>
+public sealed record ComponentPublication(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, ConditionOutcome Outcome);
 
 /// <summary>The effective settings of one managed component; each component has its own record.</summary>
 public interface IComponentSettings
@@ -122,6 +139,10 @@ public abstract class ManagedComponent<TSettings> : IManagedComponent
     public virtual IReadOnlyList<AlertRule> AlertRules(EffectivePolicy policy) => [];
 
     public virtual IReadOnlyList<AlertmanagerAddress> AlertmanagerAddresses(EffectivePolicy policy) => [];
+
+    public virtual string? StatusNote(EffectivePolicy policy) => null;
+
+    public virtual ComponentPublication? Publish(EffectivePolicy policy, IReadOnlyList<ResolvedService> services) => null;
 
     /// <summary>None, unless the component renders a Role.</summary>
     public virtual IReadOnlyList<V1PolicyRule> GrantedRules => [];

@@ -58,16 +58,22 @@ public static class ManagedBackendsRenderer
 
     /// <summary>
     /// A policy's managed components for its own render: their objects, the BackendsReady outcome (null when none is
-    /// managed) and, once rendered, each one's status address.
+    /// managed) and, once rendered, each one's status address; then what each component publishes whether or not it runs
+    /// (its objects follow the managed ones, its outcome is in <see cref="ManagedBackendsResult.Publications"/>).
     /// </summary>
     public static ManagedBackendsResult RenderForPolicy(EffectivePolicy policy, IReadOnlyList<ResolvedService> services)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(services);
+        var publications = policy.Name is null
+            ? []
+            : ManagedComponents.All.Select(c => c.Publish(policy, services)).OfType<ComponentPublication>().ToList();
+        var published = publications.SelectMany(p => p.Objects).ToList();
+        var outcomes = publications.Select(p => p.Outcome).ToList();
         var managed = ManagedComponents.Managed(policy).ToList();
         if (managed.Count == 0)
         {
-            return ManagedBackendsResult.None;
+            return new ManagedBackendsResult(null, published, [], outcomes);
         }
 
         var tooLong = managed
@@ -82,8 +88,9 @@ public static class ManagedBackendsRenderer
                 new ConditionOutcome(ConditionTypes.BackendsReady, false,
                     tooLong.Count > 0 ? Reasons.BackendNameTooLong : Reasons.InvalidBackendSettings,
                     string.Join(" ", tooLong.Concat(problems))),
+                published,
                 [],
-                []);
+                outcomes);
         }
 
         var rendered = Render(policy, services);
@@ -95,7 +102,8 @@ public static class ManagedBackendsRenderer
             1 => names[0],
             _ => $"{string.Join(", ", names.SkipLast(1))} and {names[^1]}",
         };
-        var summary = $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered";
+        var notes = string.Concat(running.Select(c => c.StatusNote(policy)).OfType<string>().Select(note => "; " + note));
+        var summary = $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered{notes}";
         // A component the cluster does not admit is left out; the others run, and the condition says what is missing.
         var refusals = managed.Select(c => c.Refusal(policy)).OfType<ComponentRefusal>().ToList();
         var outcome = refusals.Count == 0
@@ -104,20 +112,25 @@ public static class ManagedBackendsRenderer
                 $"{string.Join(" ", refusals.Select(r => r.Message))} The others are rendered: {summary}.");
         return new ManagedBackendsResult(
             outcome,
-            rendered,
+            [.. rendered, .. published],
             [.. running.Select(c => (Component: c, Endpoint: c.StatusEndpoint(policy)))
                 .Where(e => e.Endpoint is not null)
-                .Select(e => new ComponentEndpoint(e.Component, e.Endpoint!))]);
+                .Select(e => new ComponentEndpoint(e.Component, e.Endpoint!))],
+            outcomes);
     }
 }
 
-/// <summary>What a policy's managed components gave: the BackendsReady outcome (null: none managed), their objects, their status addresses.</summary>
+/// <summary>
+/// What a policy's managed components gave: the BackendsReady outcome (null: none managed), their objects and what
+/// they publish, their status addresses, and the outcome of each publication (DashboardsPublished).
+/// </summary>
 public sealed record ManagedBackendsResult(
     ConditionOutcome? Outcome,
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects,
-    IReadOnlyList<ComponentEndpoint> Endpoints)
+    IReadOnlyList<ComponentEndpoint> Endpoints,
+    IReadOnlyList<ConditionOutcome> Publications)
 {
-    public static ManagedBackendsResult None { get; } = new(null, [], []);
+    public static ManagedBackendsResult None { get; } = new(null, [], [], []);
 }
 
 /// <summary>The address a managed component reports in its policy's status.</summary>

@@ -10,6 +10,7 @@ public static class ManagedComponents
     [
         JaegerComponent.Instance,
         PrometheusComponent.Instance,
+        GrafanaComponent.Instance,
         AlertmanagerComponent.Instance,
         PostgresExporterComponent.Instance,
         RedisExporterComponent.Instance,

@@ -15,7 +15,7 @@ internal static class BackendTestData
     public static EffectivePolicy Policy(
         bool jaeger = true,
         bool prometheus = true,
-        PrometheusStorage? storage = null,
+        PersistentStorage? storage = null,
         bool networkPolicy = false,
         IReadOnlyList<KeyValuePair<string, string>>? externalLabels = null,
         string? uid = PolicyUid,
@@ -23,7 +23,8 @@ internal static class BackendTestData
         double defaultRatio = 0.1,
         int maxTraces = 10_000,
         string scrapeInterval = "15s",
-        string scrapeTimeout = "10s") => new(
+        string scrapeTimeout = "10s",
+        EffectiveGrafana? grafana = null) => new(
         Name: name,
         Namespace: Namespace,
         Priority: 0,
@@ -57,9 +58,35 @@ internal static class BackendTestData
                 Retention: "30d",
                 Storage: storage,
                 ExternalLabels: externalLabels ?? [new("environment", "production"), new("cluster", "waddle-prod")],
-                Resources: null)),
+                Resources: null))
+            .With(grafana ?? Grafana(managed: false)),
         NetworkPolicy: networkPolicy,
         Uid: uid);
+
+    /// <summary>Grafana's settings: the defaults (dashboards on, WaddleBot's RED metrics) with an admin Secret, managed or not.</summary>
+    public static EffectiveGrafana Grafana(
+        bool managed = true,
+        PersistentStorage? storage = null,
+        bool anonymousViewing = false,
+        string? prometheusUrl = null,
+        string? jaegerQueryUrl = null,
+        bool dashboards = true,
+        IReadOnlyList<KeyValuePair<string, string>>? labels = null,
+        string folder = "WaddleBot",
+        EffectiveRed? red = null) => new(
+        Managed: managed,
+        Image: "grafana/grafana:13.1.3",
+        AdminSecret: new GrafanaAdminSecret("grafana-admin", "admin-user", "admin-password"),
+        AnonymousViewing: anonymousViewing,
+        Resources: null,
+        Storage: storage,
+        PrometheusUrl: prometheusUrl,
+        JaegerQueryUrl: jaegerQueryUrl,
+        Dashboards: new EffectiveDashboards(
+            dashboards,
+            labels ?? [new("grafana_dashboard", "1")],
+            folder,
+            red ?? new EffectiveRed("waddlebot_http_requests_total", "waddlebot_http_request_duration_seconds", "status", "5..")));
 
     /// <summary>The spec of the exporters and alerting of <see cref="Everything"/>: two PostgreSQL servers, one Redis with a password, the node exporter, the kubelet scrape, a managed and an external Alertmanager.</summary>
     public static ObservabilityPolicySpec ExportersSpec() => new()
@@ -120,12 +147,14 @@ internal static class BackendTestData
         ObservabilityPolicySpec? spec = null,
         bool prometheus = true,
         string scrapeInterval = "15s",
-        string scrapeTimeout = "10s")
+        string scrapeTimeout = "10s",
+        PersistentStorage? storage = null)
     {
-        var basis = Policy(networkPolicy: networkPolicy, prometheus: prometheus, scrapeInterval: scrapeInterval, scrapeTimeout: scrapeTimeout);
+        var basis = Policy(networkPolicy: networkPolicy, prometheus: prometheus, scrapeInterval: scrapeInterval, scrapeTimeout: scrapeTimeout, storage: storage);
         var components = ManagedComponents.Resolve(spec ?? ExportersSpec(), owned: true)
             .With(basis.Jaeger)
-            .With(basis.Prometheus);
+            .With(basis.Prometheus)
+            .With(basis.Components.Get<EffectiveGrafana>());
         return basis with
         {
             Components = components,

@@ -22,7 +22,7 @@ public sealed class ManagedBackendsGoldenTests
     public void Objects_with_storage_and_network_policies_match_the_golden_file()
     {
         var policy = BackendTestData.Policy(
-            storage: new PrometheusStorage { Size = "20Gi", StorageClassName = "fast-ssd" },
+            storage: new PersistentStorage { Size = "20Gi", StorageClassName = "fast-ssd" },
             networkPolicy: true);
         GoldenFile.AssertMatches(Golden("storage-networkpolicy-objects.yaml"), AsYamlStream(ManagedBackendsRenderer.Render(policy, BackendTestData.ThreeServices(policy))));
     }

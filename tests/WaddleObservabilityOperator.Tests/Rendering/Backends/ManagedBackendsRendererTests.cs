@@ -136,7 +136,7 @@ public sealed class ManagedBackendsRendererTests
         var pod = deployment.Spec.Template.Spec;
         Assert.NotNull(Assert.Single(pod.Volumes, v => v.Name == "data").EmptyDir);
         Assert.Equal(
-            ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=30d", "--web.enable-lifecycle"],
+            ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=30d", "--web.enable-lifecycle", "--enable-feature=exemplar-storage"],
             Assert.Single(pod.Containers).Args);
     }
 
@@ -146,7 +146,7 @@ public sealed class ManagedBackendsRendererTests
     [InlineData("", null)]
     public void Prometheus_with_storage_is_a_stateful_set_with_a_claim_template(string? storageClass, string? expectedClass)
     {
-        var objects = Render(BackendTestData.Policy(storage: new PrometheusStorage { Size = "20Gi", StorageClassName = storageClass }));
+        var objects = Render(BackendTestData.Policy(storage: new PersistentStorage { Size = "20Gi", StorageClassName = storageClass }));
         Assert.DoesNotContain(objects, o => o is V1Deployment && o.Metadata.Name == "waddlebot-prometheus");
         var statefulSet = Single<V1StatefulSet>(objects, "waddlebot-prometheus");
         var claim = Assert.Single(statefulSet.Spec.VolumeClaimTemplates);
@@ -257,13 +257,13 @@ public sealed class ManagedBackendsRendererTests
     {
         { "dotted name", BackendTestData.Policy(name: "waddle.bot"), "metadata.name: the policy name \"waddle.bot\" gives the Service and Deployment name \"waddle.bot-jaeger\"" },
         { "long name", BackendTestData.Policy(name: new string('a', 53)), "Service and Deployment name \"" + new string('a', 53) + "-prometheus\", which must be at most 63" },
-        { "long name with storage", BackendTestData.Policy(name: new string('a', 42), storage: new PrometheusStorage { Size = "1Gi" }), "Service and StatefulSet name \"" + new string('a', 42) + "-prometheus\", which must be at most 52" },
+        { "long name with storage", BackendTestData.Policy(name: new string('a', 42), storage: new PersistentStorage { Size = "1Gi" }), "Service and StatefulSet name \"" + new string('a', 42) + "-prometheus\", which must be at most 52" },
         { "external label", BackendTestData.Policy(externalLabels: [new("bad-name", "x")]), "spec.backends.prometheus.externalLabels: \"bad-name\" is not a valid Prometheus label name" },
         { "duplicate external label", BackendTestData.Policy(externalLabels: [new("env", "a"), new("env", "b")]), "\"env\" is given more than once" },
         { "interval", BackendTestData.Policy(scrapeInterval: "1.5s"), "spec.metrics.scrapeInterval: \"1.5s\" is not a Prometheus duration" },
         { "timeout", BackendTestData.Policy(scrapeTimeout: "10"), "spec.metrics.scrapeTimeout: \"10\" is not a Prometheus duration" },
         { "max traces", BackendTestData.Policy(maxTraces: 0), "spec.backends.jaeger.maxTraces must be at least 1, got 0." },
-        { "storage size", BackendTestData.Policy(storage: new PrometheusStorage { Size = "lots" }), "spec.backends.prometheus.storage.size: \"lots\" is not a Kubernetes quantity" },
+        { "storage size", BackendTestData.Policy(storage: new PersistentStorage { Size = "lots" }), "spec.backends.prometheus.storage.size: \"lots\" is not a Kubernetes quantity" },
         { "built-in", BackendTestData.Policy() with { Name = null }, "Managed backends need an ObservabilityPolicy to own them" },
     };
 
@@ -305,7 +305,7 @@ public sealed class ManagedBackendsRendererTests
     [Fact]
     public void Valid_representative_settings_have_no_problems()
     {
-        var policy = BackendTestData.Policy(storage: new PrometheusStorage { Size = "20Gi" }, networkPolicy: true);
+        var policy = BackendTestData.Policy(storage: new PersistentStorage { Size = "20Gi" }, networkPolicy: true);
         Assert.Empty(ManagedBackendsRenderer.Validate(policy, BackendTestData.ThreeServices(policy)));
     }
 }

@@ -83,7 +83,7 @@ public sealed class ManagedComponentsTests
     public void Each_declares_every_rule_its_roles_grant(string name)
     {
         var component = Component(name);
-        var policy = BackendTestData.Everything(networkPolicy: true);
+        var policy = BackendTestData.Everything(networkPolicy: true, storage: new PersistentStorage { Size = "10Gi" });
         var rendered = component.Render(policy, BackendTestData.ThreeServices(policy)).ToList();
 
         var granted = component.GrantedRules.SelectMany(Permissions).ToHashSet();

@@ -13,6 +13,8 @@ public sealed class PodSecurityTests
         { "Deployment/waddlebot-jaeger", 10001, null },
         { "Deployment/waddlebot-prometheus", 65534, 65534 },
         { "StatefulSet/waddlebot-prometheus", 65534, 65534 },
+        { "Deployment/waddlebot-grafana", 472, 472 },
+        { "StatefulSet/waddlebot-grafana", 472, 472 },
     };
 
     [Theory]
@@ -68,6 +70,7 @@ public sealed class PodSecurityTests
     public void Only_prometheus_mounts_an_api_token()
     {
         Assert.False(Template("Deployment/waddlebot-jaeger").Spec.AutomountServiceAccountToken);
+        Assert.False(Template("Deployment/waddlebot-grafana").Spec.AutomountServiceAccountToken);
         var prometheus = Template("Deployment/waddlebot-prometheus").Spec;
         Assert.True(prometheus.AutomountServiceAccountToken);
         Assert.Equal("waddlebot-prometheus", prometheus.ServiceAccountName);
@@ -75,8 +78,8 @@ public sealed class PodSecurityTests
 
     private static V1PodTemplateSpec Template(string workload)
     {
-        var storage = workload.StartsWith("StatefulSet/", StringComparison.Ordinal) ? new PrometheusStorage { Size = "10Gi" } : null;
-        var policy = BackendTestData.Policy(storage: storage);
+        var storage = workload.StartsWith("StatefulSet/", StringComparison.Ordinal) ? new PersistentStorage { Size = "10Gi" } : null;
+        var policy = BackendTestData.Policy(storage: storage, grafana: BackendTestData.Grafana(storage: storage));
         var objects = ManagedBackendsRenderer.Render(policy, BackendTestData.ThreeServices(policy));
         var found = Assert.Single(objects, o => $"{o.Kind}/{o.Metadata.Name}" == workload);
         return found switch

@@ -139,7 +139,7 @@ public sealed class PromtoolCheckTests
         return YamlTree.Save(root);
     }
 
-    private static string PromtoolPath()
+    internal static string PromtoolPath()
     {
         var local = Path.Combine(RepositoryLayout.Root, ".tools", "bin", "promtool");
         if (File.Exists(local))

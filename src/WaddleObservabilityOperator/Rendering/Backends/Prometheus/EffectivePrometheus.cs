@@ -9,6 +9,6 @@ public sealed record EffectivePrometheus(
     bool Managed,
     string Image,
     string Retention,
-    PrometheusStorage? Storage,
+    PersistentStorage? Storage,
     IReadOnlyList<KeyValuePair<string, string>> ExternalLabels,
     V1ResourceRequirements? Resources) : IComponentSettings;

@@ -183,6 +183,8 @@ internal static class PrometheusBackend
                 $"--storage.tsdb.path={DataDirectory}",
                 $"--storage.tsdb.retention.time={PrometheusComponent.Settings(policy).Retention}",
                 "--web.enable-lifecycle",
+                // Keeps the trace ids services attach to histogram samples, which Grafana's latency panels link to Jaeger.
+                "--enable-feature=exemplar-storage",
             ],
             Ports = [new V1ContainerPort { Name = "web", ContainerPort = PrometheusConfigDocument.WebPort, Protocol = "TCP" }],
             // Replaying a large WAL can take minutes; the startup probe holds the liveness probe off until then.

@@ -74,14 +74,7 @@ public sealed class PrometheusComponent : ManagedComponent<EffectivePrometheus>
         BackendValidation.CheckDuration(problems, policy.Metrics.ScrapeTimeout, "spec.metrics.scrapeTimeout");
         if (persistent)
         {
-            try
-            {
-                _ = new ResourceQuantity(prometheus.Storage!.Size).ToDecimal();
-            }
-            catch (FormatException)
-            {
-                problems.Add($"spec.backends.prometheus.storage.size: \"{prometheus.Storage!.Size}\" is not a Kubernetes quantity (e.g. 20Gi).");
-            }
+            BackendValidation.CheckQuantity(problems, prometheus.Storage!.Size, "spec.backends.prometheus.storage.size");
         }
 
         foreach (var (name, _) in prometheus.ExternalLabels)

@@ -234,6 +234,19 @@ public static class PrometheusConfigDocument
         rules.Add(Copy(["__meta_kubernetes_pod_name"], "pod"));
         rules.Add(Copy(["__meta_kubernetes_pod_container_name"], "container"));
         rules.Add(Copy(["__meta_kubernetes_service_name"], "job"));
+        // The labels the operator's ServiceMonitors add, so dashboards read the same series from either Prometheus.
+        rules.Add(new PrometheusRelabelConfig
+        {
+            Action = "replace",
+            TargetLabel = WellKnown.ServiceMetricLabel,
+            Replacement = PrometheusSyntax.EscapeExpansion(service.ServiceName),
+        });
+        rules.Add(new PrometheusRelabelConfig
+        {
+            Action = "replace",
+            TargetLabel = WellKnown.LayerMetricLabel,
+            Replacement = EnvInjectionPlanner.LayerName(service.Source.Spec.Layer),
+        });
         // instance = <pod>:<port name>, stable across pod IP changes and readable; targets without a pod keep the
         // address Prometheus puts there by default (the regex needs both parts).
         rules.Add(new PrometheusRelabelConfig
