@@ -111,7 +111,11 @@ internal static class BackendTestData
                     Port = 6432,
                     UserSecretRef = new SecretKeyReference { Name = "analytics-db", Key = "user" },
                     PasswordSecretRef = new SecretKeyReference { Name = "analytics-db", Key = "password" },
-                    Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("64Mi") } },
+                    Resources = new V1ResourceRequirements
+                    {
+                        Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("5m"), ["memory"] = new("24Mi") },
+                        Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("64Mi") },
+                    },
                 },
             ],
             Redis =
@@ -148,9 +152,10 @@ internal static class BackendTestData
         bool prometheus = true,
         string scrapeInterval = "15s",
         string scrapeTimeout = "10s",
-        PersistentStorage? storage = null)
+        PersistentStorage? storage = null,
+        EffectiveGrafana? grafana = null)
     {
-        var basis = Policy(networkPolicy: networkPolicy, prometheus: prometheus, scrapeInterval: scrapeInterval, scrapeTimeout: scrapeTimeout, storage: storage);
+        var basis = Policy(networkPolicy: networkPolicy, prometheus: prometheus, scrapeInterval: scrapeInterval, scrapeTimeout: scrapeTimeout, storage: storage, grafana: grafana);
         var components = ManagedComponents.Resolve(spec ?? ExportersSpec(), owned: true)
             .With(basis.Jaeger)
             .With(basis.Prometheus)

@@ -97,6 +97,12 @@ public sealed class PostgresExporterComponent : ManagedComponent<EffectivePostgr
             {
                 yield return ExporterObjects.ServiceMonitor(identity, Job(identity, instance));
             }
+
+            if (policy.NetworkPolicy)
+            {
+                // Prometheus's scrapes in; the exporter's own connection to its server goes out, which an ingress rule leaves alone.
+                yield return identity.NetworkPolicy(identity.InstanceName, [MetricsPort]);
+            }
         }
     }
 

@@ -90,6 +90,12 @@ public sealed class RedisExporterComponent : ManagedComponent<EffectiveRedisExpo
             {
                 yield return ExporterObjects.ServiceMonitor(identity, Job(identity, instance));
             }
+
+            if (policy.NetworkPolicy)
+            {
+                // Prometheus's scrapes in; the exporter's own connection to its server goes out, which an ingress rule leaves alone.
+                yield return identity.NetworkPolicy(identity.InstanceName, [MetricsPort]);
+            }
         }
     }
 
