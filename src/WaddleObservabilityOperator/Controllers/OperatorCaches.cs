@@ -27,6 +27,7 @@ public sealed class OperatorCaches
         Services = informers.Get<V1Service>();
         ConfigMaps = informers.Get<V1ConfigMap>();
         ServiceMonitors = informers.GetOptional<ServiceMonitor>();
+        Namespaces = informers.Get<V1Namespace>();
 
         // A WaddleService is found from its workload through this index: "namespace/Kind/name"; and from a Service
         // through the one label of its metrics selector that its reconcile looks Services up by.
@@ -86,6 +87,9 @@ public sealed class OperatorCaches
     /// <summary>ServiceMonitors, while prometheus-operator's CRD is installed (<see cref="OptionalInformer{T}.Current"/> is null otherwise).</summary>
     public OptionalInformer<ServiceMonitor> ServiceMonitors { get; }
 
+    /// <summary>The Namespace objects: every one, or with --namespaces those watched, by name.</summary>
+    public ResourceInformer<V1Namespace> Namespaces { get; }
+
     /// <summary>Every cache has its first list (ready to reconcile without a partial view).</summary>
     public bool HasSynced => Informers.HasSynced;
 
@@ -99,10 +103,14 @@ public sealed class OperatorCaches
 
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => Informers.WaitForSyncAsync(cancellationToken);
 
-    /// <summary>What a policy's render reads, from the caches: the policies and WaddleServices of its namespace. Those being deleted are left out.</summary>
-    public PolicyRenderInput PolicyRenderInput(string ns) => new(
+    /// <summary>
+    /// What a policy's render reads, from the caches: the policies and WaddleServices of its namespace (those being deleted
+    /// are left out), and what the cluster offers its components: the ServiceMonitor API, and the namespace itself.
+    /// </summary>
+    public PolicyRenderInput PolicyRenderInput(string ns, bool serviceMonitorApi = false) => new(
         Policies.Cache.List(ns).Where(p => p.Metadata.DeletionTimestamp is null).ToList(),
-        WaddleServices.Cache.List(ns).Where(s => s.Metadata.DeletionTimestamp is null).ToList());
+        WaddleServices.Cache.List(ns).Where(s => s.Metadata.DeletionTimestamp is null).ToList(),
+        new ClusterFacts(serviceMonitorApi, Namespaces.Cache.Get(null, ns) is { } observed ? NamespaceFacts.Of(observed) : null));
 
     /// <summary>
     /// What rendering reads for one WaddleService: the policies of its namespace, the services naming the same

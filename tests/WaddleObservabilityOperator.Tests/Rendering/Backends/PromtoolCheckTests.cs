@@ -45,7 +45,7 @@ public sealed class PromtoolCheckTests
         var exitCode = RenderCommand.Run([Path.Combine(RepositoryLayout.Root, "config", "samples", "waddlebot")], stdout, stderr);
         Assert.True(exitCode == 0, stderr.ToString());
 
-        var configs = new List<string>();
+        var configMaps = new List<YamlNode>();
         using (var reader = new StringReader(stdout.ToString()))
         {
             var stream = new YamlStream();
@@ -54,14 +54,16 @@ public sealed class PromtoolCheckTests
             {
                 if (document.Text("kind") == "ConfigMap" && document.Has("data") && document.At("data").Has(PrometheusConfigFileName))
                 {
-                    configs.Add(document.Text("data", PrometheusConfigFileName));
+                    configMaps.Add(document.At("data"));
                 }
             }
         }
 
-        var config = Assert.Single(configs);
-        Assert.Equal(20, YamlTree.Load(config).Items("scrape_configs").Count);
-        var result = await CheckAsync(config);
+        var data = Assert.Single(configMaps);
+        var config = data.Text(PrometheusConfigFileName);
+        // 19 services, WaddleBot's PostgreSQL and Redis exporters, the kubelets, Prometheus itself.
+        Assert.Equal(23, YamlTree.Load(config).Items("scrape_configs").Count);
+        var result = await CheckAsync(config, (PrometheusRulesDocument.FileName, data.Text(PrometheusRulesDocument.FileName)));
         Assert.True(result.ExitCode == 0, result.Describe());
     }
 
