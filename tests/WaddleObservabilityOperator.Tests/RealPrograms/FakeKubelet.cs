@@ -44,9 +44,24 @@ internal sealed class FakeKubelet : IAsyncDisposable
 
         """;
 
+    /// <summary>Starts it on a free port of 127.0.0.1 (another one when the port was taken meanwhile).</summary>
     public static async Task<FakeKubelet> StartAsync(string token)
     {
-        var port = LocalProcess.FreePort();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartAsync(token, LocalProcess.FreePort());
+            }
+            catch (IOException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // Taken between the check and the bind: try another.
+            }
+        }
+    }
+
+    private static async Task<FakeKubelet> StartAsync(string token, int port)
+    {
         var certificate = MetricsCertificate.Load(null, TimeProvider.System);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -64,7 +79,16 @@ internal sealed class FakeKubelet : IAsyncDisposable
             return Results.Text(CadvisorMetrics, "text/plain; version=0.0.4; charset=utf-8");
         });
         kubelet = new FakeKubelet(app, port);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException)
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return kubelet;
     }
 

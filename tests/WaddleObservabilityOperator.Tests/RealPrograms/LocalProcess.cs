@@ -111,6 +111,67 @@ internal sealed class LocalProcess : IDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// Starts a server on ports chosen free (<paramref name="start"/> gets them) and waits, bounded, until it accepts
+    /// connections on each. A port found free is free only until someone binds it (any outgoing connection on the
+    /// machine may take it as its ephemeral port): when the server exits saying its address is in use, it is started
+    /// again on other ports, up to three times. Any other early exit fails with its output.
+    /// </summary>
+    public static async Task<(LocalProcess Process, IReadOnlyList<int> Ports)> StartListeningAsync(int portCount, Func<IReadOnlyList<int>, LocalProcess> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var ports = Enumerable.Range(0, portCount).Select(_ => FreePort()).ToList();
+            var process = start(ports);
+            if (await AcceptsAsync(process, ports))
+            {
+                return (process, ports);
+            }
+
+            var output = process.Describe();
+            process.Dispose();
+            if (attempt == 3 || !output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Fail($"{process.Name} did not start listening on 127.0.0.1:{string.Join(",", ports)}:\n{output}");
+            }
+        }
+    }
+
+    /// <summary>Until every port accepts a connection (true), or the process exits (false); fails after 60 s.</summary>
+    private static async Task<bool> AcceptsAsync(LocalProcess process, IReadOnlyList<int> ports)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        foreach (var port in ports)
+        {
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    return false;
+                }
+
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port);
+                    break;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(100);
+                }
+                catch (SocketException e)
+                {
+                    Assert.Fail($"nothing listens on 127.0.0.1:{port} after 60 s ({e.Message})\n{process.Describe()}");
+                }
+            }
+        }
+
+        // Connected, and still running: the listener is ours, not another process's that took the port first.
+        await Task.Delay(50);
+        return !process.HasExited;
+    }
+
     /// <summary>A TCP port on 127.0.0.1 that nothing listens on now.</summary>
     public static int FreePort()
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 
 namespace WaddleObservabilityOperator.Tests.RealPrograms;
 
@@ -31,46 +30,18 @@ internal static class LocalServers
             runAs);
         Assert.True(initdb.ExitCode == 0, initdb.Output);
 
-        var port = LocalProcess.FreePort();
-        var server = LocalProcess.Start("postgres", ProgramPaths.Find("postgres"),
-            ["-D", data, "-p", port.ToString(CultureInfo.InvariantCulture), "-k", directory, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
-            runAs: runAs);
-        await WaitForPortAsync(server, port);
-        return (server, port);
+        var (server, ports) = await LocalProcess.StartListeningAsync(1, ports => LocalProcess.Start("postgres", ProgramPaths.Find("postgres"),
+            ["-D", data, "-p", ports[0].ToString(CultureInfo.InvariantCulture), "-k", directory, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
+            runAs: runAs));
+        return (server, ports[0]);
     }
 
     public static async Task<(LocalProcess Process, int Port)> StartRedisAsync(string root, string password)
     {
         var directory = Path.Combine(root, "redis");
         Directory.CreateDirectory(directory);
-        var port = LocalProcess.FreePort();
-        var server = LocalProcess.Start("redis", ProgramPaths.Find("redis-server"),
-            ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--requirepass", password, "--save", "", "--appendonly", "no", "--dir", directory]);
-        await WaitForPortAsync(server, port);
-        return (server, port);
-    }
-
-    /// <summary>Until something accepts connections on the port, or fails when the server exits or 60 s pass.</summary>
-    public static async Task WaitForPortAsync(LocalProcess server, int port)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(server.HasExited, server.Describe());
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-            catch (SocketException e)
-            {
-                Assert.Fail($"nothing listens on 127.0.0.1:{port} after 60 s ({e.Message})\n{server.Describe()}");
-            }
-        }
+        var (server, ports) = await LocalProcess.StartListeningAsync(1, ports => LocalProcess.Start("redis", ProgramPaths.Find("redis-server"),
+            ["--port", ports[0].ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--requirepass", password, "--save", "", "--appendonly", "no", "--dir", directory]));
+        return (server, ports[0]);
     }
 }

@@ -23,20 +23,31 @@ internal sealed class PodLauncher(string root)
     /// <summary>Cluster address (host:port) to the local address standing in for it.</summary>
     public Dictionary<string, string> ServiceAddresses { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Starts <paramref name="container"/> of <paramref name="pod"/> as <paramref name="executable"/>; <paramref name="ports"/> chooses the local port of a container port beforehand.</summary>
-    public LaunchedContainer Launch(string podName, V1PodSpec pod, V1Container container, string executable, IReadOnlyDictionary<int, int>? ports = null)
+    /// <summary>
+    /// Starts <paramref name="container"/> of <paramref name="pod"/> as <paramref name="executable"/> and waits until it
+    /// listens on each container port; <paramref name="prepare"/> runs once its local ports are chosen, before its volumes
+    /// are written (a config that names the program's own address).
+    /// </summary>
+    public async Task<LaunchedContainer> LaunchAsync(string podName, V1PodSpec pod, V1Container container, string executable, Action<IReadOnlyDictionary<int, int>>? prepare = null)
+    {
+        var containerPorts = (container.Ports ?? []).Select(p => p.ContainerPort).ToList();
+        var chosen = new Dictionary<int, int>();
+        var (process, _) = await LocalProcess.StartListeningAsync(containerPorts.Count, ports =>
+        {
+            chosen = containerPorts.Zip(ports).ToDictionary(p => p.First, p => p.Second);
+            prepare?.Invoke(chosen);
+            return Start(podName, pod, container, executable, chosen);
+        });
+        return new LaunchedContainer(podName, container, process, chosen);
+    }
+
+    private LocalProcess Start(string podName, V1PodSpec pod, V1Container container, string executable, Dictionary<int, int> local)
     {
         var mounts = new List<(string MountPath, string HostPath)>();
         foreach (var mount in container.VolumeMounts ?? [])
         {
             var volume = pod.Volumes.Single(v => v.Name == mount.Name);
             mounts.Add((mount.MountPath, VolumeDirectory(podName, volume)));
-        }
-
-        var local = new Dictionary<int, int>();
-        foreach (var port in container.Ports ?? [])
-        {
-            local[port.ContainerPort] = ports?.GetValueOrDefault(port.ContainerPort) is > 0 and var chosen ? chosen : LocalProcess.FreePort();
         }
 
         var args = new List<string>();
@@ -71,8 +82,7 @@ internal sealed class PodLauncher(string root)
         }
 
         var user = container.SecurityContext?.RunAsUser ?? pod.SecurityContext?.RunAsUser;
-        var process = LocalProcess.Start(container.Name, executable, args, env, runAs: user?.ToString(CultureInfo.InvariantCulture));
-        return new LaunchedContainer(podName, container, process, local);
+        return LocalProcess.Start(container.Name, executable, args, env, runAs: user?.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Replaces every cluster address in <paramref name="text"/> by its local stand-in.</summary>

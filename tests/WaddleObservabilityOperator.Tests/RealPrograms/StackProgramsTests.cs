@@ -85,7 +85,7 @@ public sealed class StackProgramsTests(ITestOutputHelper output)
                     Assert.Contains("SUCCESS", check.Output, StringComparison.Ordinal);
                 }
 
-                var launched = launcher.Launch($"{workload.Metadata.Name}-test", template.Spec, container, ProgramPaths.Find(Programs[container.Name]));
+                var launched = await launcher.LaunchAsync($"{workload.Metadata.Name}-test", template.Spec, container, ProgramPaths.Find(Programs[container.Name]));
                 processes.Add(launched.Process);
                 pods.Add(new SimulatedPod(launched.PodName, template.Metadata.Labels, launched));
             }
@@ -97,29 +97,33 @@ public sealed class StackProgramsTests(ITestOutputHelper output)
             // Prometheus last: its discovery needs every pod's address.
             var prometheusWorkload = objects.Single(o => o is V1Deployment d && d.Metadata.Name == PrometheusComponent.InstanceName(PolicyName));
             var prometheusTemplate = Template(prometheusWorkload);
-            var prometheusPort = LocalProcess.FreePort();
-            launcher.ServiceAddresses["localhost:9090"] = $"127.0.0.1:{prometheusPort}";
             var serviceAccount = Path.Combine(root, "serviceaccount");
             Directory.CreateDirectory(serviceAccount);
             UnixModes.Set(serviceAccount, "755");
             await File.WriteAllTextAsync(Path.Combine(serviceAccount, "token"), ServiceAccountToken);
             var renderedConfig = launcher.ConfigMaps[PrometheusConfigMap];
-            var prometheusYml = SimulatedDiscovery.Apply(
-                renderedConfig.Data["prometheus.yml"], Namespace, [.. objects.OfType<V1Service>()], pods, Environment.MachineName, kubelet.Address);
-            prometheusYml = launcher.MapAddresses(prometheusYml)
-                // The service account's token, where the kubelet would mount it.
-                .Replace(PrometheusConfigDocument.ServiceAccountDirectory, serviceAccount, StringComparison.Ordinal);
-            launcher.ConfigMaps[PrometheusConfigMap] = new V1ConfigMap
+            var prometheusPort = 0;
+            var prometheus = await launcher.LaunchAsync($"{prometheusWorkload.Metadata.Name}-test", prometheusTemplate.Spec, prometheusTemplate.Spec.Containers.Single(), ProgramPaths.Find("prometheus"), ports =>
             {
-                Metadata = renderedConfig.Metadata,
-                Data = new Dictionary<string, string>(renderedConfig.Data)
+                // Its job scraping itself names its own address, known once its port is.
+                prometheusPort = ports[9090];
+                launcher.ServiceAddresses["localhost:9090"] = $"127.0.0.1:{prometheusPort}";
+                var prometheusYml = SimulatedDiscovery.Apply(
+                    renderedConfig.Data["prometheus.yml"], Namespace, [.. objects.OfType<V1Service>()], pods, Environment.MachineName, kubelet.Address);
+                prometheusYml = launcher.MapAddresses(prometheusYml)
+                    // The service account's token, where the kubelet would mount it.
+                    .Replace(PrometheusConfigDocument.ServiceAccountDirectory, serviceAccount, StringComparison.Ordinal);
+                launcher.ConfigMaps[PrometheusConfigMap] = new V1ConfigMap
                 {
-                    ["prometheus.yml"] = WithTestRuleFile(prometheusYml),
-                    [TestRulesFile] = TestRules,
-                },
-            };
+                    Metadata = renderedConfig.Metadata,
+                    Data = new Dictionary<string, string>(renderedConfig.Data)
+                    {
+                        ["prometheus.yml"] = WithTestRuleFile(prometheusYml),
+                        [TestRulesFile] = TestRules,
+                    },
+                };
+            });
             output.WriteLine("prometheus.yml as run:\n" + launcher.ConfigMaps[PrometheusConfigMap].Data["prometheus.yml"]);
-            var prometheus = launcher.Launch($"{prometheusWorkload.Metadata.Name}-test", prometheusTemplate.Spec, prometheusTemplate.Spec.Containers.Single(), ProgramPaths.Find("prometheus"), new Dictionary<int, int> { [9090] = prometheusPort });
             processes.Add(prometheus.Process);
             var api = $"http://{prometheus.Address("web")}";
             string Logs() => string.Join("\n", processes.Select(p => p.Describe()));
