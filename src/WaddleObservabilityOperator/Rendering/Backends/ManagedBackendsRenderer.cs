@@ -98,7 +98,7 @@ public static class ManagedBackendsRenderer
         var names = running.Select(c => c.DisplayName).ToList();
         var which = names.Count switch
         {
-            0 => "no component",
+            0 => "nothing",
             1 => names[0],
             _ => $"{string.Join(", ", names.SkipLast(1))} and {names[^1]}",
         };
@@ -106,10 +106,11 @@ public static class ManagedBackendsRenderer
         var summary = $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered{notes}";
         // A component the cluster does not admit is left out; the others run, and the condition says what is missing.
         var refusals = managed.Select(c => c.Refusal(policy)).OfType<ComponentRefusal>().ToList();
+        var refused = string.Join(" ", refusals.Select(r => r.Message));
         var outcome = refusals.Count == 0
             ? new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered, summary)
             : new ConditionOutcome(ConditionTypes.BackendsReady, false, refusals[0].Reason,
-                $"{string.Join(" ", refusals.Select(r => r.Message))} The others are rendered: {summary}.");
+                running.Count == 0 ? refused : $"{refused} The others are rendered: {summary}.");
         return new ManagedBackendsResult(
             outcome,
             [.. rendered, .. published],
