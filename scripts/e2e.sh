@@ -79,7 +79,7 @@ servicemonitor_crd="$repo/tests/fixtures/prometheus-operator/monitoring.coreos.c
 [[ -f "$servicemonitor_crd" ]] || fail "$servicemonitor_crd is missing"
 
 step "start the Kubernetes API emulator"
-dotnet "$emulator_dll" --kubeconfig "$KUBECONFIG" >"$work/emulator.out" 2>"$work/emulator.log" &
+dotnet "$emulator_dll" --kubeconfig "$KUBECONFIG" --simulate-workloads >"$work/emulator.out" 2>"$work/emulator.log" &
 pids+=($!)
 until_true "the emulator prints ready" 60 grep -q '^ready ' "$work/emulator.out"
 echo "$(cat "$work/emulator.out")"

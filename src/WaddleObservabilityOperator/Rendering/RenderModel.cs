@@ -26,7 +26,8 @@ public sealed record RenderInput(
 /// <summary>What a policy's render reads: the policies and WaddleServices of its namespace (to find its members). No workloads or Services: those are the services' own.</summary>
 public sealed record PolicyRenderInput(
     IReadOnlyList<ObservabilityPolicy> Policies,
-    IReadOnlyList<WaddleService> Services);
+    IReadOnlyList<WaddleService> Services,
+    IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? ObservedWorkloads = null);
 
 /// <summary>A workload with the injection applied (or, for <see cref="Removal"/>, taken out). <see cref="Changed"/> is false when the observed object is already so.</summary>
 public sealed record WorkloadChange(IKubernetesObject<V1ObjectMeta> Workload, bool Changed, bool Removal, string WaddleService);

@@ -48,7 +48,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
 
     public static async Task<OperatorCluster> StartAsync(ITestOutputHelper output, bool serviceMonitorCrd = true, bool recordRequestBodies = false)
     {
-        var api = await ApiEmulator.StartAsync(new ApiEmulatorOptions { BookmarkInterval = TimeSpan.FromSeconds(5), RecordRequestBodies = recordRequestBodies });
+        var api = await ApiEmulator.StartAsync(new ApiEmulatorOptions { BookmarkInterval = TimeSpan.FromSeconds(5), RecordRequestBodies = recordRequestBodies, SimulateWorkloads = true });
         var cluster = new OperatorCluster(api, output);
         foreach (var file in Directory.GetFiles(RepositoryLayout.PathOf("config", "crds"), "*.yaml").Order(StringComparer.Ordinal))
         {

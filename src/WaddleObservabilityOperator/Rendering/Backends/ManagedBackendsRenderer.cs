@@ -61,7 +61,13 @@ public static class ManagedBackendsRenderer
     /// managed) and, once rendered, each one's status address; then what each component publishes whether or not it runs
     /// (its objects follow the managed ones, its outcome is in <see cref="ManagedBackendsResult.Publications"/>).
     /// </summary>
-    public static ManagedBackendsResult RenderForPolicy(EffectivePolicy policy, IReadOnlyList<ResolvedService> services)
+    /// <remarks>
+    /// With <paramref name="observed"/> (the operator's caches: the workloads in the namespace labelled with this policy),
+    /// BackendsReady says whether the components run: each workload's status read as <c>kubectl rollout status</c> does
+    /// (<see cref="WorkloadStatus"/>), and each component's status entry says ready or not and why. Without it (render
+    /// from files, where nothing runs yet) BackendsReady says the objects are rendered.
+    /// </remarks>
+    public static ManagedBackendsResult RenderForPolicy(EffectivePolicy policy, IReadOnlyList<ResolvedService> services, IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? observed = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(services);
@@ -70,10 +76,13 @@ public static class ManagedBackendsRenderer
             : ManagedComponents.All.Select(c => c.Publish(policy, services)).OfType<ComponentPublication>().ToList();
         var published = publications.SelectMany(p => p.Objects).ToList();
         var outcomes = publications.Select(p => p.Outcome).ToList();
+        var publishedConditions = publications
+            .SelectMany(p => p.Objects.Select(o => (Key: ManagedBackendsResult.ObjectKey(o), p.Outcome.Type)))
+            .ToDictionary(x => x.Key, x => x.Type, StringComparer.Ordinal);
         var managed = ManagedComponents.Managed(policy).ToList();
         if (managed.Count == 0)
         {
-            return new ManagedBackendsResult(null, published, [], outcomes);
+            return new ManagedBackendsResult(null, published, [], outcomes, publishedConditions);
         }
 
         var tooLong = managed
@@ -90,20 +99,47 @@ public static class ManagedBackendsRenderer
                     string.Join(" ", tooLong.Concat(problems))),
                 published,
                 [],
-                outcomes);
+                outcomes,
+                publishedConditions);
         }
 
-        var rendered = Render(policy, services);
+        var perComponent = managed.Select(c => (Component: c, Objects: c.Render(policy, services).ToList())).ToList();
+        var rendered = perComponent.SelectMany(c => c.Objects).ToList();
         var names = managed.Select(c => c.DisplayName).ToList();
         var which = names.Count == 1 ? names[0] : $"{string.Join(", ", names.SkipLast(1))} and {names[^1]}";
         var notes = string.Concat(managed.Select(c => c.StatusNote(policy)).OfType<string>().Select(note => "; " + note));
+        if (observed is null)
+        {
+            return new ManagedBackendsResult(
+                new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered,
+                    $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered{notes}"),
+                [.. rendered, .. published],
+                [.. managed.Select(c => new ComponentEndpoint(c, c.StatusEndpoint(policy)))],
+                outcomes,
+                publishedConditions);
+        }
+
+        var readiness = perComponent.Select(c => (c.Component, Workloads: c.Objects.Where(IsWorkload).Select(w => WorkloadStatus.Of(w, Observed(observed, w))).ToList())).ToList();
+        var waiting = readiness.SelectMany(r => r.Workloads).Where(w => !w.Ready).ToList();
+        var outcome = waiting.Count == 0
+            ? new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsAvailable,
+                $"managed {which} running: {string.Join("; ", readiness.SelectMany(r => r.Workloads).Select(w => w.Message))}{notes}")
+            : new ConditionOutcome(ConditionTypes.BackendsReady, false, waiting.Any(w => w.Stuck) ? Reasons.BackendProgressDeadlineExceeded : Reasons.BackendsProgressing,
+                $"waiting for managed {which}: {string.Join("; ", waiting.Select(w => w.Message))}{notes}");
         return new ManagedBackendsResult(
-            new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered,
-                $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered{notes}"),
+            outcome,
             [.. rendered, .. published],
-            [.. managed.Select(c => new ComponentEndpoint(c, c.StatusEndpoint(policy)))],
-            outcomes);
+            [.. readiness.Select(r => new ComponentEndpoint(r.Component, r.Component.StatusEndpoint(policy),
+                r.Workloads.All(w => w.Ready), string.Join("; ", r.Workloads.Select(w => w.Message))))],
+            outcomes,
+            publishedConditions);
     }
+
+    private static bool IsWorkload(IKubernetesObject<V1ObjectMeta> obj) => obj is V1Deployment or V1StatefulSet or V1DaemonSet;
+
+    /// <summary>The observed object of the same kind and name.</summary>
+    private static IKubernetesObject<V1ObjectMeta>? Observed(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> observed, IKubernetesObject<V1ObjectMeta> desired) =>
+        observed.FirstOrDefault(o => o.GetType() == desired.GetType() && o.Metadata.Name == desired.Metadata.Name);
 }
 
 /// <summary>
@@ -114,13 +150,20 @@ public sealed record ManagedBackendsResult(
     ConditionOutcome? Outcome,
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects,
     IReadOnlyList<ComponentEndpoint> Endpoints,
-    IReadOnlyList<ConditionOutcome> Publications)
+    IReadOnlyList<ConditionOutcome> Publications,
+    IReadOnlyDictionary<string, string>? PublishedConditions = null)
 {
+    /// <summary>The condition each published object belongs to, by <see cref="ObjectKey"/>: a foreign object in its way fails that condition, not BackendsReady.</summary>
+    public IReadOnlyDictionary<string, string> ConditionOfPublished => PublishedConditions ?? new Dictionary<string, string>();
+
+    /// <summary>"Kind/name": how an object is told apart among a policy's children.</summary>
+    public static string ObjectKey(IKubernetesObject<V1ObjectMeta> obj) => $"{(obj ?? throw new ArgumentNullException(nameof(obj))).Kind}/{obj.Metadata.Name}";
+
     public static ManagedBackendsResult None { get; } = new(null, [], [], []);
 }
 
-/// <summary>The address a managed component reports in its policy's status.</summary>
-public sealed record ComponentEndpoint(IManagedComponent Component, string Endpoint);
+/// <summary>The address a managed component reports in its policy's status and, when its workloads were observed, whether it runs and what they say.</summary>
+public sealed record ComponentEndpoint(IManagedComponent Component, string Endpoint, bool? Ready = null, string? Message = null);
 
 /// <summary>Managed backend settings that cannot give valid objects; <see cref="Problems"/> names each field and what is wrong.</summary>
 public sealed class BackendSettingsException : Exception
