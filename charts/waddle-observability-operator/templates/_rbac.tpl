@@ -15,10 +15,10 @@ Role in each watched namespace otherwise.
   resources: ["waddleservices/status"]
   verbs: ["update"]
 # waddleservice: the policy each service resolves to
-# observabilitypolicy: reconciles each ObservabilityPolicy
+# observabilitypolicy: reconciles each ObservabilityPolicy; updates it only to add and remove the finalizer that removes its cluster-scoped children
 - apiGroups: ["observability.waddlebot.io"]
   resources: ["observabilitypolicies"]
-  verbs: ["list", "watch"]
+  verbs: ["list", "watch", "update"]
 # the conditions of each ObservabilityPolicy, written by observabilitypolicy
 - apiGroups: ["observability.waddlebot.io"]
   resources: ["observabilitypolicies/status"]
@@ -34,9 +34,10 @@ Role in each watched namespace otherwise.
   resources: ["statefulsets"]
   verbs: ["list", "watch", "create", "update", "delete"]
 # waddleservice: injects the environment into the workload a service names
+# observabilitypolicy: the node exporter's DaemonSet
 - apiGroups: ["apps"]
   resources: ["daemonsets"]
-  verbs: ["list", "watch", "update"]
+  verbs: ["list", "watch", "create", "update", "delete"]
 # waddleservice: checks that a Service matched by the metrics selector has the metrics port
 # observabilitypolicy: the managed components' Services
 - apiGroups: [""]
@@ -48,6 +49,7 @@ Role in each watched namespace otherwise.
   resources: ["configmaps"]
   verbs: ["list", "watch", "create", "update", "delete"]
 # waddleservice: each service's ServiceMonitor, while prometheus-operator's CRD is installed
+# observabilitypolicy: the exporters' and the kubelet scrape's ServiceMonitors, while prometheus-operator's CRD is installed (never a WaddleService's)
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors"]
   verbs: ["list", "watch", "create", "update", "delete"]
@@ -81,13 +83,39 @@ Role in each watched namespace otherwise.
   verbs: ["get", "list", "watch"]
 {{- end -}}
 
-{{/* Rules on cluster-scoped resources: a Role cannot grant them, so they stay in a ClusterRole in both watch modes. */}}
+{{/*
+Rules on cluster-scoped resources: a Role cannot grant them, so they stay in a ClusterRole in both watch modes. With
+watchNamespaces, the operator reads only the Namespace objects of the watched namespaces, by name.
+*/}}
 {{- define "waddle.clusterScopedRules" -}}
 # ServiceMonitor is an optional API: only its CustomResourceDefinition, watched by name, so installing or removing it takes effect at once
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
   resourceNames: ["servicemonitors.monitoring.coreos.com"]
   verbs: ["list", "watch"]
+# observabilitypolicy: the managed Prometheus's rights to read the kubelets (nodes, nodes/metrics), cluster-scoped: found by the policy's labels
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["clusterroles"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+# observabilitypolicy: the binding of that ClusterRole to the managed Prometheus's ServiceAccount
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["clusterrolebindings"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+# observabilitypolicy: the Pod Security level of each policy's namespace, which decides whether the node exporter may run (read only: labels are never changed)
+- apiGroups: [""]
+  resources: ["namespaces"]
+  {{- with .Values.watchNamespaces }}
+  resourceNames: {{ toJson . }}
+  {{- end }}
+  verbs: ["list", "watch"]
+# escalation: the kubelet scrape's ClusterRole grants it, so the operator that creates the ClusterRole must hold it (it never uses it)
+- apiGroups: [""]
+  resources: ["nodes"]
+  verbs: ["list", "watch"]
+# escalation: the kubelet scrape's ClusterRole grants it, so the operator that creates the ClusterRole must hold it (it never uses it)
+- apiGroups: [""]
+  resources: ["nodes/metrics"]
+  verbs: ["get"]
 # --metrics-secure: the bearer token of a /metrics request is checked with a TokenReview
 - apiGroups: ["authentication.k8s.io"]
   resources: ["tokenreviews"]

@@ -163,6 +163,13 @@ public static class Reasons
     /// <summary>A policy's Ready False: spec.selector is not a valid label selector; the policy selects nothing.</summary>
     public const string InvalidSelector = "InvalidSelector";
 
+    /// <summary>
+    /// BackendsReady False: spec.exporters.node is on, but the policy's namespace does not admit node_exporter (its
+    /// pod-security.kubernetes.io/enforce label is baseline or restricted, or the namespace is not known); no node
+    /// exporter is run, the other components are.
+    /// </summary>
+    public const string NodeExporterNotAdmitted = "NodeExporterNotAdmitted";
+
     // Set by the controllers, from writing
 
     /// <summary>MonitoringConfigured, SamplingPublished or BackendsReady False: an object with the child's name exists and is not the operator's; it is left untouched (also the Warning event's reason).</summary>

@@ -76,6 +76,14 @@ public sealed class ObservabilityPolicySpec
     /// <summary>Grafana dashboards of the policy's services as ConfigMaps, loaded by the managed Grafana and by a Grafana you run (its dashboard sidecar).</summary>
     [JsonPropertyName("dashboards")]
     public DashboardsPolicy? Dashboards { get; set; }
+
+    /// <summary>Metrics of the rest of the stack the services run on: PostgreSQL, Redis, the nodes and the containers, each scraped by the managed Prometheus and described by a ServiceMonitor.</summary>
+    [JsonPropertyName("exporters")]
+    public ExportersPolicy? Exporters { get; set; }
+
+    /// <summary>Where the managed Prometheus sends its alerts: an Alertmanager run by the operator, and Alertmanagers given by URL.</summary>
+    [JsonPropertyName("alerting")]
+    public AlertingPolicy? Alerting { get; set; }
 }
 
 public sealed class TracingPolicy
@@ -417,6 +425,10 @@ public sealed class ObservabilityPolicyStatus
     /// <summary>The managed Grafana, when on.</summary>
     [JsonPropertyName("grafana")]
     public BackendStatus? Grafana { get; set; }
+
+    /// <summary>The managed Alertmanager, when on.</summary>
+    [JsonPropertyName("alertmanager")]
+    public BackendStatus? Alertmanager { get; set; }
 }
 
 public sealed class BackendStatus

@@ -51,6 +51,12 @@ public sealed class ItemPatternAttribute(string pattern) : Attribute
 /// <summary>The API server's name syntaxes, for fields that name an object or a port, so a name no object can have is refused on apply.</summary>
 public static class NamePatterns
 {
+    /// <summary>An RFC 1035 label: a name that is also the start of a Service name (a letter first).</summary>
+    public const string Dns1035Label = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+
+    /// <summary>A host name (DNS name, any case) or an IPv4 address.</summary>
+    public const string Host = "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$";
+
     /// <summary>An RFC 1123 subdomain: the names of Deployments, StatefulSets, DaemonSets, Secrets and custom resources.</summary>
     public const string Subdomain = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 

@@ -48,7 +48,7 @@ public static class RbacFiles
             .AppendLine("  labels:")
             .AppendLine($"    app.kubernetes.io/name: {OperatorName}")
             .AppendLine("rules:");
-        AppendRules(text, rules.Where(r => r.Scope is PermissionScope.Watched or PermissionScope.Cluster), "  ");
+        AppendRules(text, rules.Where(r => r.Scope is PermissionScope.Watched or PermissionScope.Cluster or PermissionScope.WatchedNamespaceObjects), "  ");
         return text.ToString();
     }
 
@@ -82,9 +82,12 @@ public static class RbacFiles
         AppendRules(text, rules.Where(r => r.Scope == PermissionScope.Watched), "");
         text.AppendLine("{{- end -}}")
             .AppendLine()
-            .AppendLine("{{/* Rules on cluster-scoped resources: a Role cannot grant them, so they stay in a ClusterRole in both watch modes. */}}")
+            .AppendLine("{{/*")
+            .AppendLine("Rules on cluster-scoped resources: a Role cannot grant them, so they stay in a ClusterRole in both watch modes. With")
+            .AppendLine("watchNamespaces, the operator reads only the Namespace objects of the watched namespaces, by name.")
+            .AppendLine("*/}}")
             .AppendLine("{{- define \"waddle.clusterScopedRules\" -}}");
-        AppendRules(text, rules.Where(r => r.Scope == PermissionScope.Cluster), "");
+        AppendRules(text, rules.Where(r => r.Scope is PermissionScope.Cluster or PermissionScope.WatchedNamespaceObjects), "", chart: true);
         text.AppendLine("{{- end -}}")
             .AppendLine()
             .AppendLine("{{/* Leader election: the operator's Lease in the release namespace. */}}")
@@ -93,7 +96,7 @@ public static class RbacFiles
         return text.AppendLine("{{- end -}}").ToString();
     }
 
-    private static void AppendRules(StringBuilder text, IEnumerable<RbacRule> rules, string indent)
+    private static void AppendRules(StringBuilder text, IEnumerable<RbacRule> rules, string indent, bool chart = false)
     {
         foreach (var rule in rules)
         {
@@ -107,6 +110,12 @@ public static class RbacFiles
             if (rule.ResourceNames.Count > 0)
             {
                 text.AppendLine($"{indent}  resourceNames: {Flow(rule.ResourceNames)}");
+            }
+            else if (rule.Scope == PermissionScope.WatchedNamespaceObjects && chart)
+            {
+                text.AppendLine($"{indent}  {{{{- with .Values.watchNamespaces }}}}")
+                    .AppendLine($"{indent}  resourceNames: {{{{ toJson . }}}}")
+                    .AppendLine($"{indent}  {{{{- end }}}}");
             }
 
             text.AppendLine($"{indent}  verbs: {Flow(rule.Verbs)}");

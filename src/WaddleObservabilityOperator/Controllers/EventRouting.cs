@@ -144,6 +144,32 @@ public sealed class EventRouting(OperatorCaches caches, Func<TimeSpan> policyDeb
             .OfType<string>()
             .Select(policy => (Wake)new ObjectKey(change.Object.Metadata.NamespaceProperty, policy));
 
+    /// <summary>
+    /// The policy a cluster-scoped child belongs to, by its policy and policy-namespace labels (it can carry no owner
+    /// reference): its owner's key, also when that policy is gone, so the reconcile of a missing policy removes it.
+    /// </summary>
+    public static IEnumerable<Wake> PolicyOfClusterScopedChild<T>(ResourceChange<T> change)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        change.Versions
+            .Select(child => child.Metadata.Labels is { } labels
+                && labels.TryGetValue(WellKnown.PolicyNamespaceLabel, out var ns)
+                && labels.TryGetValue(WellKnown.PolicyLabel, out var policy)
+                    ? new ObjectKey(ns, policy)
+                    : (ObjectKey?)null)
+            .OfType<ObjectKey>()
+            .Select(key => (Wake)key);
+
+    /// <summary>Every policy of a namespace whose labels changed (its Pod Security level decides whether the node exporter runs), or that appeared or went.</summary>
+    public IEnumerable<Wake> PoliciesOfNamespace(ResourceChange<V1Namespace> change)
+    {
+        if (change is { Type: ChangeType.Updated, Before: { } before } && SameLabels(before.Metadata.Labels, change.Object.Metadata.Labels))
+        {
+            return [];
+        }
+
+        return caches.Policies.Cache.List(change.Object.Metadata.Name).Select(p => (Wake)ObjectKey.Of(p));
+    }
+
     /// <summary>The WaddleService a child is labelled with, or of the same name (a service's children are named after it): its own child, or a foreign one in the way.</summary>
     public static IEnumerable<Wake> ServiceByLabel<T>(ResourceChange<T> change)
         where T : class, IKubernetesObject<V1ObjectMeta> =>

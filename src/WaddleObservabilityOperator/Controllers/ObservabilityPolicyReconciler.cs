@@ -3,6 +3,7 @@ using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Rendering.Models;
 using WaddleObservabilityOperator.Telemetry;
 
 namespace WaddleObservabilityOperator.Controllers;
@@ -17,11 +18,13 @@ public sealed class ObservabilityPolicyReconciler(
     IReadOnlyList<IOwnedKind> kinds,
     PublishedSampling publishedSampling,
     Action<ObjectKey> wakeService,
+    IResourceClientProvider clients,
     StatusWriter statusWriter,
     EventRecorder events,
     OperatorMetrics metrics,
     TimeProvider clock,
-    ILogger<ObservabilityPolicyReconciler> logger)
+    ILogger<ObservabilityPolicyReconciler> logger,
+    IReadOnlyCollection<string>? watchedNamespaces = null)
 {
     public const string ControllerName = "observabilitypolicy";
 
@@ -31,26 +34,48 @@ public sealed class ObservabilityPolicyReconciler(
         var policy = caches.Policies.Cache.Get(key);
         if (policy is null || policy.Metadata.DeletionTimestamp is not null)
         {
-            // Its children carry its owner reference: garbage collection removes them.
+            // Its namespaced children carry its owner reference: garbage collection removes them. Its cluster-scoped ones
+            // cannot, so they go here: before its finalizer is removed, or, for a policy gone without it (the finalizer
+            // removed by hand), whenever one of them is seen.
             metrics.RemoveSamplingConfigMap(ns, key.Name);
             publishedSampling.Forget(key);
-            return ReconcileResult.Done;
+            return await ReconcileDeleteAsync(key, policy, cancellationToken).ConfigureAwait(false);
         }
 
         // The policy's own render: its members' resolution and sampling, its objects; never the members' injections and
         // ServiceMonitors (the service reconciler's), nor the workloads and Services they read.
-        var rendered = PolicyRenderer.Render(caches.PolicyRenderInput(ns, key.Name), ns, key.Name);
+        var serviceMonitorApi = kinds.Any(k => k.ClrType == typeof(ServiceMonitor) && k.Served);
+        var rendered = PolicyRenderer.Render(caches.PolicyRenderInput(ns, key.Name, serviceMonitorApi), ns, key.Name);
         var outcome = rendered.Outcome;
-        var desired = rendered.Objects.Where(o => IsChildOf(o, key.Name)).ToList();
+        var desired = rendered.Objects.Where(o => IsChildOf(o, ns, key.Name)).ToList();
         var conditions = outcome.Conditions;
         var retry = false;
         var foreign = new List<IKubernetesObject<V1ObjectMeta>>();
 
+        // Garbage collection cannot remove a cluster-scoped child: the finalizer goes on before the first is written.
+        if (desired.Any(d => !KindOf(d).Namespaced) && !policy.HasFinalizer(WellKnown.PolicyFinalizer))
+        {
+            return await WriteFinalizerAsync(policy, add: true, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var child in desired)
         {
-            // Rendering leaves owner references out when the policy has no uid (render from files); here it always has one.
-            child.Metadata.OwnerReferences ??= OwnerReferences.To(policy);
-            switch (await KindOf(child).ApplyAsync(child, cancellationToken).ConfigureAwait(false))
+            var kind = KindOf(child);
+            if (!kind.Served)
+            {
+                // An optional API that went away since the render: the next reconcile renders without it.
+                retry = true;
+                continue;
+            }
+
+            // Rendering leaves owner references out when the policy has no uid (render from files); here it always has
+            // one. A cluster-scoped child never gets one: it is found by its labels.
+            if (kind.Namespaced)
+            {
+                child.Metadata.OwnerReferences ??= OwnerReferences.To(policy);
+            }
+
+            switch (await kind.ApplyAsync(child, cancellationToken).ConfigureAwait(false))
             {
                 case WriteAction.NotOwned:
                     foreign.Add(child);
@@ -65,11 +90,20 @@ public sealed class ObservabilityPolicyReconciler(
         var wanted = desired.Select(d => (d.GetType(), d.Metadata.Name)).ToHashSet();
         foreach (var kind in kinds)
         {
-            foreach (var stale in kind.Managed(ns).Where(o => IsChildOf(o, key.Name) && IsOwnedBy(o, policy) && !wanted.Contains((o.GetType(), o.Metadata.Name))).ToList())
+            var stale = kind.Namespaced
+                ? kind.Managed(ns).Where(o => IsChildOf(o, ns, key.Name) && IsOwnedBy(o, policy))
+                : kind.Managed(null).Where(o => IsChildOf(o, ns, key.Name));
+            foreach (var child in stale.Where(o => !wanted.Contains((o.GetType(), o.Metadata.Name))).ToList())
             {
-                logger.LogInformation("Deleting {Kind} {Namespace}/{Name}: ObservabilityPolicy {Policy} no longer renders it", stale.Kind, ns, stale.Metadata.Name, key.Name);
-                await kind.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
+                logger.LogInformation("Deleting {Kind} {Namespace}/{Name}: ObservabilityPolicy {Policy} no longer renders it", child.Kind, ns, child.Metadata.Name, key.Name);
+                await kind.DeleteAsync(child, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        // No cluster-scoped child left to remove: the finalizer has nothing to wait for.
+        if (!retry && policy.HasFinalizer(WellKnown.PolicyFinalizer) && !desired.Any(d => !KindOf(d).Namespaced) && !ClusterScopedChildren(key).Any())
+        {
+            return await WriteFinalizerAsync(policy, add: false, cancellationToken).ConfigureAwait(false);
         }
 
         // Verdicts only a render of every member reaches; the services read them in their own (narrow) reconciles.
@@ -126,15 +160,78 @@ public sealed class ObservabilityPolicyReconciler(
         return conditions;
     }
 
+    /// <summary>
+    /// A policy deleted (or gone): its cluster-scoped children are deleted by their labels, then its finalizer removed.
+    /// Only for a namespace this operator watches: with --namespaces, another operator may own the others' policies.
+    /// </summary>
+    private async Task<ReconcileResult> ReconcileDeleteAsync(ObjectKey key, ObservabilityPolicy? policy, CancellationToken cancellationToken)
+    {
+        if (watchedNamespaces is { Count: > 0 } && !watchedNamespaces.Contains(key.Namespace ?? ""))
+        {
+            return ReconcileResult.Done;
+        }
+
+        foreach (var (kind, child) in ClusterScopedChildren(key).ToList())
+        {
+            logger.LogInformation("Deleting {Kind} {Name}: its ObservabilityPolicy {Namespace}/{Policy} is {State}", child.Kind, child.Metadata.Name, key.Namespace, key.Name, policy is null ? "gone" : "being deleted");
+            await kind.DeleteAsync(child, cancellationToken).ConfigureAwait(false);
+        }
+
+        return policy is not null && policy.HasFinalizer(WellKnown.PolicyFinalizer)
+            ? await WriteFinalizerAsync(policy, add: false, cancellationToken).ConfigureAwait(false)
+            : ReconcileResult.Done;
+    }
+
+    /// <summary>The cluster-scoped objects the operator made for the policy <paramref name="key"/>, by its labels.</summary>
+    private IEnumerable<(IOwnedKind Kind, IKubernetesObject<V1ObjectMeta> Child)> ClusterScopedChildren(ObjectKey key) =>
+        kinds.Where(k => !k.Namespaced).SelectMany(k => k.Managed(null).Where(o => IsChildOf(o, key.Namespace ?? "", key.Name)).Select(o => (k, o)));
+
+    private async Task<ReconcileResult> WriteFinalizerAsync(ObservabilityPolicy policy, bool add, CancellationToken cancellationToken)
+    {
+        var body = KubernetesJson.Deserialize<ObservabilityPolicy>(KubernetesJson.Serialize(policy));
+        if (add)
+        {
+            body.AddFinalizer(WellKnown.PolicyFinalizer);
+        }
+        else
+        {
+            body.RemoveFinalizer(WellKnown.PolicyFinalizer);
+        }
+
+        try
+        {
+            var written = await clients.For<ObservabilityPolicy>().ReplaceAsync(policy.Metadata.NamespaceProperty, policy.Metadata.Name, body, cancellationToken).ConfigureAwait(false);
+            caches.Policies.ObserveUpdate(written, policy.Metadata.ResourceVersion);
+            logger.LogInformation("{Action} the finalizer {Finalizer} of ObservabilityPolicy {Namespace}/{Name}", add ? "Added" : "Removed", WellKnown.PolicyFinalizer, policy.Metadata.NamespaceProperty, policy.Metadata.Name);
+            // Added: the policy's update (its finalizers changed) wakes the reconcile that goes on. Removed: nothing left
+            // to do, or the deletion completes.
+            return ReconcileResult.Done;
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (KubeErrors.IsConflict(e))
+        {
+            return ReconcileResult.Retry;
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (KubeErrors.IsNotFound(e))
+        {
+            return ReconcileResult.Done;
+        }
+    }
+
     private IOwnedKind KindOf(IKubernetesObject<V1ObjectMeta> child) =>
         kinds.FirstOrDefault(k => k.ClrType == child.GetType())
         ?? throw new InvalidOperationException($"the policy controller does not declare that it owns {child.Kind}, so it cannot manage {child.Kind} \"{child.Metadata.Name}\"");
 
-    /// <summary>Objects of the policy itself: its label, and not a WaddleService's child (ServiceMonitors carry both labels).</summary>
-    private static bool IsChildOf(IKubernetesObject<V1ObjectMeta> obj, string policy) =>
+    /// <summary>
+    /// Objects of the policy itself: its label, and not a WaddleService's child (a service's ServiceMonitor carries both
+    /// labels, so the policy never takes it for its own nor deletes it); a cluster-scoped one also names the policy's
+    /// namespace, since policies of one name in two namespaces share the cluster scope.
+    /// </summary>
+    private static bool IsChildOf(IKubernetesObject<V1ObjectMeta> obj, string @namespace, string policy) =>
         obj.Metadata.Labels is { } labels
         && labels.TryGetValue(WellKnown.PolicyLabel, out var p) && p == policy
-        && !labels.ContainsKey(WellKnown.ServiceLabel);
+        && !labels.ContainsKey(WellKnown.ServiceLabel)
+        && (obj.Metadata.NamespaceProperty is not null
+            || (labels.TryGetValue(WellKnown.PolicyNamespaceLabel, out var ns) && ns == @namespace));
 
     private static bool IsOwnedBy(IKubernetesObject<V1ObjectMeta> child, ObservabilityPolicy owner) =>
         child.Metadata.OwnerReferences?.Any(o => o.Uid == owner.Metadata.Uid) == true;

@@ -27,6 +27,7 @@ public sealed class OperatorCaches
         Services = informers.Get<V1Service>();
         ConfigMaps = informers.Get<V1ConfigMap>();
         ServiceMonitors = informers.GetOptional<ServiceMonitor>();
+        Namespaces = informers.Get<V1Namespace>();
 
         // A WaddleService is found from its workload through this index: "namespace/Kind/name"; and from a Service
         // through the one label of its metrics selector that its reconcile looks Services up by.
@@ -99,6 +100,9 @@ public sealed class OperatorCaches
     /// <summary>ServiceMonitors, while prometheus-operator's CRD is installed (<see cref="OptionalInformer{T}.Current"/> is null otherwise).</summary>
     public OptionalInformer<ServiceMonitor> ServiceMonitors { get; }
 
+    /// <summary>The Namespace objects: every one, or with --namespaces those watched, by name.</summary>
+    public ResourceInformer<V1Namespace> Namespaces { get; }
+
     /// <summary>Every cache has its first list (ready to reconcile without a partial view).</summary>
     public bool HasSynced => Informers.HasSynced;
 
@@ -114,15 +118,16 @@ public sealed class OperatorCaches
 
     /// <summary>
     /// What the render of policy <paramref name="policy"/> reads, from the caches: the policies and WaddleServices of
-    /// its namespace (those being deleted left out) and the workloads labelled as its managed components', whose status
-    /// says whether they run.
+    /// its namespace (those being deleted left out), what the cluster offers its components (the ServiceMonitor API, the
+    /// namespace itself), and the workloads labelled as its managed components', whose status says whether they run.
     /// </summary>
-    public PolicyRenderInput PolicyRenderInput(string ns, string policy)
+    public PolicyRenderInput PolicyRenderInput(string ns, string policy, bool serviceMonitorApi = false)
     {
         var key = LabelKey(ns, WellKnown.PolicyLabel, policy);
         return new(
             Policies.Cache.List(ns).Where(p => p.Metadata.DeletionTimestamp is null).ToList(),
             WaddleServices.Cache.List(ns).Where(s => s.Metadata.DeletionTimestamp is null).ToList(),
+            new ClusterFacts(serviceMonitorApi, Namespaces.Cache.Get(null, ns) is { } observed ? NamespaceFacts.Of(observed) : null),
             [.. Deployments.Cache.ByIndex(PolicyIndex, key), .. StatefulSets.Cache.ByIndex(PolicyIndex, key), .. DaemonSets.Cache.ByIndex(PolicyIndex, key)]);
     }
 

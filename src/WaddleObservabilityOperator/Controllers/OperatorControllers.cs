@@ -44,8 +44,8 @@ public static class OperatorControllers
 
     private static ControllerDeclaration Policies(Func<EventRouting> routing)
     {
-        var builder = ControllerDeclaration.For<ObservabilityPolicy>(ObservabilityPolicyReconciler.ControllerName, Access.UpdateStatus,
-                "reconciles each ObservabilityPolicy", c => routing().PolicyAndNamespace(c))
+        var builder = ControllerDeclaration.For<ObservabilityPolicy>(ObservabilityPolicyReconciler.ControllerName, Access.Update | Access.UpdateStatus,
+                "reconciles each ObservabilityPolicy; updates it only to add and remove the finalizer that removes its cluster-scoped children", c => routing().PolicyAndNamespace(c))
             .Watches<WaddleService>("the members of each policy (sampling document, backends' scrape jobs)", c => routing().PoliciesOfService(c))
             .Owns<V1ConfigMap>("the sampling ConfigMap and the managed components' configuration", c => routing().PolicyOfConfigMap(c))
             .Owns<V1Service>("the managed components' Services", EventRouting.PolicyByLabel)
@@ -55,6 +55,11 @@ public static class OperatorControllers
             .Owns<V1Deployment>("the managed components' Deployments", EventRouting.PolicyByLabel)
             .Owns<V1StatefulSet>("the managed components' StatefulSets", EventRouting.PolicyByLabel)
             .Owns<V1NetworkPolicy>("the managed components' NetworkPolicies, when a policy sets spec.backends.networkPolicy", EventRouting.PolicyByLabel)
+            .Owns<V1DaemonSet>("the node exporter's DaemonSet", EventRouting.PolicyByLabel)
+            .Owns<ServiceMonitor>("the exporters' and the kubelet scrape's ServiceMonitors, while prometheus-operator's CRD is installed (never a WaddleService's)", EventRouting.PolicyByLabel, optional: true)
+            .Owns<V1ClusterRole>("the managed Prometheus's rights to read the kubelets (nodes, nodes/metrics), cluster-scoped: found by the policy's labels", EventRouting.PolicyOfClusterScopedChild)
+            .Owns<V1ClusterRoleBinding>("the binding of that ClusterRole to the managed Prometheus's ServiceAccount", EventRouting.PolicyOfClusterScopedChild)
+            .Watches<V1Namespace>("the Pod Security level of each policy's namespace, which decides whether the node exporter may run (read only: labels are never changed)", c => routing().PoliciesOfNamespace(c))
             .Permits(new PermissionRule("events.k8s.io", ["events"], ["create"], EventsReason));
 
         // RBAC's escalation rule: the operator may only create a Role that grants what it holds itself. It never uses these.
@@ -66,6 +71,16 @@ public static class OperatorControllers
                 {
                     builder.Permits(new PermissionRule(group, [.. rule.Resources], [.. rule.Verbs],
                         $"escalation: the managed {component.DisplayName}'s Role grants it, so the operator that creates the Role must hold it (it never uses it)"));
+                }
+            }
+
+            foreach (var rule in component.GrantedClusterRules)
+            {
+                foreach (var group in rule.ApiGroups)
+                {
+                    builder.Permits(new PermissionRule(group, [.. rule.Resources], [.. rule.Verbs],
+                        $"escalation: the {component.DisplayName}'s ClusterRole grants it, so the operator that creates the ClusterRole must hold it (it never uses it)",
+                        PermissionScope.Cluster));
                 }
             }
         }

@@ -92,7 +92,7 @@ public sealed class WaddleOperator : IAsyncDisposable
         var services = new WaddleServiceReconciler(_caches, clients, informers.OwnedKinds(serviceController, writer, clients), published, statusWriter, events, _time,
             loggers.CreateLogger<WaddleServiceReconciler>());
         var policies = new ObservabilityPolicyReconciler(_caches, informers.OwnedKinds(policyController, writer, clients), published, key => _serviceQueue!.Add(key),
-            statusWriter, events, metrics, _time, loggers.CreateLogger<ObservabilityPolicyReconciler>());
+            clients, statusWriter, events, metrics, _time, loggers.CreateLogger<ObservabilityPolicyReconciler>(), options.Namespaces);
 
         _serviceQueue = new WorkQueue<ObjectKey>(WaddleServiceReconciler.ControllerName, _time, metrics: metrics);
         _policyQueue = new WorkQueue<ObjectKey>(ObservabilityPolicyReconciler.ControllerName, _time, metrics: metrics);

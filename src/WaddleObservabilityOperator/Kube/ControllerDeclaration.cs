@@ -69,6 +69,12 @@ public enum PermissionScope
     /// <summary>On cluster-scoped resources: always a ClusterRole.</summary>
     Cluster,
 
+    /// <summary>
+    /// On the Namespace objects of the watched namespaces: a ClusterRole on every namespace when all are watched, limited
+    /// by resourceNames to the watched ones otherwise (the informer then lists and watches each by name).
+    /// </summary>
+    WatchedNamespaceObjects,
+
     /// <summary>In the namespace the operator runs in (leader election's Lease).</summary>
     OperatorNamespace,
 }

@@ -43,7 +43,15 @@ public sealed class InformerFactory(ResourceClients clients, InformerOptions opt
         where T : IKubernetesObject<V1ObjectMeta>
     {
         var client = Clients.For<T>();
-        var informer = new ResourceInformer<T>(client, options ?? Options, time, loggers.CreateLogger($"informer.{client.Type.Plural}"));
+        var effective = options ?? Options;
+        if (!client.Type.Namespaced && effective.Namespaces is { Count: > 0 } watched)
+        {
+            // A cluster-scoped kind has no namespace to limit it by. For an operator limited to some namespaces, the
+            // Namespace objects are exactly those, by name; any other cluster-scoped kind is watched whole.
+            effective = effective with { Namespaces = null, Names = client.Type.Kind == NamespaceKind ? watched : null };
+        }
+
+        var informer = new ResourceInformer<T>(client, effective, time, loggers.CreateLogger($"informer.{client.Type.Plural}"));
         if (ownerIndex)
         {
             informer.Cache.AddOwnerIndex();
@@ -51,6 +59,9 @@ public sealed class InformerFactory(ResourceClients clients, InformerOptions opt
 
         return informer;
     }
+
+    /// <summary>The kind whose objects are the namespaces themselves.</summary>
+    public const string NamespaceKind = "Namespace";
 
     public OptionalInformer<T> CreateOptional<T>(bool ownerIndex = false)
         where T : IKubernetesObject<V1ObjectMeta> =>

@@ -6,6 +6,12 @@ public sealed record InformerOptions
     /// <summary>Namespaces to watch; null or empty means all namespaces (and is required for cluster-scoped kinds).</summary>
     public IReadOnlyList<string>? Namespaces { get; init; }
 
+    /// <summary>
+    /// Only the objects of these names, each listed and watched on its own with <c>fieldSelector=metadata.name=&lt;name&gt;</c>
+    /// (which RBAC can grant by resourceNames); null or empty means every object. Not with <see cref="Namespaces"/>.
+    /// </summary>
+    public IReadOnlyList<string>? Names { get; init; }
+
     /// <summary>Only objects matching this label selector, e.g. "app.kubernetes.io/managed-by=x".</summary>
     public string? LabelSelector { get; init; }
 

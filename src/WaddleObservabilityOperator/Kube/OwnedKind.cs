@@ -12,14 +12,17 @@ public interface IOwnedKind
 {
     Type ClrType { get; }
 
+    /// <summary>Its objects live in namespaces; false for a cluster-scoped kind (a ClusterRole), whose objects cannot have a namespaced owner.</summary>
+    bool Namespaced { get; }
+
     /// <summary>Its API is served and its cache synced (always, but for an optional API that is not installed): it can be written.</summary>
     bool Served { get; }
 
     /// <summary>Cached objects of this kind whose owner references name <paramref name="ownerUid"/>, whoever made them.</summary>
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>> OwnedBy(string ownerUid);
 
-    /// <summary>Cached objects of this kind in <paramref name="ns"/> that carry the operator's managed-by label (none while an optional API is not served).</summary>
-    IEnumerable<IKubernetesObject<V1ObjectMeta>> Managed(string ns);
+    /// <summary>Cached objects of this kind in <paramref name="ns"/> (null: everywhere, as for a cluster-scoped kind) that carry the operator's managed-by label (none while an optional API is not served).</summary>
+    IEnumerable<IKubernetesObject<V1ObjectMeta>> Managed(string? ns);
 
     /// <summary>Writes <paramref name="desired"/> against the cached object of the same name (create, update on diff, or leave a foreign one).</summary>
     Task<WriteAction> ApplyAsync(IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken);
@@ -36,7 +39,9 @@ public sealed class OwnedKind<T>(IInformer<T> informer, OwnedObjectWriter writer
 {
     public Type ClrType => typeof(T);
 
-    public IEnumerable<IKubernetesObject<V1ObjectMeta>> Managed(string ns) =>
+    public bool Namespaced => client.Type.Namespaced;
+
+    public IEnumerable<IKubernetesObject<V1ObjectMeta>> Managed(string? ns) =>
         informer.Current?.Cache.List(ns).Where(o => writer.Ownership.IsManaged(o.Metadata)) ?? [];
 
     public IKubernetesObject<V1ObjectMeta>? Cached(string ns, string name) => informer.Current?.Cache.Get(ns, name);

@@ -24,7 +24,9 @@ public static class RbacRules
         {
             var type = kind.First().Watch.ResourceType(registry);
             var access = kind.Aggregate(Access.Read, (a, x) => a | x.Watch.Access);
-            var scope = type.Namespaced ? PermissionScope.Watched : PermissionScope.Cluster;
+            var scope = type.Namespaced ? PermissionScope.Watched
+                : type.Kind == InformerFactory.NamespaceKind ? PermissionScope.WatchedNamespaceObjects
+                : PermissionScope.Cluster;
             var reasons = kind.Select(x => $"{x.Controller}: {x.Watch.Reason}").Distinct(StringComparer.Ordinal).ToList();
             var verbs = new List<string> { "list", "watch" };
             if (access.HasFlag(Access.Create))

@@ -21,7 +21,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
     private readonly Lock _dispatch = new();
     private readonly List<IResourceEventHandler<T>> _handlers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly IReadOnlyList<string?> _scopes;
+    private readonly IReadOnlyList<ListScope> _scopes;
     private int _unsyncedScopes;
     private int _started;
 
@@ -32,11 +32,19 @@ public sealed class ResourceInformer<T> : IInformer<T>
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _random = random ?? Random.Shared;
-        _scopes = options.Namespaces is { Count: > 0 } namespaces ? [.. namespaces.Distinct(StringComparer.Ordinal)] : [null];
-        if (!client.Type.Namespaced && _scopes[0] is not null)
+        if (!client.Type.Namespaced && options.Namespaces is { Count: > 0 })
         {
             throw new ArgumentException($"{client.Type} is cluster-scoped: an informer for it cannot be limited to namespaces", nameof(options));
         }
+
+        if (options.Names is { Count: > 0 } && options.Namespaces is { Count: > 0 })
+        {
+            throw new ArgumentException($"an informer for {client.Type} is limited either by namespace or by name, not both", nameof(options));
+        }
+
+        _scopes = options.Namespaces is { Count: > 0 } namespaces ? [.. namespaces.Distinct(StringComparer.Ordinal).Select(ns => new ListScope(ns, null))]
+            : options.Names is { Count: > 0 } names ? [.. names.Distinct(StringComparer.Ordinal).Select(name => new ListScope(null, name))]
+            : [new ListScope(null, null)];
 
         _unsyncedScopes = _scopes.Count;
     }
@@ -108,7 +116,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
             throw new InvalidOperationException($"the informer for {Type} is already running");
         }
 
-        var loops = _scopes.Select(ns => Task.Run(() => ReflectAsync(ns, cancellationToken), CancellationToken.None)).ToList();
+        var loops = _scopes.Select(scope => Task.Run(() => ReflectAsync(scope, cancellationToken), CancellationToken.None)).ToList();
         if (_options.ResyncPeriod is { } period && period > TimeSpan.Zero)
         {
             loops.Add(ResyncAsync(period, cancellationToken));
@@ -139,10 +147,9 @@ public sealed class ResourceInformer<T> : IInformer<T>
         }
     }
 
-    private async Task ReflectAsync(string? ns, CancellationToken cancellationToken)
+    private async Task ReflectAsync(ListScope scope, CancellationToken cancellationToken)
     {
         var backoff = new ReconnectBackoff(_options.InitialBackoff, _options.MaxBackoff, random: _random);
-        var scope = ns ?? "all namespaces";
         string? resourceVersion = null;
         var synced = false;
         var expiredInARow = 0;
@@ -152,7 +159,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
             {
                 if (resourceVersion is null)
                 {
-                    resourceVersion = await ListAndReplaceAsync(ns, cancellationToken).ConfigureAwait(false);
+                    resourceVersion = await ListAndReplaceAsync(scope, cancellationToken).ConfigureAwait(false);
                     if (!synced)
                     {
                         synced = true;
@@ -163,7 +170,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
                     }
                 }
 
-                var outcome = await WatchAsync(ns, resourceVersion, cancellationToken).ConfigureAwait(false);
+                var outcome = await WatchAsync(scope, resourceVersion, cancellationToken).ConfigureAwait(false);
                 resourceVersion = outcome.ResourceVersion;
                 if (outcome.Healthy)
                 {
@@ -212,14 +219,14 @@ public sealed class ResourceInformer<T> : IInformer<T>
         }
     }
 
-    private async Task<string> ListAndReplaceAsync(string? ns, CancellationToken cancellationToken)
+    private async Task<string> ListAndReplaceAsync(ListScope scope, CancellationToken cancellationToken)
     {
         var items = new List<T>();
         string? continueToken = null;
         string resourceVersion;
         do
         {
-            var page = await _client.ListAsync(ns, _options.Selector, _options.PageSize, continueToken, cancellationToken).ConfigureAwait(false);
+            var page = await _client.ListAsync(scope.Namespace, scope.Selector(_options.Selector), _options.PageSize, continueToken, cancellationToken).ConfigureAwait(false);
             items.AddRange(page.Items);
             resourceVersion = page.ResourceVersion;
             continueToken = page.Continue;
@@ -235,7 +242,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
                 Apply(obj);
             }
 
-            foreach (var key in Cache.Keys().Where(k => InScope(k, ns) && !listed.Contains(k)))
+            foreach (var key in Cache.Keys().Where(k => scope.Contains(k) && !listed.Contains(k)))
             {
                 // Deleted while we were not watching (client-go's DeletedFinalStateUnknown): the last state we knew.
                 if (Cache.Remove(key) is { } gone)
@@ -245,11 +252,11 @@ public sealed class ResourceInformer<T> : IInformer<T>
             }
         }
 
-        _logger.LogDebug("Listed {Count} {Resource} in {Scope} at resourceVersion {ResourceVersion}", items.Count, Type, ns ?? "all namespaces", resourceVersion);
+        _logger.LogDebug("Listed {Count} {Resource} in {Scope} at resourceVersion {ResourceVersion}", items.Count, Type, scope, resourceVersion);
         return resourceVersion;
     }
 
-    private async Task<WatchOutcome> WatchAsync(string? ns, string resourceVersion, CancellationToken cancellationToken)
+    private async Task<WatchOutcome> WatchAsync(ListScope scope, string resourceVersion, CancellationToken cancellationToken)
     {
         var timeoutSeconds = (int)(_options.MinWatchTimeout.TotalSeconds * (1 + _random.NextDouble()));
         var started = _time.GetTimestamp();
@@ -258,7 +265,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
         using var watchdog = new Watchdog(_time, _options.EffectiveWatchdogTimeout, watchCts);
         try
         {
-            await foreach (var ev in _client.WatchAsync(ns, _options.Selector, resourceVersion, Math.Max(1, timeoutSeconds), watchCts.Token).ConfigureAwait(false))
+            await foreach (var ev in _client.WatchAsync(scope.Namespace, scope.Selector(_options.Selector), resourceVersion, Math.Max(1, timeoutSeconds), watchCts.Token).ConfigureAwait(false))
             {
                 watchdog.Reset();
                 events++;
@@ -296,7 +303,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
         catch (OperationCanceledException) when (watchdog.Fired && !cancellationToken.IsCancellationRequested)
         {
             // Not a server error: restart at once from where we were.
-            _logger.LogWarning("Watch of {Resource} in {Scope} had no event for {Timeout}; restarting it", Type, ns ?? "all namespaces", _options.EffectiveWatchdogTimeout);
+            _logger.LogWarning("Watch of {Resource} in {Scope} had no event for {Timeout}; restarting it", Type, scope, _options.EffectiveWatchdogTimeout);
             return new WatchOutcome(resourceVersion, Healthy: true);
         }
         catch (Exception e) when (IsEndOfWatch(e))
@@ -311,7 +318,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
                 // from the last resourceVersion, as after a clean end. Backing off here made every dropped connection
                 // grow the delay, so under repeated drops the cache lagged the cluster by up to the maximum backoff.
                 _logger.LogInformation("Watch of {Resource} in {Scope} broke after {Events} events ({Message}); resuming from resourceVersion {ResourceVersion}",
-                    Type, ns ?? "all namespaces", events, e.Message, resourceVersion);
+                    Type, scope, events, e.Message, resourceVersion);
                 return new WatchOutcome(resourceVersion, Healthy: true);
             }
 
@@ -349,7 +356,17 @@ public sealed class ResourceInformer<T> : IInformer<T>
         }
     }
 
-    private static bool InScope(ObjectKey key, string? ns) => ns is null || key.Namespace == ns;
+    /// <summary>What one list/watch loop covers: a namespace (or all), or one object by name (fieldSelector metadata.name, which RBAC grants by resourceNames).</summary>
+    private readonly record struct ListScope(string? Namespace, string? Name)
+    {
+        public bool Contains(ObjectKey key) => (Namespace is null || key.Namespace == Namespace) && (Name is null || key.Name == Name);
+
+        public ListSelector Selector(ListSelector options) => Name is null
+            ? options
+            : options with { Fields = string.IsNullOrEmpty(options.Fields) ? $"metadata.name={Name}" : $"{options.Fields},metadata.name={Name}" };
+
+        public override string ToString() => Name is not null ? $"name {Name}" : Namespace ?? "all namespaces";
+    }
 
     private static bool IsEndOfWatch(Exception e) =>
         e is HttpRequestException { InnerException: EndOfStreamException } || e is EndOfStreamException;

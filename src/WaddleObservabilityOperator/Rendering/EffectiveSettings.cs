@@ -41,6 +41,13 @@ public sealed record EffectivePolicy(
         get => Components.Get<EffectivePrometheus>();
         init => Components = Components.With(value);
     }
+
+    /// <summary>
+    /// What the cluster around the policy offers (ServiceMonitor API, the namespace's Pod Security level), for the
+    /// components whose objects depend on it. Not part of the spec's resolution: the policy's own render sets it from
+    /// what it observed; <see cref="ClusterFacts.Unknown"/> otherwise.
+    /// </summary>
+    public ClusterFacts Cluster { get; init; } = ClusterFacts.Unknown;
 }
 
 public sealed record EffectiveTracing(

@@ -41,15 +41,16 @@ public static class PolicyRenderer
         var policy = input.Policies.FirstOrDefault(p => (p.Metadata.NamespaceProperty ?? "") == (@namespace ?? "") && p.Metadata.Name == name)
             ?? throw new InvalidOperationException($"ObservabilityPolicy {@namespace}/{name} is not in the render input");
         var resolution = Resolution.Resolve(input.Policies, input.Services);
-        return Render(policy, resolution, [.. resolution.MembersOf(@namespace ?? "", name)], input.ObservedWorkloads);
+        return Render(policy, resolution, [.. resolution.MembersOf(@namespace ?? "", name)], input.Cluster ?? ClusterFacts.Unknown, input.ObservedWorkloads);
     }
 
     /// <summary>Renders <paramref name="policy"/> from a resolution already made and its members in namespace and name order.</summary>
-    internal static PolicyRender Render(ObservabilityPolicy policy, Resolution resolution, IReadOnlyList<ServiceResolution> members, IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? observedWorkloads = null)
+    internal static PolicyRender Render(ObservabilityPolicy policy, Resolution resolution, IReadOnlyList<ServiceResolution> members, ClusterFacts cluster, IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? observedWorkloads = null)
     {
         var ns = policy.Metadata.NamespaceProperty ?? "";
         var name = policy.Metadata.Name;
-        var effective = resolution.Resolver.Effective(ns, name)!;
+        // The components read what the cluster offers from the policy they render (the ServiceMonitor API, the namespace).
+        var effective = resolution.Resolver.Effective(ns, name)! with { Cluster = cluster };
         var resolved = members.Select(m => m.Resolution.Service!).ToList();
         var objects = new List<IKubernetesObject<V1ObjectMeta>>();
         var errors = new List<ReadyProblem>();

@@ -21,12 +21,24 @@ public sealed record RenderInput(
     IReadOnlyList<WaddleService> Services,
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Workloads,
     IReadOnlyList<V1Service>? KubernetesServices,
-    RenderCapabilities Capabilities);
+    RenderCapabilities Capabilities,
+    IReadOnlyList<V1Namespace>? Namespaces = null)
+{
+    /// <summary>What the policies of <paramref name="namespace"/> observe of the cluster: the capabilities, and that namespace if the input holds it.</summary>
+    public ClusterFacts ClusterFactsOf(string @namespace) => new(
+        Capabilities.ServiceMonitorApi,
+        Namespaces?.FirstOrDefault(n => n.Metadata?.Name == @namespace) is { } ns ? NamespaceFacts.Of(ns) : null);
+}
 
-/// <summary>What a policy's render reads: the policies and WaddleServices of its namespace (to find its members). No workloads or Services: those are the services' own.</summary>
+/// <summary>
+/// What a policy's render reads: the policies and WaddleServices of its namespace (to find its members), and what the
+/// cluster offers its components (<see cref="ClusterFacts"/>: null is <see cref="ClusterFacts.Unknown"/>). No workloads or
+/// Services: those are the services' own.
+/// </summary>
 public sealed record PolicyRenderInput(
     IReadOnlyList<ObservabilityPolicy> Policies,
     IReadOnlyList<WaddleService> Services,
+    ClusterFacts? Cluster = null,
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? ObservedWorkloads = null);
 
 /// <summary>A workload with the injection applied (or, for <see cref="Removal"/>, taken out). <see cref="Changed"/> is false when the observed object is already so.</summary>

@@ -46,7 +46,7 @@ public static class SystemRenderer
         {
             var key = (Namespace: policy.Metadata.NamespaceProperty ?? "", Name: policy.Metadata.Name);
             var members = byPolicy.GetValueOrDefault(key) ?? [];
-            var rendered = PolicyRenderer.Render(policy, resolution, [.. members.Select(m => new ServiceResolution(m.Service, m.Resolution))]);
+            var rendered = PolicyRenderer.Render(policy, resolution, [.. members.Select(m => new ServiceResolution(m.Service, m.Resolution))], input.ClusterFactsOf(key.Namespace));
             objects.AddRange(rendered.Objects);
             foreach (var member in members)
             {

@@ -19,6 +19,21 @@ public static class WellKnown
     /// <summary>On a child: the ObservabilityPolicy it belongs to.</summary>
     public const string PolicyLabel = "observability.waddlebot.io/policy";
 
+    /// <summary>
+    /// On a cluster-scoped child (which cannot carry an owner reference to a namespaced policy): the namespace of the
+    /// ObservabilityPolicy it belongs to. With <see cref="PolicyLabel"/> it names the policy, which deletes it by these labels.
+    /// </summary>
+    public const string PolicyNamespaceLabel = "observability.waddlebot.io/policy-namespace";
+
+    /// <summary>
+    /// On an ObservabilityPolicy that has cluster-scoped children: garbage collection cannot remove them, so the policy's
+    /// deletion waits until the operator has.
+    /// </summary>
+    public const string PolicyFinalizer = "observability.waddlebot.io/cluster-children";
+
+    /// <summary>Target label on every series of an exporter or the kubelet scrape: which one (postgres, redis, node, kubelet).</summary>
+    public const string ExporterMetricLabel = "waddlebot_exporter";
+
     /// <summary>On a child: the WaddleService it belongs to.</summary>
     public const string ServiceLabel = "observability.waddlebot.io/service";
 

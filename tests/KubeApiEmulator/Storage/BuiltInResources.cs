@@ -6,6 +6,7 @@ internal static class BuiltInResources
     public static IEnumerable<ResourceType> All()
     {
         yield return Cluster("", "v1", "namespaces", "Namespace", ["ns"]) with { HasStatus = true };
+        yield return Cluster("", "v1", "nodes", "Node", ["no"]) with { HasStatus = true };
         yield return Namespaced("", "v1", "configmaps", "ConfigMap", ["cm"]);
         yield return Namespaced("", "v1", "secrets", "Secret", []);
         yield return Namespaced("", "v1", "services", "Service", ["svc"]) with { HasStatus = true, Categories = ["all"] };

@@ -21,11 +21,11 @@ public sealed class BackendReadinessTests(ITestOutputHelper output)
     {
         await using var cluster = await OperatorCluster.StartAsync(output);
 
-        // The samples reference the Secret grafana-admin, which does not exist yet: the kubelet cannot start Grafana's
-        // container (CreateContainerConfigError), its pods never get ready and the Deployment exceeds its progress
-        // deadline. The operator cannot read Secrets; it sees only the Deployment's status.
-        cluster.Api.Workloads.Stick("deployments", OperatorCluster.Namespace, Grafana, "Error: secret \"grafana-admin\" not found");
+        // The samples reference the Secret grafana-admin; here it does not exist yet: the kubelet (the emulator's workload
+        // simulator) cannot start Grafana's container (CreateContainerConfigError), its pods never get ready and the
+        // Deployment exceeds its progress deadline. The operator cannot read Secrets; it sees only the Deployment's status.
         await cluster.ApplySamplesAsync();
+        await cluster.User.CoreV1.DeleteNamespacedSecretAsync("grafana-admin", OperatorCluster.Namespace);
         cluster.StartOperator("op-a");
         await cluster.WaitForAllReadyAsync(19);
 
@@ -43,7 +43,7 @@ public sealed class BackendReadinessTests(ITestOutputHelper output)
         Assert.Contains("1 of 1 replicas ready", stuck.Status.Prometheus.Message, StringComparison.Ordinal);
 
         // The Secret is created: the next pod starts, the Deployment's status says so, and that event alone wakes the policy.
-        cluster.Api.Workloads.Release("deployments", OperatorCluster.Namespace, Grafana);
+        await cluster.User.CoreV1.CreateNamespacedSecretAsync(OperatorCluster.SampleSecrets().Single(s => s.Metadata.Name == "grafana-admin"), OperatorCluster.Namespace);
         var running = await WaitForPolicyAsync(cluster, "every backend running", p =>
             OperatorCluster.Condition(p, ConditionTypes.BackendsReady) is { Status: "True", Reason: Reasons.BackendsAvailable }
             && OperatorCluster.Condition(p, ConditionTypes.Ready)?.Status == "True");

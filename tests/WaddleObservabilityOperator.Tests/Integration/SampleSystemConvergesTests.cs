@@ -8,6 +8,7 @@ using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Manifests;
 using WaddleObservabilityOperator.Rendering;
 using WaddleObservabilityOperator.Rendering.Backends;
+using WaddleObservabilityOperator.Rendering.Models;
 using WaddleObservabilityOperator.Tests.Api;
 using Xunit.Abstractions;
 
@@ -62,9 +63,14 @@ public sealed class SampleSystemConvergesTests(ITestOutputHelper output)
             Assert.Equal(mine.Keys, deployment.Spec.Template.Spec.Containers[0].Env.Take(mine.Count).Select(e => e.Name));
         }
 
+        // A ServiceMonitor per service, and the policy's for WaddleBot's PostgreSQL and Redis exporters and the kubelets.
         var monitors = await cluster.ServiceMonitorsAsync();
-        Assert.Equal(19, monitors.Count);
-        Assert.Equal(samples.Select(s => s.Metadata.Name).Order(), monitors.Select(m => m.Metadata.Name).Order());
+        var ofServices = monitors.Where(m => m.Metadata.Labels.ContainsKey(WellKnown.ServiceLabel)).ToList();
+        Assert.Equal(19, ofServices.Count);
+        Assert.Equal(samples.Select(s => s.Metadata.Name).Order(), ofServices.Select(m => m.Metadata.Name).Order());
+        Assert.Equal(
+            ["waddlebot-kubelet", "waddlebot-postgres-exporter-waddlebot", "waddlebot-redis-exporter-waddlebot"],
+            monitors.Except(ofServices).Select(m => m.Metadata.Name).Order(StringComparer.Ordinal));
         Assert.All(monitors, m => Assert.Equal(WellKnown.ManagedByValue, m.Metadata.Labels[WellKnown.ManagedByLabel]));
 
         var sampling = await cluster.User.CoreV1.ReadNamespacedConfigMapAsync(ChildNames.SamplingConfigMap(OperatorCluster.Policy), OperatorCluster.Namespace);
@@ -89,6 +95,9 @@ public sealed class SampleSystemConvergesTests(ITestOutputHelper output)
         Assert.Equal($"http://{PrometheusComponent.InstanceName(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:9090", policy.Status.Prometheus?.Endpoint);
         Assert.Equal($"http://{GrafanaComponent.InstanceName(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:3000", policy.Status.Grafana?.Endpoint);
         Assert.Equal("True", OperatorCluster.Condition(policy, ConditionTypes.DashboardsPublished)?.Status);
+        Assert.Equal($"http://{AlertmanagerComponent.InstanceName(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:9093", policy.Status.Alertmanager?.Endpoint);
+        // The kubelet scrape's ClusterRole is cluster-scoped: the policy carries the finalizer that removes it.
+        Assert.Contains(WellKnown.PolicyFinalizer, policy.Metadata.Finalizers ?? []);
         await AssertBackendsAppliedAsync(cluster, policy);
     }
 
@@ -105,35 +114,57 @@ public sealed class SampleSystemConvergesTests(ITestOutputHelper output)
         [
             JaegerComponent.InstanceName(OperatorCluster.Policy), PrometheusComponent.InstanceName(OperatorCluster.Policy),
             GrafanaComponent.InstanceName(OperatorCluster.Policy), GrafanaDashboards.ConfigMapName(OperatorCluster.Policy, ""),
+            AlertmanagerComponent.InstanceName(OperatorCluster.Policy), $"{OperatorCluster.Policy}-postgres-exporter-",
+            $"{OperatorCluster.Policy}-redis-exporter-", KubeletComponent.ServiceMonitorName(OperatorCluster.Policy),
+            KubeletComponent.ClusterRoleName(OperatorCluster.Namespace, OperatorCluster.Policy),
         ];
         var backends = RenderCommand.Render(loaded.Manifests, options).OfType<JsonObject>()
             .Where(o => o["metadata"]?["name"]?.GetValue<string>() is { } name && prefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
             .ToList();
-        // Jaeger's and Prometheus's objects, Grafana's (provisioning, the operator's dashboard, Deployment, Service) and the two published dashboards.
-        Assert.Equal(["ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "Deployment", "Deployment", "Role", "RoleBinding", "Service", "Service", "Service", "ServiceAccount", "StatefulSet"],
+        // Jaeger's and Prometheus's objects, Grafana's (provisioning, the operator's dashboard, Deployment, Service), the
+        // two published dashboards, the Alertmanager's (default config, Deployment, Service), each exporter's
+        // (Deployment, Service, ServiceMonitor) and the kubelet scrape's (ServiceMonitor, ClusterRole and its binding).
+        Assert.Equal(
+            [
+                "ClusterRole", "ClusterRoleBinding", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap",
+                "Deployment", "Deployment", "Deployment", "Deployment", "Deployment", "Role", "RoleBinding",
+                "Service", "Service", "Service", "Service", "Service", "Service", "ServiceAccount", "ServiceMonitor", "ServiceMonitor", "ServiceMonitor", "StatefulSet",
+            ],
             backends.Select(o => o["kind"]!.GetValue<string>()).Order(StringComparer.Ordinal));
 
         foreach (var desired in backends)
         {
             var kind = desired["kind"]!.GetValue<string>();
             var name = desired["metadata"]!["name"]!.GetValue<string>();
-            var actual = await ReadAsync(cluster.User, kind, name);
+            var actual = await ReadAsync(cluster, kind, name);
             Assert.True(actual is not null, $"{kind} {name} was not created");
             var differences = OwnedObjectWriter.OwnedFieldDifferences(actual, desired);
             Assert.True(differences.Count == 0, $"{kind} {name} differs from what render prints: {string.Join(", ", differences)}");
+            if (kind is "ClusterRole" or "ClusterRoleBinding")
+            {
+                // Cluster-scoped: no owner reference (garbage collection would take it for absent); the policy's labels.
+                Assert.Null(actual["metadata"]!["ownerReferences"]);
+                Assert.Equal((OperatorCluster.Policy, OperatorCluster.Namespace), (actual["metadata"]!["labels"]![WellKnown.PolicyLabel]!.GetValue<string>(), actual["metadata"]!["labels"]![WellKnown.PolicyNamespaceLabel]!.GetValue<string>()));
+                continue;
+            }
+
             var owner = Assert.Single(actual["metadata"]!["ownerReferences"]!.AsArray());
             Assert.Equal(policy.Metadata.Uid, owner!["uid"]!.GetValue<string>());
             Assert.True(owner["controller"]?.GetValue<bool>(), $"{kind} {name}: the policy is its controller");
         }
     }
 
-    private static async Task<JsonObject?> ReadAsync(Kubernetes user, string kind, string name)
+    private static async Task<JsonObject?> ReadAsync(OperatorCluster cluster, string kind, string name)
     {
         const string ns = OperatorCluster.Namespace;
+        var user = cluster.User;
         try
         {
             object read = kind switch
             {
+                "ServiceMonitor" => await user.CustomObjects.GetNamespacedCustomObjectAsync<ServiceMonitor>(ServiceMonitor.Group, ServiceMonitor.Version, ns, ServiceMonitor.Plural, name),
+                "ClusterRole" => await user.RbacAuthorizationV1.ReadClusterRoleAsync(name),
+                "ClusterRoleBinding" => await user.RbacAuthorizationV1.ReadClusterRoleBindingAsync(name),
                 "ConfigMap" => await user.CoreV1.ReadNamespacedConfigMapAsync(name, ns),
                 "Service" => await user.CoreV1.ReadNamespacedServiceAsync(name, ns),
                 "ServiceAccount" => await user.CoreV1.ReadNamespacedServiceAccountAsync(name, ns),

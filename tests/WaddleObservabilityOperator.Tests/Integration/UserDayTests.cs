@@ -51,7 +51,7 @@ public sealed class UserDayTests(ITestOutputHelper output)
 
         // The other services keep theirs.
         Assert.Equal("ai", (await cluster.DeploymentAsync("ai")).Deployment.Metadata.Labels[WellKnown.InjectedByLabel]);
-        Assert.Equal(18, (await cluster.ServiceMonitorsAsync()).Count);
+        Assert.Equal(18, (await cluster.ServiceMonitorsAsync()).Count(m => m.Metadata.Labels.ContainsKey(WellKnown.ServiceLabel)));
     }
 
     [Fact]
@@ -73,12 +73,14 @@ public sealed class UserDayTests(ITestOutputHelper output)
         Assert.Empty(await cluster.ServiceMonitorsAsync());
 
         await cluster.InstallServiceMonitorCrdAsync();
-        await OperatorCluster.WaitUntilAsync("a ServiceMonitor for every service after the CRD is installed", async () =>
+        // The CRD's event brings them all: one per service, and the policy's for its exporters and the kubelet scrape.
+        await OperatorCluster.WaitUntilAsync("a ServiceMonitor for every service and exporter after the CRD is installed", async () =>
         {
             var monitors = await cluster.ServiceMonitorsAsync();
             var services = await cluster.WaddleServicesAsync();
             var rendered = services.Count(s => OperatorCluster.Condition(s, ConditionTypes.MonitoringConfigured)?.Reason == Reasons.ServiceMonitorRendered);
-            return (monitors.Count == 19 && rendered == 19, $"{monitors.Count} ServiceMonitors, {rendered} services report them");
+            var ofPolicy = monitors.Count(m => !m.Metadata.Labels.ContainsKey(WellKnown.ServiceLabel));
+            return (monitors.Count == 22 && rendered == 19 && ofPolicy == 3, $"{monitors.Count} ServiceMonitors ({ofPolicy} of the policy), {rendered} services report them");
         });
     }
 

@@ -63,6 +63,24 @@ public sealed class ControllerDeclarationTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Cluster_scoped_kinds_are_granted_cluster_wide_and_namespaces_as_the_watched_namespace_objects()
+    {
+        var declaration = ControllerDeclaration.For<V1Service>("services", Access.Read, "reconciles Services")
+            .Owns<V1ClusterRole>("its ClusterRoles", _ => [])
+            .Watches<V1Namespace>("its namespace", _ => [])
+            .Build();
+        var rules = RbacRules.From([declaration], [], new ResourceTypeRegistry());
+
+        Assert.Equal(
+            [
+                (PermissionScope.Watched, "services", "list,watch"),
+                (PermissionScope.Cluster, "clusterroles", "list,watch,create,update,delete"),
+                (PermissionScope.WatchedNamespaceObjects, "namespaces", "list,watch"),
+            ],
+            rules.Select(r => (r.Scope, r.Resources[0], string.Join(",", r.Verbs))));
+    }
+
+    [Fact]
     public void A_kind_cannot_be_both_optional_and_required()
     {
         var other = ControllerDeclaration.For<V1ConfigMap>("configmaps", Access.Read, "reconciles ConfigMaps")

@@ -206,6 +206,63 @@ public sealed class ResourceInformerTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_name_has_its_own_list_and_watch_by_field_selector_and_a_relist_only_touches_its_object()
+    {
+        _client.Put(Map("x", "a", "1"));
+        _client.Put(Map("x", "b", "2"));
+        _client.Put(Map("y", "c", "3"));
+        var informer = Start(new InformerOptions { Names = ["a", "b"] });
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var watches = new[] { await _client.NextWatchAsync(), await _client.NextWatchAsync() };
+        Assert.Equal(["metadata.name=a", "metadata.name=b"], watches.Select(w => w.FieldSelector).Order());
+        Assert.Equal(["metadata.name=a", "metadata.name=b"], _client.ListFieldSelectors.Order());
+        Assert.Equal(["x/a@1", "x/b@2"], informer.Cache.List().Select(Describe).Order());
+
+        _client.Remove("x", "a");
+        watches.Single(w => w.FieldSelector == "metadata.name=a").End(new KubernetesException(new V1Status { Code = 410, Reason = "Expired" }));
+        await _client.NextWatchAsync();
+
+        Assert.Equal(["x/b@2"], informer.Cache.List().Select(Describe));
+        Assert.Equal("deleted x/a@1", _events.Seen[^1]);
+    }
+
+    [Fact]
+    public void Names_and_namespaces_together_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new ResourceInformer<V1ConfigMap>(_client, new InformerOptions { Names = ["a"], Namespaces = ["ns"] }, _time, NullLogger.Instance));
+    }
+
+    [Fact]
+    public async Task A_cluster_scoped_kind_in_an_operator_limited_to_namespaces_is_watched_whole_but_the_namespaces_by_name()
+    {
+        var api = await KubeApiEmulator.ApiEmulator.StartAsync(new KubeApiEmulator.ApiEmulatorOptions());
+        try
+        {
+            using var client = KubernetesClientFactory.Create(api.ClientConfiguration(), new ApiClientOptions(), TimeProvider.System);
+            var clients = new ResourceClients(client, new ResourceTypeRegistry(), "test");
+            var factory = new InformerFactory(clients, new InformerOptions { Namespaces = ["watched"] }, TimeProvider.System, NullLoggerFactory.Instance);
+            await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "watched" } });
+            await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "other" } });
+            await client.RbacAuthorizationV1.CreateClusterRoleAsync(new V1ClusterRole { Metadata = new V1ObjectMeta { Name = "any" } });
+
+            var namespaces = factory.Create<V1Namespace>();
+            var roles = factory.Create<V1ClusterRole>();
+            _ = namespaces.RunAsync(_stop.Token);
+            _ = roles.RunAsync(_stop.Token);
+            await Task.WhenAll(namespaces.WaitForSyncAsync(_stop.Token), roles.WaitForSyncAsync(_stop.Token)).WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.Equal(["watched"], namespaces.Cache.List().Select(n => n.Metadata.Name));
+            Assert.Contains(roles.Cache.List(), r => r.Metadata.Name == "any");
+            Assert.Contains(api.Requests.Snapshot(), r => r.Resource == "namespaces" && r.Query.Contains("fieldSelector=metadata.name%3Dwatched", StringComparison.Ordinal));
+            Assert.DoesNotContain(api.Requests.Snapshot(), r => r.Resource == "namespaces" && r.Verb == "list" && !r.Query.Contains("fieldSelector", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await api.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_replayed_event_of_a_cached_version_is_not_delivered_twice()
     {
         _client.Put(Map("ns", "a", "1"));

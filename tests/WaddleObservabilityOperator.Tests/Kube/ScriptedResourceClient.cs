@@ -23,6 +23,9 @@ internal sealed class ScriptedResourceClient : IResourceClient<V1ConfigMap>
 
     public List<(string? Namespace, string? Continue, int? Limit)> ListCalls { get; } = [];
 
+    /// <summary>The field selector of each list, in order.</summary>
+    public List<string?> ListFieldSelectors { get; } = [];
+
     /// <summary>Exceptions to throw from the next list calls, in order.</summary>
     public Queue<Exception> ListFailures { get; } = new();
 
@@ -53,12 +56,15 @@ internal sealed class ScriptedResourceClient : IResourceClient<V1ConfigMap>
         lock (_gate)
         {
             ListCalls.Add((ns, continueToken, limit));
+            ListFieldSelectors.Add(selector.Fields);
             if (ListFailures.TryDequeue(out var failure))
             {
                 throw failure;
             }
 
-            var all = Objects.Values.Where(o => ns is null || o.Metadata.NamespaceProperty == ns)
+            // The one field selector the runtime sends: metadata.name=<name>.
+            var name = selector.Fields is { } fields && fields.StartsWith("metadata.name=", StringComparison.Ordinal) ? fields["metadata.name=".Length..] : null;
+            var all = Objects.Values.Where(o => (ns is null || o.Metadata.NamespaceProperty == ns) && (name is null || o.Metadata.Name == name))
                 .OrderBy(o => ObjectKey.Of(o).ToString(), StringComparer.Ordinal).ToList();
             var start = continueToken is null ? 0 : int.Parse(continueToken, System.Globalization.CultureInfo.InvariantCulture);
             var count = limit ?? all.Count;
@@ -74,7 +80,7 @@ internal sealed class ScriptedResourceClient : IResourceClient<V1ConfigMap>
     public async IAsyncEnumerable<ResourceWatchEvent<V1ConfigMap>> WatchAsync(
         string? ns, ListSelector selector, string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var watch = new ScriptedWatch(ns, resourceVersion, timeoutSeconds);
+        var watch = new ScriptedWatch(ns, resourceVersion, timeoutSeconds, selector.Fields);
         await _watches.Writer.WriteAsync(watch, cancellationToken);
         await foreach (var ev in watch.Events.Reader.ReadAllAsync(cancellationToken))
         {
@@ -97,7 +103,7 @@ internal sealed class ScriptedResourceClient : IResourceClient<V1ConfigMap>
     public Task DeleteAsync(string? ns, string name, V1Preconditions preconditions, CancellationToken cancellationToken) => throw new NotSupportedException();
 }
 
-internal sealed record ScriptedWatch(string? Namespace, string ResourceVersion, int TimeoutSeconds)
+internal sealed record ScriptedWatch(string? Namespace, string ResourceVersion, int TimeoutSeconds, string? FieldSelector = null)
 {
     public Channel<ResourceWatchEvent<V1ConfigMap>> Events { get; } = Channel.CreateUnbounded<ResourceWatchEvent<V1ConfigMap>>();
 

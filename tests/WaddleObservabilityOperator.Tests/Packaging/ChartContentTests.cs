@@ -102,7 +102,11 @@ public sealed class ChartContentTests(HelmChart chart) : IClassFixture<HelmChart
             AssertBindsTheServiceAccount(rbac, binding.Subjects);
         }
 
-        // Cluster-scoped resources cannot be granted by a Role: exactly those rules stay in a ClusterRole.
+        // Cluster-scoped resources cannot be granted by a Role: exactly those rules stay in a ClusterRole, the Namespace
+        // objects limited to the watched namespaces.
+        clusterScopedRules = [.. clusterScopedRules.Select(r => r.Resources.SequenceEqual(["namespaces"]) && r.ApiGroups.SequenceEqual([""])
+            ? new V1PolicyRule { ApiGroups = r.ApiGroups, Resources = r.Resources, Verbs = r.Verbs, ResourceNames = watched }
+            : r)];
         if (clusterScopedRules.Count == 0)
         {
             Assert.Empty(rbac.ClusterRoles);

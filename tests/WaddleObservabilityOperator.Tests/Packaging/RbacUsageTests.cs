@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Controllers;
+using WaddleObservabilityOperator.Rendering;
 using WaddleObservabilityOperator.Tests.Api;
 using WaddleObservabilityOperator.Tests.Integration;
 using Xunit.Abstractions;
@@ -41,7 +42,12 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
         [new RbacPermission("discovery.k8s.io", "endpointslices", "get")] = Escalation,
         [new RbacPermission("discovery.k8s.io", "endpointslices", "list")] = Escalation,
         [new RbacPermission("discovery.k8s.io", "endpointslices", "watch")] = Escalation,
+        [new RbacPermission("", "nodes", "list")] = KubeletEscalation,
+        [new RbacPermission("", "nodes", "watch")] = KubeletEscalation,
+        [new RbacPermission("", "nodes/metrics", "get")] = KubeletEscalation,
     };
+
+    private const string KubeletEscalation = "the kubelet scrape's ClusterRole grants it to the managed Prometheus; RBAC's escalation rule requires the creator (the operator) to hold it";
 
     [Fact]
     public async Task The_shipped_RBAC_grants_exactly_what_the_operator_uses()
@@ -86,9 +92,13 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
         await cluster.PatchPolicyAsync(new JsonObject { ["metrics"] = new JsonObject { ["scrapeInterval"] = "30s" } });
         await OperatorCluster.WaitUntilAsync("every ServiceMonitor scraping every 30s", async () =>
         {
-            var intervals = (await cluster.ServiceMonitorsAsync()).SelectMany(m => m.Spec.Endpoints.Select(e => e.Interval)).ToList();
+            var intervals = (await cluster.ServiceMonitorsAsync()).Where(m => m.Metadata.Labels.ContainsKey(WellKnown.ServiceLabel)).SelectMany(m => m.Spec.Endpoints.Select(e => e.Interval)).ToList();
             return (intervals.Count == 18 && intervals.All(i => i == "30s"), string.Join(",", intervals.Distinct()));
         });
+
+        // The node exporter (the namespace has no Pod Security label: privileged pods are admitted): its DaemonSet.
+        await cluster.PatchPolicyAsync(new JsonObject { ["exporters"] = new JsonObject { ["node"] = new JsonObject { ["enabled"] = true } } });
+        await OperatorCluster.WaitUntilAsync("the node exporter's DaemonSet", async () => (await GetAsync(cluster.User, NodeExporterPath) is not null, "missing"));
 
         // The backends' NetworkPolicies: created when the policy asks for them, then edited and put back like the rest.
         await cluster.PatchPolicyAsync(new JsonObject { ["backends"] = new JsonObject { ["networkPolicy"] = true } });
@@ -135,9 +145,12 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
             return (monitors.All(m => m.Metadata.Name != quiet.Metadata.Name), $"{monitors.Count} ServiceMonitors");
         });
 
+        // Every backend, exporter and the Alertmanager switched off (the exporters and alerting removed from the spec).
         await cluster.PatchPolicyAsync(new JsonObject
         {
             ["backends"] = new JsonObject { ["jaeger"] = new JsonObject { ["managed"] = false }, ["prometheus"] = new JsonObject { ["managed"] = false } },
+            ["exporters"] = null,
+            ["alerting"] = null,
         });
         await OperatorCluster.WaitUntilAsync("every managed backend object deleted", async () =>
         {
@@ -201,11 +214,30 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
     [
         "/apis/networking.k8s.io/v1/namespaces/waddlebot/networkpolicies/waddlebot-jaeger",
         "/apis/networking.k8s.io/v1/namespaces/waddlebot/networkpolicies/waddlebot-prometheus",
+        "/apis/networking.k8s.io/v1/namespaces/waddlebot/networkpolicies/waddlebot-alertmanager",
+        "/apis/networking.k8s.io/v1/namespaces/waddlebot/networkpolicies/waddlebot-postgres-exporter-waddlebot",
+        "/apis/networking.k8s.io/v1/namespaces/waddlebot/networkpolicies/waddlebot-redis-exporter-waddlebot",
     ];
+
+    private const string NodeExporterPath = "/apis/apps/v1/namespaces/waddlebot/daemonsets/waddlebot-node-exporter";
 
     private static readonly string[] BackendObjectPaths =
     [
         .. NetworkPolicyPaths,
+        NodeExporterPath,
+        "/api/v1/namespaces/waddlebot/services/waddlebot-node-exporter",
+        "/api/v1/namespaces/waddlebot/configmaps/waddlebot-alertmanager-config",
+        "/apis/apps/v1/namespaces/waddlebot/deployments/waddlebot-alertmanager",
+        "/api/v1/namespaces/waddlebot/services/waddlebot-alertmanager",
+        "/apis/apps/v1/namespaces/waddlebot/deployments/waddlebot-postgres-exporter-waddlebot",
+        "/api/v1/namespaces/waddlebot/services/waddlebot-postgres-exporter-waddlebot",
+        "/apis/monitoring.coreos.com/v1/namespaces/waddlebot/servicemonitors/waddlebot-postgres-exporter-waddlebot",
+        "/apis/apps/v1/namespaces/waddlebot/deployments/waddlebot-redis-exporter-waddlebot",
+        "/api/v1/namespaces/waddlebot/services/waddlebot-redis-exporter-waddlebot",
+        "/apis/monitoring.coreos.com/v1/namespaces/waddlebot/servicemonitors/waddlebot-redis-exporter-waddlebot",
+        "/apis/monitoring.coreos.com/v1/namespaces/waddlebot/servicemonitors/waddlebot-kubelet",
+        "/apis/rbac.authorization.k8s.io/v1/clusterroles/waddle-observability.waddlebot.waddlebot-prometheus",
+        "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/waddle-observability.waddlebot.waddlebot-prometheus",
         "/api/v1/namespaces/waddlebot/configmaps/waddlebot-jaeger-config",
         "/api/v1/namespaces/waddlebot/configmaps/waddlebot-prometheus-config",
         "/api/v1/namespaces/waddlebot/services/waddlebot-jaeger",

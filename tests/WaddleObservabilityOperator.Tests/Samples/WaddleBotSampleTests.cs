@@ -57,7 +57,14 @@ public sealed class WaddleBotSampleTests
         var objects = ManifestLoaderTests.ReadYamlDocuments(Render(SamplesFolder).Stdout);
         var kinds = objects.GroupBy(o => (string)o["kind"]!).ToDictionary(g => g.Key, g => g.Count());
 
-        Assert.Equal(19, kinds["ServiceMonitor"]);
+        // One per WaddleService, and the policy's: WaddleBot's PostgreSQL and Redis exporters and the kubelet scrape.
+        var monitors = objects.Where(o => (string?)o["kind"] == "ServiceMonitor").ToList();
+        Assert.Equal(19, monitors.Count(m => m["metadata"]!["labels"]!["observability.waddlebot.io/service"] is not null));
+        Assert.Equal(
+            ["waddlebot-kubelet", "waddlebot-postgres-exporter-waddlebot", "waddlebot-redis-exporter-waddlebot"],
+            monitors.Where(m => m["metadata"]!["labels"]!["observability.waddlebot.io/service"] is null).Select(m => (string)m["metadata"]!["name"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(1, kinds["ClusterRole"]);
+        Assert.Equal(1, kinds["ClusterRoleBinding"]);
         Assert.Equal(19, kinds["WaddleService"]);
         Assert.Equal(1, kinds["ObservabilityPolicy"]);
         Assert.True(kinds["Deployment"] >= 19, "every service's Deployment is changed by the injection");

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace WaddleObservabilityOperator.Tests.Security;
 
 /// <summary>
-/// OTLP headers and the managed Grafana's admin credentials live in Secrets the policy references: the operator injects
+/// OTLP headers, the managed Grafana's admin credentials and the exporters' database credentials live in Secrets the policy references: the operator injects
 /// a valueFrom.secretKeyRef and never reads the Secret, so its value cannot reach a ConfigMap, an env value, a log
 /// line, an Event or a status.
 /// </summary>
@@ -25,6 +25,11 @@ public sealed class SecretsNeverCopiedTests(ITestOutputHelper output)
     private const string GrafanaSecretName = "grafana-admin";
     private const string GrafanaAdminUser = "wdl-grafana-admin-Kq81";
     private const string GrafanaAdminPassword = "wdl-Pw-93xLm-SECRET-4Rt";
+
+    // The samples' PostgreSQL and Redis exporters read their credentials from these (issue 15).
+    private const string PostgresUser = "wdl-pg-monitor-Zu52";
+    private const string PostgresPassword = "wdl-pg-P@ss/%-SECRET-7Ya";
+    private const string RedisPassword = "wdl-redis-SECRET-3Kd0";
 
     [Fact]
     public async Task The_headers_secret_is_referenced_never_read_written_or_logged()
@@ -45,6 +50,20 @@ public sealed class SecretsNeverCopiedTests(ITestOutputHelper output)
                 ["admin-user"] = Encoding.UTF8.GetBytes(GrafanaAdminUser),
                 ["admin-password"] = Encoding.UTF8.GetBytes(GrafanaAdminPassword),
             },
+        }, OperatorCluster.Namespace);
+        await cluster.User.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "waddlebot-postgres", NamespaceProperty = OperatorCluster.Namespace },
+            Data = new Dictionary<string, byte[]>
+            {
+                ["username"] = Encoding.UTF8.GetBytes(PostgresUser),
+                ["password"] = Encoding.UTF8.GetBytes(PostgresPassword),
+            },
+        }, OperatorCluster.Namespace);
+        await cluster.User.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "waddlebot-redis", NamespaceProperty = OperatorCluster.Namespace },
+            Data = new Dictionary<string, byte[]> { ["password"] = Encoding.UTF8.GetBytes(RedisPassword) },
         }, OperatorCluster.Namespace);
         await cluster.ApplySamplesAsync(set =>
         {
@@ -77,6 +96,15 @@ public sealed class SecretsNeverCopiedTests(ITestOutputHelper output)
             grafanaEnv.Where(e => e.ValueFrom is not null).Select(e => (e.Name, e.ValueFrom.SecretKeyRef.Key)));
         Assert.All(grafanaEnv.Where(e => e.ValueFrom is not null), e => Assert.Equal((GrafanaSecretName, (string?)null), (e.ValueFrom.SecretKeyRef.Name, e.Value)));
 
+        // The exporters too: the server address in plain sight, the credentials by reference.
+        var postgres = await cluster.User.AppsV1.ReadNamespacedDeploymentAsync(PostgresExporterComponent.InstanceName(OperatorCluster.Policy, "waddlebot"), OperatorCluster.Namespace);
+        Assert.Equal(
+            [("DATA_SOURCE_URI", null, null), ("DATA_SOURCE_USER", "waddlebot-postgres", "username"), ("DATA_SOURCE_PASS", "waddlebot-postgres", "password")],
+            postgres.Spec.Template.Spec.Containers.Single().Env.Select(e => (e.Name, e.ValueFrom?.SecretKeyRef?.Name, e.ValueFrom?.SecretKeyRef?.Key)));
+        var redis = await cluster.User.AppsV1.ReadNamespacedDeploymentAsync(RedisExporterComponent.InstanceName(OperatorCluster.Policy, "waddlebot"), OperatorCluster.Namespace);
+        var redisPassword = Assert.Single(redis.Spec.Template.Spec.Containers.Single().Env, e => e.Name == "REDIS_PASSWORD");
+        Assert.Equal(("waddlebot-redis", "password", (string?)null), (redisPassword.ValueFrom?.SecretKeyRef?.Name, redisPassword.ValueFrom?.SecretKeyRef?.Key, redisPassword.Value));
+
         // Never read: no request of the operator touches a Secret (get, list or watch).
         var requests = cluster.RequestsBy(op.Identity);
         Assert.NotEmpty(requests);
@@ -88,6 +116,9 @@ public sealed class SecretsNeverCopiedTests(ITestOutputHelper output)
             SecretValue, Convert.ToBase64String(Encoding.UTF8.GetBytes(SecretValue)), "wdl-7Hq2-SECRET",
             GrafanaAdminUser, Convert.ToBase64String(Encoding.UTF8.GetBytes(GrafanaAdminUser)),
             GrafanaAdminPassword, Convert.ToBase64String(Encoding.UTF8.GetBytes(GrafanaAdminPassword)), "wdl-Pw-93xLm",
+            PostgresUser, Convert.ToBase64String(Encoding.UTF8.GetBytes(PostgresUser)),
+            PostgresPassword, Convert.ToBase64String(Encoding.UTF8.GetBytes(PostgresPassword)), Uri.EscapeDataString(PostgresPassword), "wdl-pg-P@ss",
+            RedisPassword, Convert.ToBase64String(Encoding.UTF8.GetBytes(RedisPassword)), "wdl-redis-SECRET",
         };
         var writes = requests.Where(r => r.Body is not null).ToList();
         Assert.Contains(writes, w => w.Resource == "deployments");

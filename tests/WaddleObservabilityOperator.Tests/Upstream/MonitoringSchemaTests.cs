@@ -127,7 +127,15 @@ public sealed class MonitoringSchemaTests(HelmChart chart) : IClassFixture<HelmC
         var (exitCode, stdout, stderr) = RenderInvocation.Run(RepositoryLayout.PathOf("config", "samples", "waddlebot"), "-o", "json");
         Assert.True(exitCode == 0, stderr);
         objects.AddRange(JsonNode.Parse(stdout)!["items"]!.AsArray().Select(o => o!.AsObject()).Where(IsMonitoring));
-        Assert.Equal(19, objects.Count);
+        // A ServiceMonitor per WaddleService, and the policy's: PostgreSQL, Redis and the kubelet scrape.
+        Assert.Equal(22, objects.Count);
+
+        // Every exporter's, with the kubelet's checking the serving certificate against the CA.
+        var spec = Rendering.Backends.BackendTestData.ExportersSpec();
+        spec.Exporters!.Kubelet!.TlsVerify = true;
+        objects.AddRange(WaddleObservabilityOperator.Rendering.Backends.ManagedBackendsRenderer.Render(Rendering.Backends.BackendTestData.Everything(spec: spec), [])
+            .Where(o => o.Kind == "ServiceMonitor")
+            .Select(o => JsonNode.Parse(KubernetesJson.Serialize(o))!.AsObject()));
 
         foreach (var service in new[] { ServiceMonitorRendererTests.EveryOption(), ServiceMonitorRendererTests.Hostile() })
         {

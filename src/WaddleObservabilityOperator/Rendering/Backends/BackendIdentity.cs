@@ -50,6 +50,18 @@ internal sealed record BackendIdentity(EffectivePolicy Policy, string AppName, s
             : null,
     };
 
+    /// <summary>
+    /// Metadata of a cluster-scoped child named <paramref name="name"/>: no namespace and no owner reference (a cluster-scoped
+    /// object's owner reference to a namespaced policy would make garbage collection delete it), and the policy's name and
+    /// namespace as labels, by which the operator finds and deletes it.
+    /// </summary>
+    public V1ObjectMeta ClusterScopedMetadata(string name)
+    {
+        var labels = Labels();
+        labels[WellKnown.PolicyNamespaceLabel] = Namespace;
+        return new V1ObjectMeta { Name = name, Labels = labels };
+    }
+
     /// <summary>Metadata of a pod template: the labels and the config hash, which rolls the pods when the configuration changes.</summary>
     public V1ObjectMeta PodTemplateMetadata(string configHash) => new()
     {

@@ -28,8 +28,11 @@ public interface IManagedComponent
     /// <summary>Whether the policy asks the operator to run it.</summary>
     bool IsManaged(EffectivePolicy policy);
 
-    /// <summary>Name of its Service: the name that must be a DNS-1035 label and that its address is built from.</summary>
-    string ServiceName(string policyName);
+    /// <summary>Where the policy declares it, e.g. <c>spec.backends.jaeger</c> or <c>spec.exporters.postgres</c>.</summary>
+    string SpecPath { get; }
+
+    /// <summary>Names of its Services (one per instance): names that must be DNS-1035 labels, and that its addresses are built from.</summary>
+    IReadOnlyList<string> ServiceNames(EffectivePolicy policy);
 
     /// <summary>Adds to <paramref name="problems"/> what would give invalid objects, each message naming the field.</summary>
     void Validate(EffectivePolicy policy, IReadOnlyList<ResolvedService> services, List<string> problems);
@@ -37,10 +40,10 @@ public interface IManagedComponent
     /// <summary>Its objects, in a fixed order; called only when it is managed and <see cref="Validate"/> found nothing.</summary>
     IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy, IReadOnlyList<ResolvedService> services);
 
-    /// <summary>The address the policy's status reports (<c>status.&lt;Name&gt;.endpoint</c>).</summary>
-    string StatusEndpoint(EffectivePolicy policy);
+    /// <summary>The address the policy's status reports (<c>status.&lt;Name&gt;.endpoint</c>); null for a component without one (the exporters).</summary>
+    string? StatusEndpoint(EffectivePolicy policy);
 
-    /// <summary>Puts its entry into the policy's status: the API field <c>status.&lt;Name&gt;</c>.</summary>
+    /// <summary>Puts its entry into the policy's status: the API field <c>status.&lt;Name&gt;</c>. Called only when <see cref="StatusEndpoint"/> gives one.</summary>
     void SetStatus(ObservabilityPolicyStatus status, BackendStatus entry);
 
     /// <summary>
@@ -58,10 +61,29 @@ public interface IManagedComponent
     ComponentPublication? Publish(EffectivePolicy policy, IReadOnlyList<ResolvedService> services);
 
     /// <summary>
+    /// Why the cluster does not admit it although its settings are valid (null: it does), e.g. the node exporter in a
+    /// namespace whose Pod Security level forbids host access (<see cref="EffectivePolicy.Cluster"/>). A refused component
+    /// renders nothing and BackendsReady says why; the policy's other components are rendered all the same.
+    /// </summary>
+    ComponentRefusal? Refusal(EffectivePolicy policy);
+
+    /// <summary>What the policy's managed Prometheus scrapes for it (none unless it runs, and is not refused).</summary>
+    IReadOnlyList<ScrapeJob> ScrapeJobs(EffectivePolicy policy);
+
+    /// <summary>The alerting rules the policy's managed Prometheus evaluates for it.</summary>
+    IReadOnlyList<AlertRule> AlertRules(EffectivePolicy policy);
+
+    /// <summary>The Alertmanagers the policy's managed Prometheus sends alerts to for it.</summary>
+    IReadOnlyList<AlertmanagerAddress> AlertmanagerAddresses(EffectivePolicy policy);
+
+    /// <summary>
     /// Every rule a Role it renders grants. RBAC's escalation rule lets the operator create such a Role only if it holds
     /// the rules itself, so the operator's generated RBAC includes them; a test checks every rendered Role against this.
     /// </summary>
     IReadOnlyList<V1PolicyRule> GrantedRules { get; }
+
+    /// <summary>Every rule a ClusterRole it renders grants, which the operator must hold cluster-wide for the same reason.</summary>
+    IReadOnlyList<V1PolicyRule> GrantedClusterRules { get; }
 }
 
 /// <summary>Objects a component publishes for a policy besides the backend it runs, and the condition that reports them.</summary>
@@ -95,15 +117,28 @@ public abstract class ManagedComponent<TSettings> : IManagedComponent
 
     public bool IsManaged(EffectivePolicy policy) => Settings(policy).Managed;
 
-    public abstract string ServiceName(string policyName);
+    /// <summary><c>spec.backends.&lt;Name&gt;</c> unless the component lives elsewhere in the spec.</summary>
+    public virtual string SpecPath => $"spec.backends.{Name}";
+
+    public abstract IReadOnlyList<string> ServiceNames(EffectivePolicy policy);
 
     public abstract void Validate(EffectivePolicy policy, IReadOnlyList<ResolvedService> services, List<string> problems);
 
     public abstract IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy, IReadOnlyList<ResolvedService> services);
 
-    public abstract string StatusEndpoint(EffectivePolicy policy);
+    /// <summary>None, unless the component has a status field.</summary>
+    public virtual string? StatusEndpoint(EffectivePolicy policy) => null;
 
-    public abstract void SetStatus(ObservabilityPolicyStatus status, BackendStatus entry);
+    public virtual void SetStatus(ObservabilityPolicyStatus status, BackendStatus entry) =>
+        throw new InvalidOperationException($"{DisplayName} has no status field; it reports no endpoint");
+
+    public virtual ComponentRefusal? Refusal(EffectivePolicy policy) => null;
+
+    public virtual IReadOnlyList<ScrapeJob> ScrapeJobs(EffectivePolicy policy) => [];
+
+    public virtual IReadOnlyList<AlertRule> AlertRules(EffectivePolicy policy) => [];
+
+    public virtual IReadOnlyList<AlertmanagerAddress> AlertmanagerAddresses(EffectivePolicy policy) => [];
 
     public virtual string? StatusNote(EffectivePolicy policy) => null;
 
@@ -111,4 +146,7 @@ public abstract class ManagedComponent<TSettings> : IManagedComponent
 
     /// <summary>None, unless the component renders a Role.</summary>
     public virtual IReadOnlyList<V1PolicyRule> GrantedRules => [];
+
+    /// <summary>None, unless the component renders a ClusterRole.</summary>
+    public virtual IReadOnlyList<V1PolicyRule> GrantedClusterRules => [];
 }

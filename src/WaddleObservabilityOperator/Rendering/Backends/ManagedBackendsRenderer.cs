@@ -27,7 +27,7 @@ public static class ManagedBackendsRenderer
             throw new BackendSettingsException(problems);
         }
 
-        return [.. ManagedComponents.Managed(policy).SelectMany(component => component.Render(policy, services))];
+        return [.. ManagedComponents.Running(policy).SelectMany(component => component.Render(policy, services))];
     }
 
     /// <summary>What prevents <see cref="Render"/> from producing valid objects, each message naming the field; empty when nothing does.</summary>
@@ -86,7 +86,7 @@ public static class ManagedBackendsRenderer
         }
 
         var tooLong = managed
-            .Select(c => c.ServiceName(policy.Name!))
+            .SelectMany(c => c.ServiceNames(policy))
             .Where(name => name.Length > BackendValidation.MaxServiceNameLength)
             .Select(name => $"the managed backend Service \"{name}\" is {name.Length.ToString(CultureInfo.InvariantCulture)} characters, over the {BackendValidation.MaxServiceNameLength.ToString(CultureInfo.InvariantCulture)} of a DNS label; use a shorter policy name")
             .ToList();
@@ -103,34 +103,42 @@ public static class ManagedBackendsRenderer
                 publishedConditions);
         }
 
-        var perComponent = managed.Select(c => (Component: c, Objects: c.Render(policy, services).ToList())).ToList();
+        var running = ManagedComponents.Running(policy).ToList();
+        var perComponent = running.Select(c => (Component: c, Objects: c.Render(policy, services).ToList())).ToList();
         var rendered = perComponent.SelectMany(c => c.Objects).ToList();
-        var names = managed.Select(c => c.DisplayName).ToList();
-        var which = names.Count == 1 ? names[0] : $"{string.Join(", ", names.SkipLast(1))} and {names[^1]}";
-        var notes = string.Concat(managed.Select(c => c.StatusNote(policy)).OfType<string>().Select(note => "; " + note));
-        if (observed is null)
+        var names = running.Select(c => c.DisplayName).ToList();
+        var which = names.Count switch
         {
-            return new ManagedBackendsResult(
-                new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered,
-                    $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered{notes}"),
-                [.. rendered, .. published],
-                [.. managed.Select(c => new ComponentEndpoint(c, c.StatusEndpoint(policy)))],
-                outcomes,
-                publishedConditions);
-        }
+            0 => "no component",
+            1 => names[0],
+            _ => $"{string.Join(", ", names.SkipLast(1))} and {names[^1]}",
+        };
+        var notes = string.Concat(running.Select(c => c.StatusNote(policy)).OfType<string>().Select(note => "; " + note));
 
-        var readiness = perComponent.Select(c => (c.Component, Workloads: c.Objects.Where(IsWorkload).Select(w => WorkloadStatus.Of(w, Observed(observed, w))).ToList())).ToList();
-        var waiting = readiness.SelectMany(r => r.Workloads).Where(w => !w.Ready).ToList();
-        var outcome = waiting.Count == 0
-            ? new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsAvailable,
-                $"managed {which} running: {string.Join("; ", readiness.SelectMany(r => r.Workloads).Select(w => w.Message))}{notes}")
-            : new ConditionOutcome(ConditionTypes.BackendsReady, false, waiting.Any(w => w.Stuck) ? Reasons.BackendProgressDeadlineExceeded : Reasons.BackendsProgressing,
-                $"waiting for managed {which}: {string.Join("; ", waiting.Select(w => w.Message))}{notes}");
+        // Without an observation (render from files) the objects are rendered; with one, each running component's
+        // workloads say whether it runs.
+        var readiness = observed is null ? null
+            : perComponent.Select(c => (c.Component, Workloads: c.Objects.Where(IsWorkload).Select(w => WorkloadStatus.Of(w, Observed(observed, w))).ToList())).ToList();
+        var waiting = readiness?.SelectMany(r => r.Workloads).Where(w => !w.Ready).ToList() ?? [];
+        var summary = readiness is null ? $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered{notes}"
+            : waiting.Count == 0 ? $"managed {which} running: {string.Join("; ", readiness.SelectMany(r => r.Workloads).Select(w => w.Message))}{notes}"
+            : $"waiting for managed {which}: {string.Join("; ", waiting.Select(w => w.Message))}{notes}";
+
+        // A component the cluster does not admit is left out; the others run, and the condition says what is missing.
+        var refusals = managed.Select(c => c.Refusal(policy)).OfType<ComponentRefusal>().ToList();
+        var outcome = refusals.Count > 0
+            ? new ConditionOutcome(ConditionTypes.BackendsReady, false, refusals[0].Reason,
+                $"{string.Join(" ", refusals.Select(r => r.Message))} The others: {summary}.")
+            : readiness is null ? new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered, summary)
+            : waiting.Count == 0 ? new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsAvailable, summary)
+            : new ConditionOutcome(ConditionTypes.BackendsReady, false, waiting.Any(w => w.Stuck) ? Reasons.BackendProgressDeadlineExceeded : Reasons.BackendsProgressing, summary);
         return new ManagedBackendsResult(
             outcome,
             [.. rendered, .. published],
-            [.. readiness.Select(r => new ComponentEndpoint(r.Component, r.Component.StatusEndpoint(policy),
-                r.Workloads.All(w => w.Ready), string.Join("; ", r.Workloads.Select(w => w.Message))))],
+            [.. perComponent.Select(c => (c.Component, Endpoint: c.Component.StatusEndpoint(policy), Workloads: readiness?.Single(r => r.Component == c.Component).Workloads))
+                .Where(e => e.Endpoint is not null)
+                .Select(e => new ComponentEndpoint(e.Component, e.Endpoint!,
+                    e.Workloads?.All(w => w.Ready), e.Workloads is null ? null : string.Join("; ", e.Workloads.Select(w => w.Message))))],
             outcomes,
             publishedConditions);
     }

@@ -11,6 +11,11 @@ public static class ManagedComponents
         JaegerComponent.Instance,
         PrometheusComponent.Instance,
         GrafanaComponent.Instance,
+        AlertmanagerComponent.Instance,
+        PostgresExporterComponent.Instance,
+        RedisExporterComponent.Instance,
+        NodeExporterComponent.Instance,
+        KubeletComponent.Instance,
     ];
 
     /// <summary>The effective settings of every component for a policy spec (null: the built-in defaults).</summary>
@@ -19,4 +24,7 @@ public static class ManagedComponents
 
     /// <summary>The components the policy asks the operator to run, in <see cref="All"/>'s order.</summary>
     public static IEnumerable<IManagedComponent> Managed(EffectivePolicy policy) => All.Where(c => c.IsManaged(policy));
+
+    /// <summary>The components the policy asks for that the cluster admits (no <see cref="IManagedComponent.Refusal"/>): the ones rendered.</summary>
+    public static IEnumerable<IManagedComponent> Running(EffectivePolicy policy) => Managed(policy).Where(c => c.Refusal(policy) is null);
 }

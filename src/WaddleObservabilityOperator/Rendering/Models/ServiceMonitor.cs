@@ -45,6 +45,10 @@ public sealed class ServiceMonitorSpec
     /// <summary>Per-scrape sample limit; omitted means none.</summary>
     [JsonPropertyName("sampleLimit")]
     public long? SampleLimit { get; set; }
+
+    /// <summary>The Service label whose value becomes the job label (default: the Service name).</summary>
+    [JsonPropertyName("jobLabel")]
+    public string? JobLabel { get; set; }
 }
 
 public sealed class NamespaceSelector
@@ -73,6 +77,31 @@ public sealed class ServiceMonitorEndpoint
 
     [JsonPropertyName("relabelings")]
     public IList<RelabelConfig>? Relabelings { get; set; }
+
+    /// <summary>http (default) or https.</summary>
+    [JsonPropertyName("scheme")]
+    public string? Scheme { get; set; }
+
+    /// <summary>Keep the target's own labels where they clash with the target labels.</summary>
+    [JsonPropertyName("honorLabels")]
+    public bool? HonorLabels { get; set; }
+
+    /// <summary>A file in Prometheus's pod holding the bearer token to send (its service account token).</summary>
+    [JsonPropertyName("bearerTokenFile")]
+    public string? BearerTokenFile { get; set; }
+
+    [JsonPropertyName("tlsConfig")]
+    public ServiceMonitorTlsConfig? TlsConfig { get; set; }
+}
+
+public sealed class ServiceMonitorTlsConfig
+{
+    /// <summary>A file in Prometheus's pod holding the CA to check the target's certificate with.</summary>
+    [JsonPropertyName("caFile")]
+    public string? CaFile { get; set; }
+
+    [JsonPropertyName("insecureSkipVerify")]
+    public bool? InsecureSkipVerify { get; set; }
 }
 
 public sealed class RelabelConfig
@@ -88,4 +117,7 @@ public sealed class RelabelConfig
 
     [JsonPropertyName("replacement")]
     public string? Replacement { get; set; }
+
+    [JsonPropertyName("regex")]
+    public string? Regex { get; set; }
 }

@@ -49,7 +49,8 @@ internal static class BackendTestData
             SampleLimit: 50_000,
             ServiceMonitorMode: ServiceMonitorMode.Auto,
             ServiceMonitorLabels: []),
-        Components: ComponentSettings.Empty
+        // Every registered component's defaults (none managed), then the two this policy runs.
+        Components: ManagedComponents.Resolve(null, owned: false)
             .With(new EffectiveJaeger(Managed: jaeger, Image: "jaegertracing/jaeger:2.19.0", MaxTraces: maxTraces, Resources: null))
             .With(new EffectivePrometheus(
                 Managed: prometheus,
@@ -86,6 +87,85 @@ internal static class BackendTestData
             labels ?? [new("grafana_dashboard", "1")],
             folder,
             red ?? new EffectiveRed("waddlebot_http_requests_total", "waddlebot_http_request_duration_seconds", "status", "5..")));
+
+    /// <summary>The spec of the exporters and alerting of <see cref="Everything"/>: two PostgreSQL servers, one Redis with a password, the node exporter, the kubelet scrape, a managed and an external Alertmanager.</summary>
+    public static ObservabilityPolicySpec ExportersSpec() => new()
+    {
+        Exporters = new ExportersPolicy
+        {
+            Postgres =
+            [
+                new PostgresExporter
+                {
+                    Name = "main",
+                    Host = "waddlebot-postgres",
+                    SslMode = PostgresSslMode.Disable,
+                    Database = "waddlebot",
+                    UserSecretRef = new SecretKeyReference { Name = "waddlebot-postgres", Key = "username" },
+                    PasswordSecretRef = new SecretKeyReference { Name = "waddlebot-postgres", Key = "password" },
+                },
+                new PostgresExporter
+                {
+                    Name = "analytics",
+                    Host = "analytics-db.data.svc",
+                    Port = 6432,
+                    UserSecretRef = new SecretKeyReference { Name = "analytics-db", Key = "user" },
+                    PasswordSecretRef = new SecretKeyReference { Name = "analytics-db", Key = "password" },
+                    Resources = new V1ResourceRequirements
+                    {
+                        Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("5m"), ["memory"] = new("24Mi") },
+                        Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("64Mi") },
+                    },
+                },
+            ],
+            Redis =
+            [
+                new RedisExporter
+                {
+                    Name = "cache",
+                    Address = "waddlebot-redis:6379",
+                    PasswordSecretRef = new SecretKeyReference { Name = "waddlebot-redis", Key = "password" },
+                },
+            ],
+            Node = new NodeExporter { Enabled = true },
+            Kubelet = new KubeletScrape { Enabled = true },
+        },
+        Alerting = new AlertingPolicy
+        {
+            Alertmanager = new WaddleObservabilityOperator.Api.AlertmanagerBackend
+            {
+                Managed = true,
+                Urls = ["https://alertmanager.monitoring.example:9443/team-a"],
+            },
+        },
+    };
+
+    /// <summary>
+    /// <see cref="Policy"/> with every component on (<see cref="ExportersSpec"/>, resolved by the components themselves),
+    /// in a namespace enforcing <paramref name="podSecurity"/> (null: no label) where the ServiceMonitor API is served as asked.
+    /// </summary>
+    public static EffectivePolicy Everything(
+        bool networkPolicy = false,
+        string? podSecurity = "privileged",
+        bool serviceMonitorApi = true,
+        ObservabilityPolicySpec? spec = null,
+        bool prometheus = true,
+        string scrapeInterval = "15s",
+        string scrapeTimeout = "10s",
+        PersistentStorage? storage = null,
+        EffectiveGrafana? grafana = null)
+    {
+        var basis = Policy(networkPolicy: networkPolicy, prometheus: prometheus, scrapeInterval: scrapeInterval, scrapeTimeout: scrapeTimeout, storage: storage, grafana: grafana);
+        var components = ManagedComponents.Resolve(spec ?? ExportersSpec(), owned: true)
+            .With(basis.Jaeger)
+            .With(basis.Prometheus)
+            .With(basis.Components.Get<EffectiveGrafana>());
+        return basis with
+        {
+            Components = components,
+            Cluster = new ClusterFacts(serviceMonitorApi, new NamespaceFacts(Namespace, podSecurity)),
+        };
+    }
 
     public static ResolvedService Service(
         EffectivePolicy policy,

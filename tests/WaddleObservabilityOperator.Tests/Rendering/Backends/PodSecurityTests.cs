@@ -5,7 +5,7 @@ using WaddleObservabilityOperator.Tests.Packaging;
 
 namespace WaddleObservabilityOperator.Tests.Rendering.Backends;
 
-/// <summary>Every backend pod passes the Pod Security "restricted" profile, checked field by field.</summary>
+/// <summary>Every backend pod passes the Pod Security "restricted" profile, checked field by field, but the node exporter, which needs the host.</summary>
 public sealed class PodSecurityTests
 {
     public static TheoryData<string, long, long?> PodTemplates() => new()
@@ -15,7 +15,39 @@ public sealed class PodSecurityTests
         { "StatefulSet/waddlebot-prometheus", 65534, 65534 },
         { "Deployment/waddlebot-grafana", 472, 472 },
         { "StatefulSet/waddlebot-grafana", 472, 472 },
+        { "Deployment/waddlebot-alertmanager", 65534, 65534 },
+        { "Deployment/waddlebot-postgres-exporter-main", 65534, null },
+        { "Deployment/waddlebot-postgres-exporter-analytics", 65534, null },
+        { "Deployment/waddlebot-redis-exporter-cache", 65534, null },
     };
+
+    /// <summary>
+    /// node_exporter breaks exactly the controls host access needs (host network and PID, its port on the node, the
+    /// host's filesystems read-only), the ones the privileged level admits, and keeps every other restriction: non-root,
+    /// no privilege escalation, no capabilities, a read-only root, RuntimeDefault seccomp.
+    /// </summary>
+    [Fact]
+    public void The_node_exporter_breaks_only_the_host_access_controls()
+    {
+        var template = Template("DaemonSet/waddlebot-node-exporter");
+        var controls = RestrictedProfileCheck.Violations(template).Select(v => v[..v.IndexOf(':', StringComparison.Ordinal)]).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(["Host Namespaces", "Host Ports", "HostPath Volumes"], controls);
+        var pod = template.Spec;
+        Assert.True(pod.HostNetwork);
+        Assert.True(pod.HostPID);
+        Assert.NotEqual(true, pod.HostIPC);
+        Assert.Equal(["/", "/proc", "/sys"], pod.Volumes.Select(v => v.HostPath.Path).Order(StringComparer.Ordinal));
+        var container = Assert.Single(pod.Containers);
+        Assert.All(container.VolumeMounts, m => Assert.True(m.ReadOnlyProperty));
+        Assert.True(container.SecurityContext.RunAsNonRoot);
+        Assert.Equal(65534, container.SecurityContext.RunAsUser);
+        Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
+        Assert.False(container.SecurityContext.Privileged);
+        Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+        Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+        Assert.Null(container.SecurityContext.Capabilities.Add);
+        Assert.False(pod.AutomountServiceAccountToken);
+    }
 
     [Theory]
     [MemberData(nameof(PodTemplates))]
@@ -33,7 +65,7 @@ public sealed class PodSecurityTests
         Assert.NotEqual(true, pod.HostNetwork);
         Assert.NotEqual(true, pod.HostPID);
         Assert.NotEqual(true, pod.HostIPC);
-        Assert.All(pod.Volumes, v => Assert.Null(v.HostPath));
+        Assert.All(pod.Volumes ?? [], v => Assert.Null(v.HostPath));
     }
 
     [Theory]
@@ -71,6 +103,9 @@ public sealed class PodSecurityTests
     {
         Assert.False(Template("Deployment/waddlebot-jaeger").Spec.AutomountServiceAccountToken);
         Assert.False(Template("Deployment/waddlebot-grafana").Spec.AutomountServiceAccountToken);
+        Assert.False(Template("Deployment/waddlebot-alertmanager").Spec.AutomountServiceAccountToken);
+        Assert.False(Template("Deployment/waddlebot-postgres-exporter-main").Spec.AutomountServiceAccountToken);
+        Assert.False(Template("Deployment/waddlebot-redis-exporter-cache").Spec.AutomountServiceAccountToken);
         var prometheus = Template("Deployment/waddlebot-prometheus").Spec;
         Assert.True(prometheus.AutomountServiceAccountToken);
         Assert.Equal("waddlebot-prometheus", prometheus.ServiceAccountName);
@@ -79,13 +114,14 @@ public sealed class PodSecurityTests
     private static V1PodTemplateSpec Template(string workload)
     {
         var storage = workload.StartsWith("StatefulSet/", StringComparison.Ordinal) ? new PersistentStorage { Size = "10Gi" } : null;
-        var policy = BackendTestData.Policy(storage: storage, grafana: BackendTestData.Grafana(storage: storage));
+        var policy = BackendTestData.Everything(storage: storage, grafana: BackendTestData.Grafana(storage: storage));
         var objects = ManagedBackendsRenderer.Render(policy, BackendTestData.ThreeServices(policy));
         var found = Assert.Single(objects, o => $"{o.Kind}/{o.Metadata.Name}" == workload);
         return found switch
         {
             V1Deployment deployment => deployment.Spec.Template,
             V1StatefulSet statefulSet => statefulSet.Spec.Template,
+            V1DaemonSet daemonSet => daemonSet.Spec.Template,
             _ => throw new InvalidOperationException(workload),
         };
     }

@@ -67,7 +67,11 @@ public sealed class GrafanaComponent : ManagedComponent<EffectiveGrafana>
                     NonEmpty(red?.ErrorStatusRegex) ?? defaults.ErrorStatusRegex)));
     }
 
-    public override string ServiceName(string policyName) => InstanceName(policyName);
+    public override IReadOnlyList<string> ServiceNames(EffectivePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return [InstanceName(policy.Name!)];
+    }
 
     /// <summary>The Prometheus the data source reads: the managed one, else spec.backends.prometheus.url; null when there is neither.</summary>
     public static string? PrometheusUrl(EffectivePolicy policy) =>

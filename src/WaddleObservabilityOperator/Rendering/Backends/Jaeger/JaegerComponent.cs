@@ -64,7 +64,11 @@ public sealed class JaegerComponent : ManagedComponent<EffectiveJaeger>
             jaeger?.Resources);
     }
 
-    public override string ServiceName(string policyName) => InstanceName(policyName);
+    public override IReadOnlyList<string> ServiceNames(EffectivePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return [InstanceName(policy.Name!)];
+    }
 
     public override void Validate(EffectivePolicy policy, IReadOnlyList<ResolvedService> services, List<string> problems)
     {

@@ -41,6 +41,12 @@ internal static class PrometheusBackend
         var name = PrometheusComponent.InstanceName(policyName);
         var identity = new BackendIdentity(policy, AppName, Component, name);
         var config = PrometheusConfigDocument.Render(policy, services);
+        var rules = PrometheusRulesDocument.Render(policy);
+        var data = new Dictionary<string, string>(StringComparer.Ordinal) { [ConfigFileName] = config };
+        if (rules is not null)
+        {
+            data[PrometheusRulesDocument.FileName] = rules;
+        }
 
         yield return new V1ServiceAccount
         {
@@ -68,9 +74,11 @@ internal static class PrometheusBackend
             ApiVersion = "v1",
             Kind = "ConfigMap",
             Metadata = identity.Metadata(ConfigMapName(policyName)),
-            Data = new Dictionary<string, string>(StringComparer.Ordinal) { [ConfigFileName] = config },
+            Data = data,
         };
-        yield return Workload(identity, policy, config);
+        // The rules are hashed with the config (a changed rule rolls the pod as a changed job does); without rules the
+        // hash is the config's alone, as before there were any.
+        yield return Workload(identity, policy, rules is null ? config : config + "\n" + rules);
         yield return new V1Service
         {
             ApiVersion = "v1",

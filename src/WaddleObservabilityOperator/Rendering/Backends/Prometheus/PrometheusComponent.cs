@@ -49,7 +49,11 @@ public sealed class PrometheusComponent : ManagedComponent<EffectivePrometheus>
             prometheus?.Resources);
     }
 
-    public override string ServiceName(string policyName) => InstanceName(policyName);
+    public override IReadOnlyList<string> ServiceNames(EffectivePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return [InstanceName(policy.Name!)];
+    }
 
     public override void Validate(EffectivePolicy policy, IReadOnlyList<ResolvedService> services, List<string> problems)
     {

@@ -38,12 +38,17 @@ public static class PrometheusConfigDocument
             jobs.Add(ServiceJob(policy, service, globalTimeout));
         }
 
+        // What the other components ask it to scrape (exporters, the kubelets), to evaluate and where to send alerts.
+        jobs.AddRange(ManagedComponents.All.SelectMany(c => c.ScrapeJobs(policy)).Select(job => ComponentJob(policy, job)));
+
         jobs.Add(new PrometheusScrapeConfig
         {
             JobName = SelfJobName,
             StaticConfigs = [new PrometheusStaticConfig { Targets = [$"localhost:{WebPort}"] }],
         });
 
+        var rules = PrometheusRulesDocument.Rules(policy);
+        var alertmanagers = ManagedComponents.All.SelectMany(c => c.AlertmanagerAddresses(policy)).ToList();
         return new PrometheusConfig
         {
             Global = new PrometheusGlobalConfig
@@ -52,9 +57,117 @@ public static class PrometheusConfigDocument
                 // Prometheus refuses the whole file when a timeout exceeds its interval; the policy's validation reports
                 // that case, and the file stays loadable by capping the timeout at the interval.
                 ScrapeTimeout = globalTimeout > globalInterval ? policy.Metrics.ScrapeInterval : policy.Metrics.ScrapeTimeout,
+                // Rules are evaluated as often as targets are scraped (Prometheus's default is 1m).
+                EvaluationInterval = rules.Count > 0 ? policy.Metrics.ScrapeInterval : null,
                 ExternalLabels = ExternalLabels(PrometheusComponent.Settings(policy).ExternalLabels),
             },
             ScrapeConfigs = jobs,
+            // Relative: Prometheus reads it next to prometheus.yml, from the same ConfigMap.
+            RuleFiles = rules.Count > 0 ? [PrometheusRulesDocument.FileName] : null,
+            Alerting = alertmanagers.Count > 0
+                ? new PrometheusAlertingConfig
+                {
+                    Alertmanagers = [.. alertmanagers.Select(a => new PrometheusAlertmanagerConfig
+                    {
+                        Scheme = a.Scheme,
+                        PathPrefix = a.PathPrefix,
+                        StaticConfigs = [new PrometheusStaticConfig { Targets = [a.Target] }],
+                    })],
+                }
+                : null,
+        };
+    }
+
+    /// <summary>The scrape job name of a component's <see cref="ScrapeJob"/>: never a service's, whose names have no '/'.</summary>
+    public static string JobName(EffectivePolicy policy, ScrapeJob job)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(job);
+        return $"waddle/{policy.Namespace}/{job.Name}";
+    }
+
+    /// <summary>Where a pod finds its service account's token and the cluster CA.</summary>
+    public const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    private static PrometheusScrapeConfig ComponentJob(EffectivePolicy policy, ScrapeJob job)
+    {
+        var rules = new List<PrometheusRelabelConfig>();
+        if (job.Role == ScrapeRole.ServiceEndpoints)
+        {
+            // As for a service: the selected Service and port, no finished pods, then the target's names.
+            foreach (var (key, value) in job.ServiceSelector.OrderBy(l => l.Key, StringComparer.Ordinal))
+            {
+                var label = PrometheusSyntax.SanitizeLabelName(key);
+                rules.Add(new PrometheusRelabelConfig
+                {
+                    Action = "keep",
+                    SourceLabels = [$"__meta_kubernetes_service_label_{label}", $"__meta_kubernetes_service_labelpresent_{label}"],
+                    Regex = $"({PrometheusSyntax.QuoteRegex(value)});true",
+                });
+            }
+
+            rules.Add(new PrometheusRelabelConfig
+            {
+                Action = "keep",
+                SourceLabels = ["__meta_kubernetes_endpointslice_port_name"],
+                Regex = PrometheusSyntax.QuoteRegex(job.Port ?? ""),
+            });
+            rules.Add(new PrometheusRelabelConfig { Action = "drop", SourceLabels = ["__meta_kubernetes_pod_phase"], Regex = "(Failed|Succeeded)" });
+            rules.Add(Copy(["__meta_kubernetes_namespace"], "namespace"));
+            rules.Add(Copy(["__meta_kubernetes_service_name"], "service"));
+            rules.Add(Copy(["__meta_kubernetes_pod_name"], "pod"));
+            rules.Add(Copy(["__meta_kubernetes_pod_container_name"], "container"));
+        }
+        else
+        {
+            rules.Add(Copy(["__meta_kubernetes_node_name"], "node"));
+            rules.Add(new PrometheusRelabelConfig { TargetLabel = "metrics_path", Replacement = job.Path });
+        }
+
+        if (job.JobSource is { } jobSource)
+        {
+            rules.Add(Copy([jobSource], "job"));
+        }
+        else if (job.Job is { } fixedJob)
+        {
+            rules.Add(new PrometheusRelabelConfig { TargetLabel = "job", Replacement = PrometheusSyntax.EscapeExpansion(fixedJob) });
+        }
+
+        foreach (var (name, value) in job.Labels)
+        {
+            rules.Add(new PrometheusRelabelConfig { TargetLabel = name, Replacement = PrometheusSyntax.EscapeExpansion(value) });
+        }
+
+        if (job.Instance is { } instance)
+        {
+            rules.Add(new PrometheusRelabelConfig { TargetLabel = "instance", Replacement = PrometheusSyntax.EscapeExpansion(instance) });
+        }
+        else if (job.InstanceSource is { } instanceSource)
+        {
+            rules.Add(Copy([instanceSource], "instance"));
+        }
+
+        var kubelets = job.Role == ScrapeRole.Kubelets;
+        return new PrometheusScrapeConfig
+        {
+            JobName = JobName(policy, job),
+            HonorLabels = job.HonorLabels,
+            MetricsPath = job.Path,
+            KubernetesSdConfigs =
+            [
+                kubelets
+                    ? new PrometheusKubernetesSdConfig { Role = "node" }
+                    : new PrometheusKubernetesSdConfig { Role = "endpointslice", Namespaces = new PrometheusNamespaceDiscovery { Names = [policy.Namespace] } },
+            ],
+            RelabelConfigs = rules,
+            Scheme = kubelets ? "https" : null,
+            // The kubelet authorizes /metrics/cadvisor as get on nodes/metrics for the bearer of this token.
+            Authorization = kubelets ? new PrometheusAuthorization { CredentialsFile = $"{ServiceAccountDirectory}/token" } : null,
+            TlsConfig = kubelets
+                ? job.TlsVerify
+                    ? new PrometheusTlsConfig { CaFile = $"{ServiceAccountDirectory}/ca.crt" }
+                    : new PrometheusTlsConfig { InsecureSkipVerify = true }
+                : null,
         };
     }
 
@@ -178,6 +291,8 @@ internal sealed record PrometheusConfig
 {
     [YamlMember(Alias = "global", Order = 0)] public required PrometheusGlobalConfig Global { get; init; }
     [YamlMember(Alias = "scrape_configs", Order = 1)] public required IReadOnlyList<PrometheusScrapeConfig> ScrapeConfigs { get; init; }
+    [YamlMember(Alias = "rule_files", Order = 2)] public IReadOnlyList<string>? RuleFiles { get; init; }
+    [YamlMember(Alias = "alerting", Order = 3)] public PrometheusAlertingConfig? Alerting { get; init; }
 }
 
 internal sealed record PrometheusGlobalConfig
@@ -185,6 +300,30 @@ internal sealed record PrometheusGlobalConfig
     [YamlMember(Alias = "scrape_interval", Order = 0)] public required string ScrapeInterval { get; init; }
     [YamlMember(Alias = "scrape_timeout", Order = 1)] public required string ScrapeTimeout { get; init; }
     [YamlMember(Alias = "external_labels", Order = 2)] public SortedDictionary<string, string>? ExternalLabels { get; init; }
+    [YamlMember(Alias = "evaluation_interval", Order = 3)] public string? EvaluationInterval { get; init; }
+}
+
+internal sealed record PrometheusAlertingConfig
+{
+    [YamlMember(Alias = "alertmanagers")] public required IReadOnlyList<PrometheusAlertmanagerConfig> Alertmanagers { get; init; }
+}
+
+internal sealed record PrometheusAlertmanagerConfig
+{
+    [YamlMember(Alias = "scheme", Order = 0)] public string? Scheme { get; init; }
+    [YamlMember(Alias = "path_prefix", Order = 1)] public string? PathPrefix { get; init; }
+    [YamlMember(Alias = "static_configs", Order = 2)] public required IReadOnlyList<PrometheusStaticConfig> StaticConfigs { get; init; }
+}
+
+internal sealed record PrometheusAuthorization
+{
+    [YamlMember(Alias = "credentials_file")] public required string CredentialsFile { get; init; }
+}
+
+internal sealed record PrometheusTlsConfig
+{
+    [YamlMember(Alias = "ca_file", Order = 0)] public string? CaFile { get; init; }
+    [YamlMember(Alias = "insecure_skip_verify", Order = 1)] public bool? InsecureSkipVerify { get; init; }
 }
 
 internal sealed record PrometheusScrapeConfig
@@ -198,12 +337,17 @@ internal sealed record PrometheusScrapeConfig
     [YamlMember(Alias = "kubernetes_sd_configs", Order = 6)] public IReadOnlyList<PrometheusKubernetesSdConfig>? KubernetesSdConfigs { get; init; }
     [YamlMember(Alias = "static_configs", Order = 7)] public IReadOnlyList<PrometheusStaticConfig>? StaticConfigs { get; init; }
     [YamlMember(Alias = "relabel_configs", Order = 8)] public IReadOnlyList<PrometheusRelabelConfig>? RelabelConfigs { get; init; }
+    [YamlMember(Alias = "scheme", Order = 9)] public string? Scheme { get; init; }
+    [YamlMember(Alias = "authorization", Order = 10)] public PrometheusAuthorization? Authorization { get; init; }
+    [YamlMember(Alias = "tls_config", Order = 11)] public PrometheusTlsConfig? TlsConfig { get; init; }
 }
 
 internal sealed record PrometheusKubernetesSdConfig
 {
     [YamlMember(Alias = "role", Order = 0)] public required string Role { get; init; }
-    [YamlMember(Alias = "namespaces", Order = 1)] public required PrometheusNamespaceDiscovery Namespaces { get; init; }
+
+    /// <summary>The namespaces to discover in; none for the cluster-scoped node role.</summary>
+    [YamlMember(Alias = "namespaces", Order = 1)] public PrometheusNamespaceDiscovery? Namespaces { get; init; }
 }
 
 internal sealed record PrometheusNamespaceDiscovery
