@@ -80,7 +80,7 @@ servicemonitor_crd="$repo/tests/fixtures/prometheus-operator/monitoring.coreos.c
 [[ -f "$servicemonitor_crd" ]] || fail "$servicemonitor_crd is missing"
 
 step "start the Kubernetes API emulator"
-dotnet "$emulator_dll" --kubeconfig "$KUBECONFIG" >"$work/emulator.out" 2>"$work/emulator.log" &
+dotnet "$emulator_dll" --kubeconfig "$KUBECONFIG" --simulate-workloads >"$work/emulator.out" 2>"$work/emulator.log" &
 pids+=($!)
 until_true "the emulator prints ready" 60 grep -q '^ready ' "$work/emulator.out"
 echo "$(cat "$work/emulator.out")"
@@ -127,6 +127,12 @@ done
 lease_holder() { kubectl get lease "$lease" -n "$release_ns" -o jsonpath='{.spec.holderIdentity}'; }
 until_true "a replica holds the Lease $release_ns/$lease" 60 bash -c "[[ \$(command kubectl get lease $lease -n $release_ns -o jsonpath='{.spec.holderIdentity}') == $release-e2e-* ]]"
 echo "  every replica is ready; the leader is $(lease_holder)"
+
+step "kubectl create secret: the Secrets the samples reference (Grafana's admin, the PostgreSQL and Redis exporters')"
+kubectl apply -f "$repo/config/samples/waddlebot/00-namespace.yaml" >/dev/null
+kubectl -n "$app_ns" create secret generic grafana-admin --from-literal=admin-user=admin --from-literal=admin-password="e2e-$RANDOM-$RANDOM" >/dev/null
+kubectl -n "$app_ns" create secret generic waddlebot-postgres --from-literal=username=waddlebot_monitor --from-literal=password="e2e-$RANDOM" >/dev/null
+kubectl -n "$app_ns" create secret generic waddlebot-redis --from-literal=password="e2e-$RANDOM" >/dev/null
 
 step "kubectl apply -f config/samples/waddlebot"
 kubectl apply -f "$repo/config/samples/waddlebot" | awk '{print "  " $0}' | tail -n 5

@@ -41,7 +41,7 @@ public sealed class ChaosCluster : IAsyncDisposable
     public static async Task<ChaosCluster> StartAsync(ChaosAssets assets, Func<string, ILoggerProvider?> logs, int faultSeed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assets);
-        var api = await ApiEmulator.StartAsync(new ApiEmulatorOptions { BookmarkInterval = TimeSpan.FromSeconds(5), FaultSeed = faultSeed }, cancellationToken);
+        var api = await ApiEmulator.StartAsync(new ApiEmulatorOptions { BookmarkInterval = TimeSpan.FromSeconds(5), FaultSeed = faultSeed, SimulateWorkloads = true }, cancellationToken);
         var cluster = new ChaosCluster(api, logs);
         var crds = Directory.GetFiles(assets.CrdDirectory, "*.yaml").Order(StringComparer.Ordinal).Append(assets.ServiceMonitorCrd);
         foreach (var file in crds)

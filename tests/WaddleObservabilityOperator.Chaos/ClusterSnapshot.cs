@@ -8,9 +8,9 @@ namespace WaddleObservabilityOperator.Chaos;
 /// <summary>
 /// Everything in a namespace that the operator or the user owns, normalized so two runs compare equal when they end in
 /// the same state: workloads (env, labels, annotations, pod template), Services, ConfigMaps, ServiceMonitors, managed
-/// backends' objects, WaddleServices and policies with their status. Left out: what differs between any two runs
-/// (uid, resourceVersion, timestamps, generation, managedFields), owner references' uids (kept as kind/name), Events
-/// and Leases, and the marks a scenario's other writers leave (<see cref="OtherWriterPrefix"/>), which are checked apart.
+/// backends' objects, WaddleServices and policies with their status. Left out: workloads' status (their controllers'
+/// own, with times and revisions), what differs between any two runs (uid, resourceVersion, timestamps, generation,
+/// managedFields), owner references' uids (kept as kind/name), Events and Leases, and the marks a scenario's other writers leave (<see cref="OtherWriterPrefix"/>), which are checked apart.
 /// </summary>
 public sealed class ClusterSnapshot
 {
@@ -20,6 +20,8 @@ public sealed class ClusterSnapshot
     private static readonly string[] Resources =
         ["deployments", "statefulsets", "daemonsets", "services", "configmaps", "serviceaccounts", "roles", "rolebindings", "networkpolicies",
          "servicemonitors", "waddleservices", "observabilitypolicies", "persistentvolumeclaims"];
+
+    private static readonly HashSet<string> WorkloadKinds = new(StringComparer.Ordinal) { "deployments", "statefulsets", "daemonsets" };
 
     private static readonly HashSet<string> Volatile = new(StringComparer.Ordinal)
     {
@@ -44,6 +46,12 @@ public sealed class ClusterSnapshot
             foreach (var stored in api.Store.List(type.StorageKey, new ObjectFilter(ns, LabelSelector.Everything, FieldSelector.Everything)).Items)
             {
                 var obj = stored.ToJsonObject();
+                if (WorkloadKinds.Contains(type.Plural))
+                {
+                    // A workload's status is its controllers' (the emulator's workload simulator), with times and revisions of its own.
+                    obj.Remove("status");
+                }
+
                 var name = obj["metadata"]?["name"]?.GetValue<string>() ?? "";
                 objects[$"{type.Plural}/{name}"] = (Normalize(obj) ?? new JsonObject()).ToJsonString(Indented);
             }

@@ -22,7 +22,7 @@ public static class ConditionTypes
     /// <summary>WaddleService: its sampling is in its policy's strategies document. ObservabilityPolicy: that document's ConfigMap is rendered and written.</summary>
     public const string SamplingPublished = "SamplingPublished";
 
-    /// <summary>ObservabilityPolicy: its managed Jaeger, Prometheus and Grafana (when on) are rendered and written.</summary>
+    /// <summary>ObservabilityPolicy: its managed Jaeger, Prometheus and Grafana (when on) are written and running: their workloads rolled out, every replica available.</summary>
     public const string BackendsReady = "BackendsReady";
 
     /// <summary>ObservabilityPolicy: its Grafana dashboards (when on) are rendered into ConfigMaps and written.</summary>
@@ -136,6 +136,15 @@ public static class Reasons
 
     /// <summary>BackendsReady True: the managed Jaeger, Prometheus and Grafana objects are rendered.</summary>
     public const string BackendsRendered = "BackendsRendered";
+
+    /// <summary>BackendsReady True: every managed component's workloads have rolled out their current spec with every replica available.</summary>
+    public const string BackendsAvailable = "BackendsAvailable";
+
+    /// <summary>BackendsReady False: a managed component's workload is still rolling out (or not created yet); the message says where each one is.</summary>
+    public const string BackendsProgressing = "BackendsProgressing";
+
+    /// <summary>BackendsReady False: a managed component's Deployment exceeded its progress deadline (pods that never get ready: an image that cannot be pulled, a missing Secret).</summary>
+    public const string BackendProgressDeadlineExceeded = "BackendProgressDeadlineExceeded";
 
     /// <summary>BackendsReady False: a managed backend's Service name would exceed the 63 characters of a DNS label.</summary>
     public const string BackendNameTooLong = "BackendNameTooLong";

@@ -436,4 +436,12 @@ public sealed class BackendStatus
     /// <summary>In-cluster address of the backend.</summary>
     [JsonPropertyName("endpoint")]
     public string? Endpoint { get; set; }
+
+    /// <summary>Whether its workloads have rolled out the current spec with every replica available (read from their status).</summary>
+    [JsonPropertyName("ready")]
+    public bool? Ready { get; set; }
+
+    /// <summary>What its workloads report: replicas available, or what it waits for (a rollout, a progress deadline exceeded).</summary>
+    [JsonPropertyName("message")]
+    public string? Message { get; set; }
 }

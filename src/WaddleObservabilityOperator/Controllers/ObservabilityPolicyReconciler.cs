@@ -45,7 +45,7 @@ public sealed class ObservabilityPolicyReconciler(
         // The policy's own render: its members' resolution and sampling, its objects; never the members' injections and
         // ServiceMonitors (the service reconciler's), nor the workloads and Services they read.
         var serviceMonitorApi = kinds.Any(k => k.ClrType == typeof(ServiceMonitor) && k.Served);
-        var rendered = PolicyRenderer.Render(caches.PolicyRenderInput(ns, serviceMonitorApi), ns, key.Name);
+        var rendered = PolicyRenderer.Render(caches.PolicyRenderInput(ns, key.Name, serviceMonitorApi), ns, key.Name);
         var outcome = rendered.Outcome;
         var desired = rendered.Objects.Where(o => IsChildOf(o, ns, key.Name)).ToList();
         var conditions = outcome.Conditions;
@@ -115,7 +115,7 @@ public sealed class ObservabilityPolicyReconciler(
             wakeService(new ObjectKey(ns, changed));
         }
 
-        conditions = WithConflicts(conditions, foreign, key.Name);
+        conditions = WithConflicts(conditions, foreign, rendered);
         metrics.SetSamplingConfigMapBytes(ns, key.Name, (int)outcome.SamplingDocumentBytes);
 
         // As for a service: observedGeneration moves only on a reconcile that needs no retry.
@@ -143,27 +143,18 @@ public sealed class ObservabilityPolicyReconciler(
         return retry ? ReconcileResult.Retry : ReconcileResult.Done;
     }
 
-    /// <summary>A foreign sampling ConfigMap fails SamplingPublished; a foreign backend object fails BackendsReady.</summary>
-    private static IReadOnlyList<ConditionOutcome> WithConflicts(IReadOnlyList<ConditionOutcome> conditions, List<IKubernetesObject<V1ObjectMeta>> foreign, string policy)
+    /// <summary>
+    /// A foreign object in the way of a child fails the child's condition (<see cref="PolicyRender.ConditionOf"/>): the
+    /// sampling ConfigMap SamplingPublished, a published dashboard DashboardsPublished, a backend object BackendsReady.
+    /// </summary>
+    private static IReadOnlyList<ConditionOutcome> WithConflicts(IReadOnlyList<ConditionOutcome> conditions, List<IKubernetesObject<V1ObjectMeta>> foreign, PolicyRender rendered)
     {
-        if (foreign.Count == 0)
+        foreach (var group in foreign.GroupBy(rendered.ConditionOf))
         {
-            return conditions;
-        }
-
-        var samplingName = ChildNames.SamplingConfigMap(policy);
-        var sampling = foreign.Where(f => f is V1ConfigMap && f.Metadata.Name == samplingName).ToList();
-        var backends = foreign.Except(sampling).ToList();
-        if (sampling.Count > 0)
-        {
-            conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.SamplingPublished, false, Reasons.Conflict,
-                $"ConfigMap \"{samplingName}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator publish the sampling strategies"), "");
-        }
-
-        if (backends.Count > 0)
-        {
-            conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(ConditionTypes.BackendsReady, false, Reasons.Conflict,
-                $"not managed by the operator, left untouched: {string.Join(", ", backends.Select(b => $"{b.Kind} \"{b.Metadata.Name}\""))}"), "");
+            var message = group.Key == ConditionTypes.SamplingPublished
+                ? $"ConfigMap \"{group.First().Metadata.Name}\" exists and is not managed by the operator; it is left untouched. Delete or rename it to let the operator publish the sampling strategies"
+                : $"not managed by the operator, left untouched: {string.Join(", ", group.Select(b => $"{b.Kind} \"{b.Metadata.Name}\""))}";
+            conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(group.Key, false, Reasons.Conflict, message), "");
         }
 
         return conditions;

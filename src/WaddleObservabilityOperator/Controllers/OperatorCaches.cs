@@ -39,7 +39,20 @@ public sealed class OperatorCaches
         StatefulSets.Cache.AddIndex(InjectedByIndex, InjectedByKey);
         DaemonSets.Cache.AddIndex(InjectedByIndex, InjectedByKey);
         Services.Cache.AddIndex(LabelIndex, s => s.Metadata.Labels?.Select(l => LabelKey(s.Metadata.NamespaceProperty, l.Key, l.Value)) ?? []);
+
+        // A policy's render reads its managed components' workloads (their rollout status) through this.
+        Deployments.Cache.AddIndex(PolicyIndex, PolicyKey);
+        StatefulSets.Cache.AddIndex(PolicyIndex, PolicyKey);
+        DaemonSets.Cache.AddIndex(PolicyIndex, PolicyKey);
     }
+
+    public const string PolicyIndex = "policy";
+
+    private static IEnumerable<string> PolicyKey<T>(T workload)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        workload.Metadata.Labels?.TryGetValue(WellKnown.PolicyLabel, out var policy) == true
+            ? [LabelKey(workload.Metadata.NamespaceProperty, WellKnown.PolicyLabel, policy)]
+            : [];
 
     /// <summary>Every declared kind's informer.</summary>
     public InformerSet Informers { get; }
@@ -104,13 +117,19 @@ public sealed class OperatorCaches
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => Informers.WaitForSyncAsync(cancellationToken);
 
     /// <summary>
-    /// What a policy's render reads, from the caches: the policies and WaddleServices of its namespace (those being deleted
-    /// are left out), and what the cluster offers its components: the ServiceMonitor API, and the namespace itself.
+    /// What the render of policy <paramref name="policy"/> reads, from the caches: the policies and WaddleServices of
+    /// its namespace (those being deleted left out), what the cluster offers its components (the ServiceMonitor API, the
+    /// namespace itself), and the workloads labelled as its managed components', whose status says whether they run.
     /// </summary>
-    public PolicyRenderInput PolicyRenderInput(string ns, bool serviceMonitorApi = false) => new(
-        Policies.Cache.List(ns).Where(p => p.Metadata.DeletionTimestamp is null).ToList(),
-        WaddleServices.Cache.List(ns).Where(s => s.Metadata.DeletionTimestamp is null).ToList(),
-        new ClusterFacts(serviceMonitorApi, Namespaces.Cache.Get(null, ns) is { } observed ? NamespaceFacts.Of(observed) : null));
+    public PolicyRenderInput PolicyRenderInput(string ns, string policy, bool serviceMonitorApi = false)
+    {
+        var key = LabelKey(ns, WellKnown.PolicyLabel, policy);
+        return new(
+            Policies.Cache.List(ns).Where(p => p.Metadata.DeletionTimestamp is null).ToList(),
+            WaddleServices.Cache.List(ns).Where(s => s.Metadata.DeletionTimestamp is null).ToList(),
+            new ClusterFacts(serviceMonitorApi, Namespaces.Cache.Get(null, ns) is { } observed ? NamespaceFacts.Of(observed) : null),
+            [.. Deployments.Cache.ByIndex(PolicyIndex, key), .. StatefulSets.Cache.ByIndex(PolicyIndex, key), .. DaemonSets.Cache.ByIndex(PolicyIndex, key)]);
+    }
 
     /// <summary>
     /// What rendering reads for one WaddleService: the policies of its namespace, the services naming the same

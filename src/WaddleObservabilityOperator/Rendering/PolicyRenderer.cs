@@ -14,7 +14,17 @@ namespace WaddleObservabilityOperator.Rendering;
 public sealed record PolicyRender(
     PolicyOutcome Outcome,
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects,
-    IReadOnlyDictionary<string, ConditionOutcome> MemberSampling);
+    IReadOnlyDictionary<string, ConditionOutcome> MemberSampling,
+    IReadOnlyDictionary<string, string>? ObjectConditions = null)
+{
+    /// <summary>
+    /// The condition a foreign object holding the name of <paramref name="child"/> fails: SamplingPublished for the
+    /// sampling ConfigMap, the publication's condition (DashboardsPublished) for what a component publishes,
+    /// BackendsReady for the managed components' objects.
+    /// </summary>
+    public string ConditionOf(IKubernetesObject<V1ObjectMeta> child) =>
+        ObjectConditions?.GetValueOrDefault(Backends.ManagedBackendsResult.ObjectKey(child)) ?? ConditionTypes.BackendsReady;
+}
 
 /// <summary>
 /// Renders one ObservabilityPolicy with its members: which WaddleServices resolve to it, the sampling document, the
@@ -31,11 +41,11 @@ public static class PolicyRenderer
         var policy = input.Policies.FirstOrDefault(p => (p.Metadata.NamespaceProperty ?? "") == (@namespace ?? "") && p.Metadata.Name == name)
             ?? throw new InvalidOperationException($"ObservabilityPolicy {@namespace}/{name} is not in the render input");
         var resolution = Resolution.Resolve(input.Policies, input.Services);
-        return Render(policy, resolution, [.. resolution.MembersOf(@namespace ?? "", name)], input.Cluster ?? ClusterFacts.Unknown);
+        return Render(policy, resolution, [.. resolution.MembersOf(@namespace ?? "", name)], input.Cluster ?? ClusterFacts.Unknown, input.ObservedWorkloads);
     }
 
     /// <summary>Renders <paramref name="policy"/> from a resolution already made and its members in namespace and name order.</summary>
-    internal static PolicyRender Render(ObservabilityPolicy policy, Resolution resolution, IReadOnlyList<ServiceResolution> members, ClusterFacts cluster)
+    internal static PolicyRender Render(ObservabilityPolicy policy, Resolution resolution, IReadOnlyList<ServiceResolution> members, ClusterFacts cluster, IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? observedWorkloads = null)
     {
         var ns = policy.Metadata.NamespaceProperty ?? "";
         var name = policy.Metadata.Name;
@@ -63,7 +73,7 @@ public static class PolicyRenderer
                 $"spec.metrics.scrapeTimeout {effective.Metrics.ScrapeTimeout} exceeds spec.metrics.scrapeInterval {effective.Metrics.ScrapeInterval}"));
         }
 
-        var backends = ManagedBackendsRenderer.RenderForPolicy(effective, resolved);
+        var backends = ManagedBackendsRenderer.RenderForPolicy(effective, resolved, observedWorkloads);
         objects.AddRange(backends.Objects);
         foreach (var conflict in members.Where(m => m.Resolution.Outcome.Reason == Reasons.PolicyConflict))
         {
@@ -71,9 +81,11 @@ public static class PolicyRenderer
         }
 
         var sampling = SamplingStrategiesDocument.Render(policy, effective, resolved);
+        var objectConditions = new Dictionary<string, string>(backends.ConditionOfPublished, StringComparer.Ordinal);
         if (sampling.ConfigMap is not null)
         {
             objects.Add(sampling.ConfigMap);
+            objectConditions[Backends.ManagedBackendsResult.ObjectKey(sampling.ConfigMap)] = ConditionTypes.SamplingPublished;
         }
 
         var memberSampling = new Dictionary<string, ConditionOutcome>(StringComparer.Ordinal);
@@ -99,6 +111,7 @@ public static class PolicyRenderer
         return new PolicyRender(
             new PolicyOutcome(ns, name, policy.Metadata.Generation, members.Count, conditions, backends.Endpoints, sampling.SizeBytes),
             ObjectOrder.Sort(objects),
-            memberSampling);
+            memberSampling,
+            objectConditions);
     }
 }

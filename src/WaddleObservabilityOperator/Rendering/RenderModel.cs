@@ -38,7 +38,8 @@ public sealed record RenderInput(
 public sealed record PolicyRenderInput(
     IReadOnlyList<ObservabilityPolicy> Policies,
     IReadOnlyList<WaddleService> Services,
-    ClusterFacts? Cluster = null);
+    ClusterFacts? Cluster = null,
+    IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? ObservedWorkloads = null);
 
 /// <summary>A workload with the injection applied (or, for <see cref="Removal"/>, taken out). <see cref="Changed"/> is false when the observed object is already so.</summary>
 public sealed record WorkloadChange(IKubernetesObject<V1ObjectMeta> Workload, bool Changed, bool Removal, string WaddleService);

@@ -34,10 +34,10 @@ public static class StatusRenderer
             Conditions = Conditions(outcome.Conditions, outcome.Generation, now, previous?.Conditions),
             MatchedServices = outcome.MatchedServices,
         };
-        // Each managed component puts its address into its own status field (status.<component>.endpoint).
+        // Each managed component puts its address, and whether it runs, into its own status field (status.<component>).
         foreach (var endpoint in outcome.Endpoints)
         {
-            endpoint.Component.SetStatus(status, new BackendStatus { Endpoint = endpoint.Endpoint });
+            endpoint.Component.SetStatus(status, new BackendStatus { Endpoint = endpoint.Endpoint, Ready = endpoint.Ready, Message = endpoint.Message });
         }
 
         return status;

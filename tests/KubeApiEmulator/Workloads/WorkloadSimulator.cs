@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using KubeApiEmulator.Registry;
+using KubeApiEmulator.Selectors;
 using KubeApiEmulator.Storage;
 using KubeApiEmulator.Watch;
 
@@ -13,7 +14,9 @@ namespace KubeApiEmulator.Workloads;
 /// (<see cref="Stick"/>: its pods never get ready, as with an image that cannot be pulled): then the status reports the
 /// generation observed, no replica ready and, for a Deployment, <c>Progressing</c> False with reason
 /// <c>ProgressDeadlineExceeded</c>, as the deployment controller reports once <c>progressDeadlineSeconds</c> pass.
-/// Off unless <see cref="ApiEmulatorOptions.SimulateWorkloads"/> is set, like envtest, which runs no controllers.
+/// As the kubelet, it also never gets pods ready whose environment names a Secret or key that does not exist (not
+/// optional), until the Secret appears. Off unless <see cref="ApiEmulatorOptions.SimulateWorkloads"/> is set, like
+/// envtest, which runs no controllers.
 /// </summary>
 public sealed class WorkloadSimulator : IAsyncDisposable
 {
@@ -74,6 +77,21 @@ public sealed class WorkloadSimulator : IAsyncDisposable
     private void OnCommitted(LoggedChange change)
     {
         var obj = change.Object;
+        if (obj.Type.Group == "" && obj.Type.Plural == "secrets")
+        {
+            // A Secret appearing, changing or going may let a waiting pod start (or stop the next one): look again.
+            foreach (var plural in Plurals)
+            {
+                var type = _registry.Find("apps", "v1", plural);
+                foreach (var workload in type is null ? [] : _store.List(type.StorageKey, new ObjectFilter(obj.Namespace, LabelSelector.Everything, FieldSelector.Everything)).Items)
+                {
+                    Reconcile(plural, workload.Namespace, workload.Name);
+                }
+            }
+
+            return;
+        }
+
         if (obj.Type.Group != "apps" || !Plurals.Contains(obj.Type.Plural) || change.Type == WatchEvent.Deleted || obj.IsDeleting)
         {
             return;
@@ -98,7 +116,7 @@ public sealed class WorkloadSimulator : IAsyncDisposable
                 return;
             }
 
-            var stuck = _stuck.TryGetValue((plural, new ObjectKey(ns, name)), out var message) ? message : null;
+            var stuck = _stuck.TryGetValue((plural, new ObjectKey(ns, name)), out var message) ? message : MissingSecret(current);
             _writer.Mutate(current, obj => WithStatus(plural, obj, stuck), "status");
         }
         catch (OperationCanceledException)
@@ -109,6 +127,39 @@ public sealed class WorkloadSimulator : IAsyncDisposable
             _logger.LogWarning(e, "Could not write the simulated status of {Plural} {Namespace}/{Name}", plural, ns, name);
         }
     });
+
+    /// <summary>
+    /// What the kubelet reports when a container's environment names a Secret (or a key of one) that does not exist and
+    /// is not optional: the container cannot be created (CreateContainerConfigError), so the pod never gets ready.
+    /// </summary>
+    private string? MissingSecret(StoredObject workload)
+    {
+        var secrets = _registry.Find("", "v1", "secrets");
+        var containers = JsonNode.Parse(workload.Json)?["spec"]?["template"]?["spec"]?["containers"]?.AsArray() ?? [];
+        foreach (var env in containers.SelectMany(c => c?["env"]?.AsArray() ?? []))
+        {
+            if (env?["valueFrom"]?["secretKeyRef"] is not JsonObject reference || reference["optional"]?.GetValue<bool>() == true)
+            {
+                continue;
+            }
+
+            var secretName = reference["name"]?.GetValue<string>() ?? "";
+            var key = reference["key"]?.GetValue<string>() ?? "";
+            var secret = secrets is null ? null : _store.Get(secrets.StorageKey, new ObjectKey(workload.Namespace, secretName));
+            if (secret is null)
+            {
+                return $"CreateContainerConfigError: secret \"{secretName}\" not found";
+            }
+
+            var data = JsonNode.Parse(secret.Json);
+            if (data?["data"]?[key] is null && data?["stringData"]?[key] is null)
+            {
+                return $"CreateContainerConfigError: couldn't find key {key} in Secret {workload.Namespace}/{secretName}";
+            }
+        }
+
+        return null;
+    }
 
     private static long Generation(StoredObject obj) => JsonNode.Parse(obj.Json)?["metadata"]?["generation"]?.GetValue<long>() ?? 0;
 

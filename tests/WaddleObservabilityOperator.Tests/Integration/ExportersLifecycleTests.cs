@@ -113,7 +113,7 @@ public sealed class ExportersLifecycleTests(ITestOutputHelper output)
         });
         var refused = OperatorCluster.Condition(await cluster.PolicyAsync(), ConditionTypes.BackendsReady)!;
         Assert.Contains("enforces the Pod Security level \"restricted\"", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("The others are rendered", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("The others: managed", refused.Message, StringComparison.Ordinal);
         Assert.Null(await ReadOrNullAsync(() => cluster.User.AppsV1.ReadNamespacedDaemonSetAsync(NodeExporterComponent.InstanceName(OperatorCluster.Policy), OperatorCluster.Namespace)));
         // The rest runs: the exporters, Prometheus (without a node job) and the Alertmanager.
         Assert.NotNull(await cluster.User.AppsV1.ReadNamespacedDeploymentAsync(AlertmanagerComponent.InstanceName(OperatorCluster.Policy), OperatorCluster.Namespace));

@@ -48,7 +48,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
 
     public static async Task<OperatorCluster> StartAsync(ITestOutputHelper output, bool serviceMonitorCrd = true, bool recordRequestBodies = false)
     {
-        var api = await ApiEmulator.StartAsync(new ApiEmulatorOptions { BookmarkInterval = TimeSpan.FromSeconds(5), RecordRequestBodies = recordRequestBodies });
+        var api = await ApiEmulator.StartAsync(new ApiEmulatorOptions { BookmarkInterval = TimeSpan.FromSeconds(5), RecordRequestBodies = recordRequestBodies, SimulateWorkloads = true });
         var cluster = new OperatorCluster(api, output);
         foreach (var file in Directory.GetFiles(RepositoryLayout.PathOf("config", "crds"), "*.yaml").Order(StringComparer.Ordinal))
         {
@@ -83,6 +83,16 @@ internal sealed class OperatorCluster : IAsyncDisposable
             await User.CoreV1.CreateNamespaceAsync(ns);
         }
 
+        // The Secrets the samples reference, created first as the samples' comments and the README tell a user to (the
+        // emulator's workload simulator, like a kubelet, never starts a pod whose Secret is missing).
+        if (set.Namespaces.Any(n => n.Metadata.Name == Namespace))
+        {
+            foreach (var secret in SampleSecrets())
+            {
+                await User.CoreV1.CreateNamespacedSecretAsync(secret, Namespace);
+            }
+        }
+
         foreach (var policy in set.Policies)
         {
             await CreateAsync(policy);
@@ -103,6 +113,20 @@ internal sealed class OperatorCluster : IAsyncDisposable
             await CreateAsync(service);
         }
     }
+
+    /// <summary>The Secrets config/samples/waddlebot references: Grafana's admin login, the PostgreSQL and Redis exporters' credentials (test values).</summary>
+    public static IReadOnlyList<V1Secret> SampleSecrets() =>
+    [
+        Secret("grafana-admin", ("admin-user", "admin"), ("admin-password", "sample-admin-password")),
+        Secret("waddlebot-postgres", ("username", "waddlebot_monitor"), ("password", "sample-postgres-password")),
+        Secret("waddlebot-redis", ("password", "sample-redis-password")),
+    ];
+
+    private static V1Secret Secret(string name, params (string Key, string Value)[] data) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        StringData = data.ToDictionary(d => d.Key, d => d.Value),
+    };
 
     public Task CreateAsync(ObservabilityPolicy policy) =>
         User.CustomObjects.CreateNamespacedCustomObjectAsync(policy, ApiGroup.Group, ApiGroup.Version, policy.Metadata.NamespaceProperty, ObservabilityPolicy.Plural);

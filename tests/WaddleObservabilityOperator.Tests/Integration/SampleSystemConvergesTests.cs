@@ -77,11 +77,20 @@ public sealed class SampleSystemConvergesTests(ITestOutputHelper output)
         Assert.Contains("\"default_strategy\"", sampling.Data[ChildNames.SamplingFileName], StringComparison.Ordinal);
         Assert.Contains("\"router\"", sampling.Data[ChildNames.SamplingFileName], StringComparison.Ordinal);
 
-        var policy = await cluster.PolicyAsync();
+        // The policy is Ready once its managed backends run (their workloads' status, which the emulator simulates).
+        ObservabilityPolicy policy = null!;
+        await OperatorCluster.WaitUntilAsync("the policy Ready with its backends running", async () =>
+        {
+            policy = await cluster.PolicyAsync();
+            var backends = OperatorCluster.Condition(policy, ConditionTypes.BackendsReady);
+            return (OperatorCluster.Condition(policy, ConditionTypes.Ready)?.Status == "True", $"{backends?.Reason}: {backends?.Message}");
+        });
         Assert.Equal(19, policy.Status!.MatchedServices);
         Assert.Equal("True", OperatorCluster.Condition(policy, ConditionTypes.Ready)?.Status);
         Assert.Equal(policy.Metadata.Generation, policy.Status.ObservedGeneration);
-        Assert.Equal("True", OperatorCluster.Condition(policy, ConditionTypes.BackendsReady)?.Status);
+        Assert.Equal(Reasons.BackendsAvailable, OperatorCluster.Condition(policy, ConditionTypes.BackendsReady)?.Reason);
+        Assert.True(policy.Status.Jaeger?.Ready);
+        Assert.True(policy.Status.Prometheus?.Ready);
         Assert.Equal($"http://{JaegerComponent.InstanceName(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:4317", policy.Status.Jaeger?.Endpoint);
         Assert.Equal($"http://{PrometheusComponent.InstanceName(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:9090", policy.Status.Prometheus?.Endpoint);
         Assert.Equal($"http://{GrafanaComponent.InstanceName(OperatorCluster.Policy)}.{OperatorCluster.Namespace}.svc:3000", policy.Status.Grafana?.Endpoint);

@@ -3,6 +3,7 @@ using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Controllers;
 using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Rendering.Backends;
 using WaddleObservabilityOperator.Rendering.Models;
 using Xunit.Abstractions;
 
@@ -115,6 +116,33 @@ public sealed class UserDayTests(ITestOutputHelper output)
         await cluster.WaitForAllReadyAsync(19);
         var own = (await cluster.ServiceMonitorsAsync()).Single(m => m.Metadata.Name == ChildNames.ServiceMonitor(taken));
         Assert.Equal(WellKnown.ManagedByValue, own.Metadata.Labels[WellKnown.ManagedByLabel]);
+    }
+
+    [Fact]
+    public async Task A_foreign_configmap_with_a_dashboards_name_fails_DashboardsPublished_not_the_backends()
+    {
+        await using var cluster = await OperatorCluster.StartAsync(output);
+        await cluster.ApplySamplesAsync();
+        var name = GrafanaDashboards.ConfigMapName(OperatorCluster.Policy, "overview");
+        await cluster.User.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        {
+            Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["team"] = "sre" } },
+            Data = new Dictionary<string, string> { ["theirs.json"] = "{}" },
+        }, OperatorCluster.Namespace);
+        cluster.StartOperator("op-a");
+
+        await OperatorCluster.WaitUntilAsync("DashboardsPublished to report the conflict while the backends run", async () =>
+        {
+            var policy = await cluster.PolicyAsync();
+            var dashboards = OperatorCluster.Condition(policy, ConditionTypes.DashboardsPublished);
+            var backends = OperatorCluster.Condition(policy, ConditionTypes.BackendsReady);
+            return (dashboards is { Status: "False", Reason: Reasons.Conflict } && backends?.Reason == Reasons.BackendsAvailable,
+                $"dashboards {dashboards?.Reason}: {dashboards?.Message}; backends {backends?.Reason}");
+        });
+        Assert.Contains($"ConfigMap \"{name}\"", OperatorCluster.Condition(await cluster.PolicyAsync(), ConditionTypes.DashboardsPublished)!.Message, StringComparison.Ordinal);
+        var kept = await cluster.User.CoreV1.ReadNamespacedConfigMapAsync(name, OperatorCluster.Namespace);
+        Assert.Equal("{}", kept.Data["theirs.json"]);
+        Assert.Equal("sre", kept.Metadata.Labels["team"]);
     }
 
     [Fact]

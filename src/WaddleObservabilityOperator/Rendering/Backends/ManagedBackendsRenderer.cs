@@ -61,7 +61,13 @@ public static class ManagedBackendsRenderer
     /// managed) and, once rendered, each one's status address; then what each component publishes whether or not it runs
     /// (its objects follow the managed ones, its outcome is in <see cref="ManagedBackendsResult.Publications"/>).
     /// </summary>
-    public static ManagedBackendsResult RenderForPolicy(EffectivePolicy policy, IReadOnlyList<ResolvedService> services)
+    /// <remarks>
+    /// With <paramref name="observed"/> (the operator's caches: the workloads in the namespace labelled with this policy),
+    /// BackendsReady says whether the components run: each workload's status read as <c>kubectl rollout status</c> does
+    /// (<see cref="WorkloadStatus"/>), and each component's status entry says ready or not and why. Without it (render
+    /// from files, where nothing runs yet) BackendsReady says the objects are rendered.
+    /// </remarks>
+    public static ManagedBackendsResult RenderForPolicy(EffectivePolicy policy, IReadOnlyList<ResolvedService> services, IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? observed = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(services);
@@ -70,10 +76,13 @@ public static class ManagedBackendsRenderer
             : ManagedComponents.All.Select(c => c.Publish(policy, services)).OfType<ComponentPublication>().ToList();
         var published = publications.SelectMany(p => p.Objects).ToList();
         var outcomes = publications.Select(p => p.Outcome).ToList();
+        var publishedConditions = publications
+            .SelectMany(p => p.Objects.Select(o => (Key: ManagedBackendsResult.ObjectKey(o), p.Outcome.Type)))
+            .ToDictionary(x => x.Key, x => x.Type, StringComparer.Ordinal);
         var managed = ManagedComponents.Managed(policy).ToList();
         if (managed.Count == 0)
         {
-            return new ManagedBackendsResult(null, published, [], outcomes);
+            return new ManagedBackendsResult(null, published, [], outcomes, publishedConditions);
         }
 
         var tooLong = managed
@@ -90,35 +99,56 @@ public static class ManagedBackendsRenderer
                     string.Join(" ", tooLong.Concat(problems))),
                 published,
                 [],
-                outcomes);
+                outcomes,
+                publishedConditions);
         }
 
-        var rendered = Render(policy, services);
         var running = ManagedComponents.Running(policy).ToList();
+        var perComponent = running.Select(c => (Component: c, Objects: c.Render(policy, services).ToList())).ToList();
+        var rendered = perComponent.SelectMany(c => c.Objects).ToList();
         var names = running.Select(c => c.DisplayName).ToList();
         var which = names.Count switch
         {
-            0 => "nothing",
+            0 => "no component",
             1 => names[0],
             _ => $"{string.Join(", ", names.SkipLast(1))} and {names[^1]}",
         };
         var notes = string.Concat(running.Select(c => c.StatusNote(policy)).OfType<string>().Select(note => "; " + note));
-        var summary = $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered{notes}";
+
+        // Without an observation (render from files) the objects are rendered; with one, each running component's
+        // workloads say whether it runs.
+        var readiness = observed is null ? null
+            : perComponent.Select(c => (c.Component, Workloads: c.Objects.Where(IsWorkload).Select(w => WorkloadStatus.Of(w, Observed(observed, w))).ToList())).ToList();
+        var waiting = readiness?.SelectMany(r => r.Workloads).Where(w => !w.Ready).ToList() ?? [];
+        var summary = readiness is null ? $"managed {which}: {rendered.Count.ToString(CultureInfo.InvariantCulture)} objects rendered{notes}"
+            : waiting.Count == 0 ? $"managed {which} running: {string.Join("; ", readiness.SelectMany(r => r.Workloads).Select(w => w.Message))}{notes}"
+            : $"waiting for managed {which}: {string.Join("; ", waiting.Select(w => w.Message))}{notes}";
+
         // A component the cluster does not admit is left out; the others run, and the condition says what is missing.
         var refusals = managed.Select(c => c.Refusal(policy)).OfType<ComponentRefusal>().ToList();
         var refused = string.Join(" ", refusals.Select(r => r.Message));
-        var outcome = refusals.Count == 0
-            ? new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered, summary)
-            : new ConditionOutcome(ConditionTypes.BackendsReady, false, refusals[0].Reason,
-                running.Count == 0 ? refused : $"{refused} The others are rendered: {summary}.");
+        var outcome = refusals.Count > 0
+            ? new ConditionOutcome(ConditionTypes.BackendsReady, false, refusals[0].Reason,
+                running.Count == 0 ? refused : $"{refused} The others: {summary}.")
+            : readiness is null ? new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered, summary)
+            : waiting.Count == 0 ? new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsAvailable, summary)
+            : new ConditionOutcome(ConditionTypes.BackendsReady, false, waiting.Any(w => w.Stuck) ? Reasons.BackendProgressDeadlineExceeded : Reasons.BackendsProgressing, summary);
         return new ManagedBackendsResult(
             outcome,
             [.. rendered, .. published],
-            [.. running.Select(c => (Component: c, Endpoint: c.StatusEndpoint(policy)))
+            [.. perComponent.Select(c => (c.Component, Endpoint: c.Component.StatusEndpoint(policy), Workloads: readiness?.Single(r => r.Component == c.Component).Workloads))
                 .Where(e => e.Endpoint is not null)
-                .Select(e => new ComponentEndpoint(e.Component, e.Endpoint!))],
-            outcomes);
+                .Select(e => new ComponentEndpoint(e.Component, e.Endpoint!,
+                    e.Workloads?.All(w => w.Ready), e.Workloads is null ? null : string.Join("; ", e.Workloads.Select(w => w.Message))))],
+            outcomes,
+            publishedConditions);
     }
+
+    private static bool IsWorkload(IKubernetesObject<V1ObjectMeta> obj) => obj is V1Deployment or V1StatefulSet or V1DaemonSet;
+
+    /// <summary>The observed object of the same kind and name.</summary>
+    private static IKubernetesObject<V1ObjectMeta>? Observed(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> observed, IKubernetesObject<V1ObjectMeta> desired) =>
+        observed.FirstOrDefault(o => o.GetType() == desired.GetType() && o.Metadata.Name == desired.Metadata.Name);
 }
 
 /// <summary>
@@ -129,13 +159,20 @@ public sealed record ManagedBackendsResult(
     ConditionOutcome? Outcome,
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects,
     IReadOnlyList<ComponentEndpoint> Endpoints,
-    IReadOnlyList<ConditionOutcome> Publications)
+    IReadOnlyList<ConditionOutcome> Publications,
+    IReadOnlyDictionary<string, string>? PublishedConditions = null)
 {
+    /// <summary>The condition each published object belongs to, by <see cref="ObjectKey"/>: a foreign object in its way fails that condition, not BackendsReady.</summary>
+    public IReadOnlyDictionary<string, string> ConditionOfPublished => PublishedConditions ?? new Dictionary<string, string>();
+
+    /// <summary>"Kind/name": how an object is told apart among a policy's children.</summary>
+    public static string ObjectKey(IKubernetesObject<V1ObjectMeta> obj) => $"{(obj ?? throw new ArgumentNullException(nameof(obj))).Kind}/{obj.Metadata.Name}";
+
     public static ManagedBackendsResult None { get; } = new(null, [], [], []);
 }
 
-/// <summary>The address a managed component reports in its policy's status.</summary>
-public sealed record ComponentEndpoint(IManagedComponent Component, string Endpoint);
+/// <summary>The address a managed component reports in its policy's status and, when its workloads were observed, whether it runs and what they say.</summary>
+public sealed record ComponentEndpoint(IManagedComponent Component, string Endpoint, bool? Ready = null, string? Message = null);
 
 /// <summary>Managed backend settings that cannot give valid objects; <see cref="Problems"/> names each field and what is wrong.</summary>
 public sealed class BackendSettingsException : Exception
