@@ -145,8 +145,11 @@ step "kubectl get waddle -n $app_ns"
 kubectl get waddle -n "$app_ns" | tee "$work/waddle.txt"
 [[ "$(grep -c . "$work/waddle.txt")" -ge 22 ]] || fail "kubectl get waddle lists fewer objects than the samples declare"
 services="$(kubectl get wsvc -n "$app_ns" -o name | wc -l)"
-monitors="$(kubectl get servicemonitors -n "$app_ns" -o name | wc -l)"
-[[ "$services" -eq 19 && "$monitors" -eq 19 ]] || fail "expected 19 WaddleServices and 19 ServiceMonitors, found $services and $monitors"
+# One ServiceMonitor per WaddleService (labelled with it), and the policy's own for its exporters and the kubelet scrape.
+monitors="$(kubectl get servicemonitors -n "$app_ns" -l observability.waddlebot.io/service -o name | wc -l)"
+policy_monitors="$(kubectl get servicemonitors -n "$app_ns" -l 'observability.waddlebot.io/policy,!observability.waddlebot.io/service' -o name | wc -l)"
+[[ "$services" -eq 19 && "$monitors" -eq 19 ]] || fail "expected 19 WaddleServices and 19 ServiceMonitors of theirs, found $services and $monitors"
+[[ "$policy_monitors" -ge 1 ]] || fail "expected the policy's ServiceMonitors for its exporters, found none"
 kubectl get deployment router -n "$app_ns" -o json | jq -e '[.spec.template.spec.containers[0].env[].name] | index("OTEL_SERVICE_NAME")' >/dev/null \
     || fail "the router Deployment has no injected OTEL_SERVICE_NAME"
 
