@@ -4,7 +4,8 @@
 #   leader election on the chart's Lease; the emulator has no kubelet to run the pods) -> kubectl apply the WaddleBot
 #   samples -> kubectl wait for every WaddleService to be Ready -> kubectl get waddle -> change the policy's default
 #   ratio and see the sampling ConfigMap follow (no rollout) -> delete a service and see its ServiceMonitor and
-#   injected env go while its Deployment stays -> helm uninstall.
+#   injected env go while its Deployment stays -> delete the policy and see its cluster-scoped RBAC go with it -> helm
+#   uninstall.
 # Exits non-zero on the first failure; every wait is bounded; the processes it starts are stopped on exit.
 #   bash scripts/e2e.sh                 # uses the built binaries (scripts/test.sh builds them), builds them if missing
 #   CONFIGURATION=Debug HELM=helm3 bash scripts/e2e.sh
@@ -145,11 +146,13 @@ step "kubectl get waddle -n $app_ns"
 kubectl get waddle -n "$app_ns" | tee "$work/waddle.txt"
 [[ "$(grep -c . "$work/waddle.txt")" -ge 22 ]] || fail "kubectl get waddle lists fewer objects than the samples declare"
 services="$(kubectl get wsvc -n "$app_ns" -o name | wc -l)"
-# One ServiceMonitor per WaddleService (labelled with it), and the policy's own for its exporters and the kubelet scrape.
+# One ServiceMonitor per WaddleService, and the policy's own: WaddleBot's PostgreSQL and Redis exporters and the kubelets.
 monitors="$(kubectl get servicemonitors -n "$app_ns" -l observability.waddlebot.io/service -o name | wc -l)"
-policy_monitors="$(kubectl get servicemonitors -n "$app_ns" -l 'observability.waddlebot.io/policy,!observability.waddlebot.io/service' -o name | wc -l)"
-[[ "$services" -eq 19 && "$monitors" -eq 19 ]] || fail "expected 19 WaddleServices and 19 ServiceMonitors of theirs, found $services and $monitors"
-[[ "$policy_monitors" -ge 1 ]] || fail "expected the policy's ServiceMonitors for its exporters, found none"
+policy_monitors="$(kubectl get servicemonitors -n "$app_ns" -l '!observability.waddlebot.io/service' -o name | wc -l)"
+[[ "$services" -eq 19 && "$monitors" -eq 19 && "$policy_monitors" -eq 3 ]] \
+    || fail "expected 19 WaddleServices, 19 ServiceMonitors of theirs and 3 of the policy, found $services, $monitors and $policy_monitors"
+kubectl get clusterrolebinding "waddle-observability.$app_ns.waddlebot-prometheus" >/dev/null \
+    || fail "the kubelet scrape's ClusterRoleBinding for the managed Prometheus is missing"
 kubectl get deployment router -n "$app_ns" -o json | jq -e '[.spec.template.spec.containers[0].env[].name] | index("OTEL_SERVICE_NAME")' >/dev/null \
     || fail "the router Deployment has no injected OTEL_SERVICE_NAME"
 
@@ -194,6 +197,11 @@ until_true "youtube-music leaves the sampling strategies" 60 bash -c \
     "command kubectl get configmap waddlebot-sampling -n $app_ns -o jsonpath='{.data.strategies\.json}' | jq -e '[.service_strategies[]?.service] | index(\"youtube-music\") | not'"
 echo "  ServiceMonitor gone, injected env gone, Deployment kept: $(kubectl get deployment youtube-music -n "$app_ns" -o jsonpath='{.metadata.name} env={.spec.template.spec.containers[0].env[*].name}')"
 kubectl wait --for=condition=Ready wsvc --all -n "$app_ns" --timeout="$wait_timeout" >/dev/null
+
+step "delete the ObservabilityPolicy: its cluster-scoped ClusterRole and binding go before its finalizer"
+kubectl delete obspol waddlebot -n "$app_ns" --timeout=60s
+[[ -z "$(kubectl get clusterrole,clusterrolebinding -l observability.waddlebot.io/policy-namespace="$app_ns" -o name)" ]] \
+    || fail "the kubelet scrape's ClusterRole or ClusterRoleBinding outlived its policy"
 
 step "helm uninstall $release (its pods get SIGTERM: the operator processes stop too)"
 "$helm" uninstall "$release" --namespace "$release_ns" --timeout 2m

@@ -126,9 +126,10 @@ public static class ManagedBackendsRenderer
 
         // A component the cluster does not admit is left out; the others run, and the condition says what is missing.
         var refusals = managed.Select(c => c.Refusal(policy)).OfType<ComponentRefusal>().ToList();
+        var refused = string.Join(" ", refusals.Select(r => r.Message));
         var outcome = refusals.Count > 0
             ? new ConditionOutcome(ConditionTypes.BackendsReady, false, refusals[0].Reason,
-                $"{string.Join(" ", refusals.Select(r => r.Message))} The others: {summary}.")
+                running.Count == 0 ? refused : $"{refused} The others: {summary}.")
             : readiness is null ? new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsRendered, summary)
             : waiting.Count == 0 ? new ConditionOutcome(ConditionTypes.BackendsReady, true, Reasons.BackendsAvailable, summary)
             : new ConditionOutcome(ConditionTypes.BackendsReady, false, waiting.Any(w => w.Stuck) ? Reasons.BackendProgressDeadlineExceeded : Reasons.BackendsProgressing, summary);

@@ -175,6 +175,20 @@ public sealed class ExporterComponentsTests
     }
 
     [Fact]
+    public void A_refused_node_exporter_alone_is_the_whole_message()
+    {
+        var spec = new ObservabilityPolicySpec { Exporters = new ExportersPolicy { Node = new NodeExporter { Enabled = true } } };
+        var result = ManagedBackendsRenderer.RenderForPolicy(BackendTestData.Everything(spec: spec, podSecurity: "restricted", prometheus: false) with
+        {
+            Components = ManagedComponents.Resolve(spec, owned: true),
+        }, []);
+        Assert.Equal(Reasons.NodeExporterNotAdmitted, result.Outcome!.Reason);
+        Assert.DoesNotContain("The others", result.Outcome.Message, StringComparison.Ordinal);
+        Assert.StartsWith("spec.exporters.node is on, but namespace \"waddlebot\" enforces", result.Outcome.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Objects, o => o.Metadata.Name == "waddlebot-node-exporter");
+    }
+
+    [Fact]
     public void The_node_exporter_is_refused_when_the_namespace_was_not_observed()
     {
         var policy = BackendTestData.Everything() with { Cluster = new ClusterFacts(true, null) };
