@@ -50,8 +50,12 @@ public sealed class ExportersLifecycleTests(ITestOutputHelper output)
             return (done, $"{monitors.Count} ServiceMonitors, {exporters} exporters, finalizers [{string.Join(",", policy.Metadata.Finalizers ?? [])}]");
         });
         Assert.Equal(servicesMonitors, (await cluster.ServiceMonitorsAsync()).ToDictionary(m => m.Metadata.Name, m => m.Metadata.Uid));
-        var backends = OperatorCluster.Condition(await cluster.PolicyAsync(), ConditionTypes.BackendsReady)!;
-        Assert.Equal("True", backends.Status);
+        // The managed Prometheus rolls out its new configuration (no exporter jobs); then every backend runs again.
+        await OperatorCluster.WaitUntilAsync("BackendsReady True again", async () =>
+        {
+            var backends = OperatorCluster.Condition(await cluster.PolicyAsync(), ConditionTypes.BackendsReady);
+            return (backends?.Status == "True", $"{backends?.Reason}: {backends?.Message}");
+        });
 
         // The kubelet scrape back, then the policy deleted: its ClusterRole and binding go before its finalizer does.
         await cluster.PatchPolicyAsync(new JsonObject { ["exporters"] = new JsonObject { ["kubelet"] = new JsonObject { ["enabled"] = true } } });
