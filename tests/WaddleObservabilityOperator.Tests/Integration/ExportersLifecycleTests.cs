@@ -50,11 +50,11 @@ public sealed class ExportersLifecycleTests(ITestOutputHelper output)
             return (done, $"{monitors.Count} ServiceMonitors, {exporters} exporters, finalizers [{string.Join(",", policy.Metadata.Finalizers ?? [])}]");
         });
         Assert.Equal(servicesMonitors, (await cluster.ServiceMonitorsAsync()).ToDictionary(m => m.Metadata.Name, m => m.Metadata.Uid));
-        // The changed Prometheus rolls out (without the exporters' jobs); then the backends are ready again.
-        await OperatorCluster.WaitUntilAsync("BackendsReady True without the exporters", async () =>
+        // The managed Prometheus rolls out its new configuration (no exporter jobs); then every backend runs again.
+        await OperatorCluster.WaitUntilAsync("BackendsReady True again", async () =>
         {
             var backends = OperatorCluster.Condition(await cluster.PolicyAsync(), ConditionTypes.BackendsReady);
-            return (backends?.Status == "True", $"{backends?.Status} {backends?.Reason}: {backends?.Message}");
+            return (backends?.Status == "True", $"{backends?.Reason}: {backends?.Message}");
         });
 
         // The kubelet scrape back, then the policy deleted: its ClusterRole and binding go before its finalizer does.
