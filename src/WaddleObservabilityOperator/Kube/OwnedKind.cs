@@ -49,7 +49,7 @@ public sealed class OwnedKind<T>(IInformer<T> informer, OwnedObjectWriter writer
     public bool Served => informer.Current is { HasSynced: true };
 
     public IReadOnlyList<IKubernetesObject<V1ObjectMeta>> OwnedBy(string ownerUid) =>
-        informer.Current?.Cache.ByOwner(ownerUid) is { } owned ? [.. owned] : [];
+        informer.Current?.Cache.ByOwner(ownerUid) ?? [];
 
     public async Task<WriteAction> ApplyAsync(IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken)
     {
