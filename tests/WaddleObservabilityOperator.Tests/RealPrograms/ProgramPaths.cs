@@ -13,7 +13,12 @@ internal static class ProgramPaths
         var local = RepositoryLayout.PathOf(".tools", "bin", name);
         if (File.Exists(local))
         {
-            return local;
+            // The place the link names, not the link: a program run as another user (PostgreSQL as postgres) cannot
+            // follow a link inside a checkout only its owner may enter. One step only, because some programs are
+            // links themselves and act by the name they are called by (redis-server is redis-check-rdb).
+            return File.ResolveLinkTarget(local, returnFinalTarget: false) is { } target
+                ? Path.GetFullPath(target.FullName)
+                : local;
         }
 
         var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
