@@ -34,6 +34,9 @@ public sealed class ExportersLifecycleTests(ITestOutputHelper output)
             var finalizer = policy.Metadata.Finalizers?.Contains(WellKnown.PolicyFinalizer) == true;
             return (finalizer && await ClusterRoleAsync(cluster) is not null && await ClusterRoleBindingAsync(cluster) is not null, $"finalizer {finalizer}");
         });
+        // The samples' exporters give the policy an infrastructure dashboard, which its managed Grafana mounts.
+        Assert.NotNull(await InfrastructureDashboardAsync(cluster));
+        Assert.True(await GrafanaMountsAsync(cluster, InfrastructureDashboardName));
         var servicesMonitors = (await cluster.ServiceMonitorsAsync()).Where(m => m.Metadata.Labels.ContainsKey(WellKnown.ServiceLabel)).ToDictionary(m => m.Metadata.Name, m => m.Metadata.Uid);
         Assert.Equal(19, servicesMonitors.Count);
 
@@ -45,9 +48,11 @@ public sealed class ExportersLifecycleTests(ITestOutputHelper output)
             var monitors = await cluster.ServiceMonitorsAsync();
             var policy = await cluster.PolicyAsync();
             var exporters = (await cluster.User.AppsV1.ListNamespacedDeploymentAsync(OperatorCluster.Namespace, labelSelector: $"{WellKnown.NameLabel} in (postgres-exporter,redis-exporter)")).Items.Count;
+            var dashboard = await InfrastructureDashboardAsync(cluster) is not null;
+            var mounted = await GrafanaMountsAsync(cluster, InfrastructureDashboardName);
             var done = monitors.Count == 19 && exporters == 0 && await ClusterRoleAsync(cluster) is null && await ClusterRoleBindingAsync(cluster) is null
-                && policy.Metadata.Finalizers?.Contains(WellKnown.PolicyFinalizer) != true;
-            return (done, $"{monitors.Count} ServiceMonitors, {exporters} exporters, finalizers [{string.Join(",", policy.Metadata.Finalizers ?? [])}]");
+                && policy.Metadata.Finalizers?.Contains(WellKnown.PolicyFinalizer) != true && !dashboard && !mounted;
+            return (done, $"{monitors.Count} ServiceMonitors, {exporters} exporters, finalizers [{string.Join(",", policy.Metadata.Finalizers ?? [])}], infrastructure dashboard {dashboard}, mounted {mounted}");
         });
         Assert.Equal(servicesMonitors, (await cluster.ServiceMonitorsAsync()).ToDictionary(m => m.Metadata.Name, m => m.Metadata.Uid));
         // The managed Prometheus rolls out its new configuration (no exporter jobs); then every backend runs again.
@@ -61,6 +66,16 @@ public sealed class ExportersLifecycleTests(ITestOutputHelper output)
         await cluster.PatchPolicyAsync(new JsonObject { ["exporters"] = new JsonObject { ["kubelet"] = new JsonObject { ["enabled"] = true } } });
         await OperatorCluster.WaitUntilAsync("the ClusterRole back, with the finalizer", async () =>
             ((await cluster.PolicyAsync()).Metadata.Finalizers?.Contains(WellKnown.PolicyFinalizer) == true && await ClusterRoleAsync(cluster) is not null, "not yet"));
+        // The infrastructure dashboard is back, with the containers' row only.
+        List<string> rows = [];
+        await OperatorCluster.WaitUntilAsync("the infrastructure dashboard back", async () =>
+        {
+            var configMap = await InfrastructureDashboardAsync(cluster);
+            rows = configMap is null ? [] : [.. JsonNode.Parse(configMap.Data.Values.Single())!["panels"]!.AsArray()
+                .Where(p => (string?)p!["type"] == "row").Select(p => (string)p!["title"]!)];
+            return (rows.Count > 0, string.Join(", ", rows));
+        });
+        Assert.Equal([$"Containers of namespace {OperatorCluster.Namespace}"], rows);
         await cluster.User.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, OperatorCluster.Namespace, ObservabilityPolicy.Plural, OperatorCluster.Policy);
         await OperatorCluster.WaitUntilAsync("the policy deleted, with its cluster-scoped children", async () =>
         {
@@ -69,6 +84,18 @@ public sealed class ExportersLifecycleTests(ITestOutputHelper output)
             var binding = await ClusterRoleBindingAsync(cluster);
             return (policyGone && role is null && binding is null, $"policy gone {policyGone}, ClusterRole {role is not null}, binding {binding is not null}");
         });
+    }
+
+    private static readonly string InfrastructureDashboardName = GrafanaDashboards.ConfigMapName(OperatorCluster.Policy, InfrastructureDashboard.ConfigMapSuffix);
+
+    private static Task<V1ConfigMap?> InfrastructureDashboardAsync(OperatorCluster cluster) =>
+        ReadOrNullAsync(() => cluster.User.CoreV1.ReadNamespacedConfigMapAsync(InfrastructureDashboardName, OperatorCluster.Namespace));
+
+    /// <summary>Whether the managed Grafana's pod template mounts the ConfigMap <paramref name="name"/>.</summary>
+    private static async Task<bool> GrafanaMountsAsync(OperatorCluster cluster, string name)
+    {
+        var grafana = await cluster.User.AppsV1.ReadNamespacedDeploymentAsync(GrafanaComponent.InstanceName(OperatorCluster.Policy), OperatorCluster.Namespace);
+        return grafana.Spec.Template.Spec.Volumes.Any(v => v.ConfigMap?.Name == name || v.Projected?.Sources?.Any(s => s.ConfigMap?.Name == name) == true);
     }
 
     [Fact]

@@ -31,16 +31,38 @@ internal sealed class FakeKubelet : IAsyncDisposable
 
     private int _refused;
 
-    /// <summary>cAdvisor's text for two containers: the labels it sets itself (namespace, pod, container, image, name, id).</summary>
+    /// <summary>
+    /// cAdvisor's text for two containers of WaddleBot, with the labels it sets itself (namespace, pod, container, image,
+    /// name, id): CPU and CFS throttling, working set and memory limit (only the router has one), and the pods' network,
+    /// which belongs to the pod's sandbox (container and image empty), as cAdvisor documents them.
+    /// </summary>
     public const string CadvisorMetrics = """
         # HELP container_cpu_usage_seconds_total Cumulative cpu time consumed in seconds.
         # TYPE container_cpu_usage_seconds_total counter
         container_cpu_usage_seconds_total{container="router",cpu="total",id="/kubepods/burstable/pod1/c1",image="ghcr.io/waddlebot/router:1.0.0",name="c1",namespace="waddlebot",pod="router-7d9f8b6c5-x2x4z"} 12.5
         container_cpu_usage_seconds_total{container="ai",cpu="total",id="/kubepods/burstable/pod2/c2",image="ghcr.io/waddlebot/ai:1.0.0",name="c2",namespace="waddlebot",pod="ai-5c6d7e8f9-k8k8k"} 40.25
+        # HELP container_cpu_cfs_periods_total Number of elapsed enforcement period intervals.
+        # TYPE container_cpu_cfs_periods_total counter
+        container_cpu_cfs_periods_total{container="router",id="/kubepods/burstable/pod1/c1",image="ghcr.io/waddlebot/router:1.0.0",name="c1",namespace="waddlebot",pod="router-7d9f8b6c5-x2x4z"} 1200
+        # HELP container_cpu_cfs_throttled_periods_total Number of throttled period intervals.
+        # TYPE container_cpu_cfs_throttled_periods_total counter
+        container_cpu_cfs_throttled_periods_total{container="router",id="/kubepods/burstable/pod1/c1",image="ghcr.io/waddlebot/router:1.0.0",name="c1",namespace="waddlebot",pod="router-7d9f8b6c5-x2x4z"} 30
         # HELP container_memory_working_set_bytes Current working set in bytes.
         # TYPE container_memory_working_set_bytes gauge
         container_memory_working_set_bytes{container="router",id="/kubepods/burstable/pod1/c1",image="ghcr.io/waddlebot/router:1.0.0",name="c1",namespace="waddlebot",pod="router-7d9f8b6c5-x2x4z"} 1.34217728e+08
         container_memory_working_set_bytes{container="ai",id="/kubepods/burstable/pod2/c2",image="ghcr.io/waddlebot/ai:1.0.0",name="c2",namespace="waddlebot",pod="ai-5c6d7e8f9-k8k8k"} 5.36870912e+08
+        # HELP container_spec_memory_limit_bytes Memory limit for the container.
+        # TYPE container_spec_memory_limit_bytes gauge
+        container_spec_memory_limit_bytes{container="router",id="/kubepods/burstable/pod1/c1",image="ghcr.io/waddlebot/router:1.0.0",name="c1",namespace="waddlebot",pod="router-7d9f8b6c5-x2x4z"} 2.68435456e+08
+        container_spec_memory_limit_bytes{container="ai",id="/kubepods/burstable/pod2/c2",image="ghcr.io/waddlebot/ai:1.0.0",name="c2",namespace="waddlebot",pod="ai-5c6d7e8f9-k8k8k"} 0
+        # HELP container_network_receive_bytes_total Cumulative count of bytes received
+        # TYPE container_network_receive_bytes_total counter
+        container_network_receive_bytes_total{container="",id="/kubepods/burstable/pod1",image="",interface="eth0",name="",namespace="waddlebot",pod="router-7d9f8b6c5-x2x4z"} 5.24288e+06
+        container_network_receive_bytes_total{container="",id="/kubepods/burstable/pod2",image="",interface="eth0",name="",namespace="waddlebot",pod="ai-5c6d7e8f9-k8k8k"} 1.048576e+06
+        # HELP container_network_transmit_bytes_total Cumulative count of bytes transmitted
+        # TYPE container_network_transmit_bytes_total counter
+        container_network_transmit_bytes_total{container="",id="/kubepods/burstable/pod1",image="",interface="eth0",name="",namespace="waddlebot",pod="router-7d9f8b6c5-x2x4z"} 2.097152e+06
+        container_network_transmit_bytes_total{container="",id="/kubepods/burstable/pod2",image="",interface="eth0",name="",namespace="waddlebot",pod="ai-5c6d7e8f9-k8k8k"} 524288
 
         """;
 

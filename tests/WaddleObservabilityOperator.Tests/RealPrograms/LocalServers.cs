@@ -5,7 +5,7 @@ namespace WaddleObservabilityOperator.Tests.RealPrograms;
 /// <summary>
 /// The servers the exporters watch, started for a test on free ports of 127.0.0.1: a PostgreSQL cluster made by initdb
 /// in a temporary directory (as the user postgres when the test runs as root, which PostgreSQL refuses to run as) whose
-/// user has a password, and a Redis that requires one.
+/// user has a password, and a Redis that requires one and has a memory limit, as a cache in production has.
 /// </summary>
 internal static class LocalServers
 {
@@ -41,7 +41,7 @@ internal static class LocalServers
         var directory = Path.Combine(root, "redis");
         Directory.CreateDirectory(directory);
         var (server, ports) = await LocalProcess.StartListeningAsync(1, ports => LocalProcess.Start("redis", ProgramPaths.Find("redis-server"),
-            ["--port", ports[0].ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--requirepass", password, "--save", "", "--appendonly", "no", "--dir", directory]));
+            ["--port", ports[0].ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--requirepass", password, "--maxmemory", "64mb", "--save", "", "--appendonly", "no", "--dir", directory]));
         return (server, ports[0]);
     }
 }

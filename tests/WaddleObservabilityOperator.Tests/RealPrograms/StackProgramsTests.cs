@@ -6,6 +6,7 @@ using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Rendering;
 using WaddleObservabilityOperator.Rendering.Backends;
 using WaddleObservabilityOperator.Tests.Rendering.Backends;
+using WaddleObservabilityOperator.Tests.Rendering.Backends.Grafana;
 using Xunit.Abstractions;
 using YamlDotNet.RepresentationModel;
 
@@ -19,7 +20,8 @@ namespace WaddleObservabilityOperator.Tests.RealPrograms;
 /// PostgreSQL and Redis whose passwords are in the test's Secrets. Prometheus runs with the rendered prometheus.yml
 /// and alerts.yml, its Kubernetes discovery done from the rendered Services and pods (<see cref="SimulatedDiscovery"/>:
 /// every relabelling rule kept), and the test waits, bounded, until every job is up, the exporters report their
-/// databases, node and container series carry the labels dashboards read, the default rules are evaluated, and an alert
+/// databases, node and container series carry the labels dashboards read, every query of the infrastructure dashboard
+/// returns series, the default rules are evaluated, and an alert
 /// of a firing rule reaches Alertmanager. The kubelet is the one stand-in (<see cref="FakeKubelet"/>): it cannot run here.
 /// </summary>
 public sealed class StackProgramsTests(ITestOutputHelper output)
@@ -174,6 +176,17 @@ public sealed class StackProgramsTests(ITestOutputHelper output)
             });
             Assert.Equal(["ai", "router"], containers.Select(s => s.Labels["container"]).Order(StringComparer.Ordinal));
             Assert.Equal(0, kubelet.Refused);
+
+            // The infrastructure dashboard as the policy publishes it reads what these programs serve: each of its
+            // queries, as Grafana sends it, returns series (its rates once two scrapes are in).
+            var infrastructure = objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == GrafanaDashboards.ConfigMapName(PolicyName, InfrastructureDashboard.ConfigMapSuffix));
+            var expressions = DashboardCases.Expressions(JsonNode.Parse(infrastructure.Data.Values.Single())!.AsObject());
+            Assert.True(expressions.Count >= 30, $"only {expressions.Count} expressions");
+            foreach (var expression in expressions)
+            {
+                var answer = await EventuallyAsync(() => QueryAsync(http, api, expression.Substituted), series => series.Count > 0, Logs);
+                output.WriteLine($"infrastructure dashboard {expression.Where}: {answer.Count} series");
+            }
 
             // The default rules are loaded and evaluated on the real series: PostgresDown is pending for the server that is down.
             var pending = await EventuallyAsync(() => QueryAsync(http, api, "ALERTS{alertstate=\"pending\"}"), s => s.Any(a => a.Labels["alertname"] == "PostgresDown"), Logs);

@@ -45,17 +45,27 @@ internal static partial class GrafanaDashboards
         DefaultStatusLabel,
         DefaultErrorStatusRegex);
 
-    /// <summary>The policy's published dashboards, in a fixed order. Call only when <see cref="Validate"/> found nothing.</summary>
+    /// <summary>
+    /// The policy's published dashboards, in a fixed order: the overview, the service page, and the infrastructure
+    /// dashboard while the policy manages an exporter. Call only when <see cref="Validate"/> found nothing.
+    /// </summary>
     public static IReadOnlyList<DashboardConfigMap> Of(EffectivePolicy policy)
     {
         var dashboards = GrafanaComponent.Settings(policy).Dashboards;
         var overview = WaddleBotDashboards.Overview(policy, dashboards);
         var service = WaddleBotDashboards.Service(policy, dashboards);
-        return
+        List<DashboardConfigMap> published =
         [
             new(ConfigMapName(policy.Name!, "overview"), overview.Uid + ".json", overview),
             new(ConfigMapName(policy.Name!, "service"), service.Uid + ".json", service),
         ];
+        if (InfrastructureDashboard.Applies(policy))
+        {
+            var infrastructure = InfrastructureDashboard.Render(policy);
+            published.Add(new(ConfigMapName(policy.Name!, InfrastructureDashboard.ConfigMapSuffix), infrastructure.Uid + ".json", infrastructure));
+        }
+
+        return published;
     }
 
     /// <summary>What would give invalid ConfigMaps or queries, each message naming the field; empty when nothing does.</summary>
@@ -64,7 +74,7 @@ internal static partial class GrafanaDashboards
         var problems = new List<string>();
         var policyName = policy.Name!;
         var dashboards = GrafanaComponent.Settings(policy).Dashboards;
-        var longest = ConfigMapName(policyName, "overview");
+        var longest = ConfigMapName(policyName, InfrastructureDashboard.ConfigMapSuffix);
         if (longest.Length > MaxConfigMapNameLength || LabelSyntax.ValueError(InstanceName(policyName)) is not null)
         {
             problems.Add($"metadata.name: the policy name \"{policyName}\" is too long for its dashboards' ConfigMaps and labels "

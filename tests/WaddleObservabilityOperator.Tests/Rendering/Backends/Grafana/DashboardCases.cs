@@ -46,8 +46,16 @@ internal static partial class DashboardCases
         var library = LibraryMetrics("waddlebot");
         foreach (var (key, json) in Samples.Value.Dashboards)
         {
-            cases.Add(new DashboardCase($"samples: {key}", json, key == OperatorDashboard.FileName ? OperatorMetricNames.Value : library));
+            var exposed = key == OperatorDashboard.FileName ? OperatorMetricNames.Value
+                : key.StartsWith("waddlebot-infra-", StringComparison.Ordinal) ? ExporterMetrics.Value
+                : library;
+            cases.Add(new DashboardCase($"samples: {key}", json, exposed));
         }
+
+        // Every exporter kind, the node exporter and the kubelet scrape included (the samples have PostgreSQL and Redis).
+        var stack = WaddleBotDefaults.Apply(RealPrograms.StackProgramsTests.Policy());
+        var infrastructure = Assert.Single(GrafanaDashboards.Of(stack), d => d.Name.EndsWith("-" + InfrastructureDashboard.ConfigMapSuffix, StringComparison.Ordinal));
+        cases.Add(new DashboardCase($"every exporter: {infrastructure.Key}", JsonNode.Parse(infrastructure.Dashboard.ToJson())!.AsObject(), ExporterMetrics.Value));
 
         // Another metric namespace and the RED metrics of an ASP.NET-style service; a regex with a backslash and a quote
         // must reach the query as a PromQL string literal.
@@ -103,7 +111,8 @@ internal static partial class DashboardCases
             }
         }
 
-        Assert.Equal(3, dashboards.Count);
+        // Overview, service, infrastructure (the samples' PostgreSQL and Redis exporters) and the operator's.
+        Assert.Equal(4, dashboards.Count);
         Assert.NotNull(dataSources);
         return new RenderedSamples(dashboards, dataSources);
     }
@@ -131,6 +140,23 @@ internal static partial class DashboardCases
         names.UnionWith(histograms.SelectMany(h => Histogram($"{prefix}_{h}")));
         return names;
     }
+
+    /// <summary>
+    /// What the exporters serve, and <c>up</c>: postgres_exporter's, redis_exporter's and node_exporter's names as the
+    /// Debian builds the real-program test runs serve them (ExporterMetrics/*.txt, read from their /metrics), and
+    /// cAdvisor's as documented. RealPrograms/StackProgramsTests checks that every query of the infrastructure dashboard
+    /// returns series from those programs.
+    /// </summary>
+    public static Lazy<IReadOnlySet<string>> ExporterMetrics { get; } = new(() =>
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal) { "up" };
+        foreach (var file in Directory.EnumerateFiles(RepositoryLayout.PathOf("tests", "WaddleObservabilityOperator.Tests", "Rendering", "Backends", "Grafana", "ExporterMetrics"), "*.txt"))
+        {
+            names.UnionWith(File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')));
+        }
+
+        return names;
+    });
 
     private static IEnumerable<string> Histogram(string name) => [name + "_bucket", name + "_sum", name + "_count"];
 

@@ -55,7 +55,8 @@ public sealed class DashboardQueryTests
     [Fact]
     public async Task Every_metric_the_dashboards_exist_for_is_read_by_one()
     {
-        // The issue's list: RED, the library's business metrics, and the operator's reconciles, queues, API and leader.
+        // The issues' lists: RED, the library's business metrics, the operator's reconciles, queues, API and leader, and
+        // the infrastructure the exporters watch.
         var read = (await DashboardTools.ReadPromQlAsync([.. AllExpressions().Select(e => e.Expression.Substituted)])).SelectMany(r => r.Metrics).ToHashSet(StringComparer.Ordinal);
         string[] expected =
         [
@@ -66,6 +67,11 @@ public sealed class DashboardQueryTests
             "controller_runtime_reconcile_errors_total", "controller_runtime_reconcile_time_seconds_bucket", "workqueue_depth",
             "workqueue_queue_duration_seconds_bucket", "workqueue_work_duration_seconds_bucket", "waddle_api_requests_total",
             "leader_election_master_status",
+            // Issue 15's infrastructure dashboard: database and cache health by pg_up and redis_up (their exporters'
+            // own up stays 1 while the server is down), nodes and containers.
+            "pg_up", "pg_stat_database_numbackends", "redis_up", "redis_memory_used_bytes", "node_cpu_seconds_total",
+            "node_memory_MemAvailable_bytes", "node_filesystem_avail_bytes", "container_cpu_usage_seconds_total",
+            "container_memory_working_set_bytes",
         ];
         Assert.All(expected, metric => Assert.Contains(metric, read));
     }

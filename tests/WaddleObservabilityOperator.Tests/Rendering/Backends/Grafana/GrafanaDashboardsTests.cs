@@ -134,12 +134,57 @@ public sealed class GrafanaDashboardsTests
     [Fact]
     public void Every_query_reads_the_policys_namespace_only()
     {
-        var dashboards = GrafanaDashboards.Of(Resolve(ns: "bots"));
+        var dashboards = GrafanaDashboards.Of(Resolve(spec => spec.Exporters = Exporters("postgres", "redis", "node", "kubelet"), ns: "bots"));
+        Assert.Equal(3, dashboards.Count);
         foreach (var dashboard in dashboards)
         {
             var expressions = DashboardCases.Expressions(JsonNode.Parse(dashboard.Dashboard.ToJson())!.AsObject());
             Assert.All(expressions, e => Assert.Contains("namespace=\"bots\"", e.Raw, StringComparison.Ordinal));
         }
+    }
+
+    /// <summary>The policy's exporters of the kinds named, as a user declares them.</summary>
+    private static ExportersPolicy Exporters(params string[] kinds) => new()
+    {
+        Postgres = kinds.Contains("postgres")
+            ? [new PostgresExporter { Name = "main", Host = "waddlebot-postgres", UserSecretRef = new SecretKeyReference { Name = "pg", Key = "username" }, PasswordSecretRef = new SecretKeyReference { Name = "pg", Key = "password" } }]
+            : null,
+        Redis = kinds.Contains("redis") ? [new RedisExporter { Name = "cache", Address = "waddlebot-redis:6379" }] : null,
+        Node = kinds.Contains("node") ? new NodeExporter { Enabled = true } : null,
+        Kubelet = kinds.Contains("kubelet") ? new KubeletScrape { Enabled = true } : null,
+    };
+
+    public static TheoryData<string[], string[]> ExporterRows() => new()
+    {
+        { ["postgres"], ["PostgreSQL"] },
+        { ["redis", "kubelet"], ["Redis", "Containers of namespace waddlebot"] },
+        { ["node"], ["Nodes"] },
+        { ["postgres", "redis", "node", "kubelet"], ["PostgreSQL", "Redis", "Nodes", "Containers of namespace waddlebot"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExporterRows))]
+    public void The_infrastructure_dashboard_comes_with_the_exporters_a_row_for_each_kind(string[] kinds, string[] rows)
+    {
+        var policy = Resolve(spec => spec.Exporters = Exporters(kinds));
+        var result = Render(policy);
+        Assert.Equal(
+            ["waddlebot-dashboard-overview", "waddlebot-dashboard-service", "waddlebot-dashboard-infrastructure"],
+            result.Objects.OfType<V1ConfigMap>().Where(c => c.Metadata.Name.Contains("-dashboard-", StringComparison.Ordinal)).Select(c => c.Metadata.Name));
+        Assert.StartsWith("3 dashboards in ConfigMaps", Assert.Single(result.Publications).Message, StringComparison.Ordinal);
+        var dashboard = GrafanaDashboards.Of(policy)[2].Dashboard;
+        Assert.Equal("WaddleBot infrastructure (waddlebot/waddlebot)", dashboard.Title);
+        Assert.Equal(rows, dashboard.Panels.OfType<DashboardRow>().Select(r => r.Title));
+        // Each row's queries select its exporter only.
+        var expressions = DashboardCases.Expressions(JsonNode.Parse(dashboard.ToJson())!.AsObject());
+        Assert.All(expressions, e => Assert.Matches("waddlebot_exporter=\"(postgres|redis|node|kubelet)\"", e.Raw));
+    }
+
+    [Fact]
+    public void A_policy_without_exporters_has_no_infrastructure_dashboard()
+    {
+        Assert.Equal(2, GrafanaDashboards.Of(Resolve()).Count);
+        Assert.Equal(2, GrafanaDashboards.Of(Resolve(spec => spec.Exporters = new ExportersPolicy { Node = new NodeExporter { Enabled = false } })).Count);
     }
 
     public static TheoryData<string, Action<ObservabilityPolicySpec>, string> BadSettings() => new()
@@ -166,6 +211,16 @@ public sealed class GrafanaDashboardsTests
         Assert.Equal((ConditionTypes.DashboardsPublished, false, Reasons.InvalidDashboardSettings), (outcome.Type, outcome.Status, outcome.Reason));
         Assert.Contains(expected, outcome.Message, StringComparison.Ordinal);
         Assert.Empty(result.Objects);
+    }
+
+    [Fact]
+    public void A_policy_name_too_long_for_the_longest_dashboard_configmap_is_reported()
+    {
+        // "<policy>-dashboard-infrastructure" is the longest name: 253 characters at most.
+        var name = new string('d', 253 - "-dashboard-infrastructure".Length + 1);
+        var outcome = Assert.Single(Render(Resolve(name: name)).Publications);
+        Assert.False(outcome.Status);
+        Assert.Contains($"the policy name \"{name}\" is too long for its dashboards' ConfigMaps", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,4 +42,12 @@ public sealed class GrafanaGoldenTests
         GoldenFile.AssertMatches(Golden("dashboard-service.json"), published[1].Dashboard.ToJson());
         GoldenFile.AssertMatches(Golden("dashboard-configmaps.yaml"), ManagedBackendsGoldenTests.AsYamlStream(GrafanaDashboards.ConfigMaps(Policy())));
     }
+
+    [Fact]
+    public void The_infrastructure_dashboard_of_every_exporter_kind_matches_the_golden_file()
+    {
+        var policy = WaddleBotDefaults.Apply(RealPrograms.StackProgramsTests.Policy());
+        var infrastructure = GrafanaDashboards.Of(policy).Single(d => d.Name == GrafanaDashboards.ConfigMapName(policy.Name!, InfrastructureDashboard.ConfigMapSuffix));
+        GoldenFile.AssertMatches(Golden("dashboard-infrastructure.json"), infrastructure.Dashboard.ToJson());
+    }
 }

@@ -80,8 +80,10 @@ internal sealed class PromScope
     }
 
     /// <summary>Per-second rate of a counter summed by <paramref name="by"/> (nothing: one series).</summary>
-    public string Rate(string counter, string[] by, params string[] extra) =>
-        Sum(by, $"rate({Select(counter, extra)}[{PromQl.RateInterval}])");
+    public string Rate(string counter, string[] by, params string[] extra) => Sum(by, RateOf(counter, extra));
+
+    /// <summary>Per-second rate of each series of a counter: <c>rate(counter{scope, extra}[$__rate_interval])</c>.</summary>
+    public string RateOf(string counter, params string[] extra) => $"rate({Select(counter, extra)}[{PromQl.RateInterval}])";
 
     /// <summary>The <paramref name="quantile"/> of a classic histogram (its _bucket series) by <paramref name="by"/>.</summary>
     public string Quantile(double quantile, string histogram, string[] by, params string[] extra) =>
@@ -98,13 +100,15 @@ internal sealed class PromScope
     }
 
     /// <summary><paramref name="aggregation"/> of a gauge by <paramref name="by"/>.</summary>
-    public string Gauge(string aggregation, string gauge, string[] by, params string[] extra) =>
-        by.Length == 0 ? $"{aggregation}({Select(gauge, extra)})" : $"{aggregation} by ({string.Join(", ", by)}) ({Select(gauge, extra)})";
+    public string Gauge(string aggregation, string gauge, string[] by, params string[] extra) => Aggregate(aggregation, by, Select(gauge, extra));
 
     /// <summary>How many series of <paramref name="gauge"/> equal <paramref name="value"/>; 0, not "no data", when none does.</summary>
     public string CountEqual(string gauge, double value, params string[] extra) =>
         $"count({Select(gauge, extra)} == {PromQl.Number(value)}) or vector(0)";
 
-    private static string Sum(string[] by, string inner) =>
-        by.Length == 0 ? $"sum({inner})" : $"sum by ({string.Join(", ", by)}) ({inner})";
+    /// <summary><paramref name="aggregation"/> of <paramref name="inner"/> by <paramref name="by"/> (nothing: one series).</summary>
+    public static string Aggregate(string aggregation, string[] by, string inner) =>
+        by.Length == 0 ? $"{aggregation}({inner})" : $"{aggregation} by ({string.Join(", ", by)}) ({inner})";
+
+    private static string Sum(string[] by, string inner) => Aggregate("sum", by, inner);
 }

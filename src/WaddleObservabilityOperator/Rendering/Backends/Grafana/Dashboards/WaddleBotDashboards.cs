@@ -66,11 +66,11 @@ internal static class WaddleBotDashboards
     public static string ServiceUid(EffectivePolicy policy) => Uid("waddlebot-service", policy);
 
     // A dashboard uid is at most 40 characters; the policy's namespace and name can be far longer, so they are hashed.
-    private static string Uid(string kind, EffectivePolicy policy) => $"{kind}-{ConfigHash.Of($"{policy.Namespace}/{policy.Name}")}";
+    internal static string Uid(string kind, EffectivePolicy policy) => $"{kind}-{ConfigHash.Of($"{policy.Namespace}/{policy.Name}")}";
 
-    private static string Where(EffectivePolicy policy) => $"{policy.Namespace}/{policy.Name}";
+    internal static string Where(EffectivePolicy policy) => $"{policy.Namespace}/{policy.Name}";
 
-    private static DashboardLink OtherDashboards() => new() { Title = "WaddleBot dashboards", Tags = [Tag] };
+    internal static DashboardLink OtherDashboards() => new() { Title = "WaddleBot dashboards", Tags = [Tag] };
 
     /// <summary>Every service of the policy's namespace at a glance: a row per layer with rate, errors and latency per service, then the library's metrics.</summary>
     public static DashboardDocument Overview(EffectivePolicy policy, EffectiveDashboards dashboards)
