@@ -96,7 +96,7 @@ public static partial class SloResolver
                 continue;
             }
 
-            if (Resolve(service, spec, field, policy, red) is { } problem)
+            if (Check(spec, field, policy, red) is { } problem)
             {
                 problems.Add(problem with { Slo = name });
                 continue;
@@ -108,9 +108,8 @@ public static partial class SloResolver
         return new SloSet(slos, problems);
     }
 
-    private static SloProblem? Resolve(ResolvedService service, ServiceLevelObjective spec, string field, EffectiveSlos policy, EffectiveRed red)
+    private static SloProblem? Check(ServiceLevelObjective spec, string field, EffectiveSlos policy, EffectiveRed red)
     {
-        _ = service;
         if (!double.IsFinite(spec.Objective) || spec.Objective <= 0 || spec.Objective >= 100)
         {
             return Invalid($"{field}.objective {spec.Objective.ToString(CultureInfo.InvariantCulture)} is not a percentage strictly between 0 and 100, e.g. 99.9");
@@ -152,7 +151,7 @@ public static partial class SloResolver
             }
         }
 
-        if (sli?.Events is null && GrafanaDashboards.ErrorRegexProblem(red.ErrorStatusRegex) is { } regexProblem && sli?.Latency is null)
+        if (sli?.Events is null && sli?.Latency is null && GrafanaDashboards.ErrorRegexProblem(red.ErrorStatusRegex) is { } regexProblem)
         {
             return Invalid($"the policy's spec.metrics.red.errorStatusRegex \"{red.ErrorStatusRegex}\" {regexProblem}");
         }
