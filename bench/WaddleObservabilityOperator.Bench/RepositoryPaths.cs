@@ -10,6 +10,8 @@ public static class RepositoryPaths
     /// <summary>The stand-in for prometheus-operator's ServiceMonitor CRD that the tests install too (tests/fixtures).</summary>
     public static string ServiceMonitorCrd() => Of("tests", "fixtures", "prometheus-operator", "monitoring.coreos.com_servicemonitors.yaml");
 
+    public static string PrometheusRuleCrd() => Of("tests", "fixtures", "prometheus-operator", "monitoring.coreos.com_prometheusrules.yaml");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

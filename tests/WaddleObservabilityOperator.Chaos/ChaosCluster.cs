@@ -8,8 +8,12 @@ using WaddleObservabilityOperator.Telemetry;
 
 namespace WaddleObservabilityOperator.Chaos;
 
-/// <summary>Where the project's files are: the generated CRDs, the WaddleBot samples and the stand-in for prometheus-operator's ServiceMonitor CRD (tests/fixtures).</summary>
-public sealed record ChaosAssets(string CrdDirectory, string SamplesDirectory, string ServiceMonitorCrd);
+/// <summary>
+/// Where the project's files are: the generated CRDs, the WaddleBot samples and the stand-ins for prometheus-operator's
+/// ServiceMonitor and PrometheusRule CRDs (tests/fixtures). With the PrometheusRule API the samples' SLOs have somewhere
+/// to go even after their policy (and its managed Prometheus) is deleted, as in a cluster with prometheus-operator's CRDs.
+/// </summary>
+public sealed record ChaosAssets(string CrdDirectory, string SamplesDirectory, string ServiceMonitorCrd, string? PrometheusRuleCrd = null);
 
 /// <summary>
 /// A user's cluster for one fault scenario: the API emulator (garbage collection on) with the operator's CRDs and the
@@ -43,7 +47,8 @@ public sealed class ChaosCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(assets);
         var api = await ApiEmulator.StartAsync(new ApiEmulatorOptions { BookmarkInterval = TimeSpan.FromSeconds(5), FaultSeed = faultSeed, SimulateWorkloads = true }, cancellationToken);
         var cluster = new ChaosCluster(api, logs);
-        var crds = Directory.GetFiles(assets.CrdDirectory, "*.yaml").Order(StringComparer.Ordinal).Append(assets.ServiceMonitorCrd);
+        var crds = Directory.GetFiles(assets.CrdDirectory, "*.yaml").Order(StringComparer.Ordinal).Append(assets.ServiceMonitorCrd)
+            .Concat(assets.PrometheusRuleCrd is { } rules ? [rules] : []);
         foreach (var file in crds)
         {
             var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file, cancellationToken));

@@ -45,7 +45,7 @@ public sealed class ChaosCommand : IBenchCommand
         var crd = RepositoryPaths.ServiceMonitorCrd();
         var runner = new ChaosRunner(new ChaosSettings
         {
-            Assets = new ChaosAssets(RepositoryPaths.Of("config", "crds"), RepositoryPaths.Of("config", "samples", "waddlebot"), crd),
+            Assets = new ChaosAssets(RepositoryPaths.Of("config", "crds"), RepositoryPaths.Of("config", "samples", "waddlebot"), crd, RepositoryPaths.PrometheusRuleCrd()),
             Services = services,
             Seed = seed,
             Patience = patience,

@@ -53,6 +53,10 @@ Role in each watched namespace otherwise.
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors"]
   verbs: ["list", "watch", "create", "update", "delete"]
+# waddleservice: each service's SLO recording rules and alerts, while prometheus-operator's PrometheusRule CRD is installed
+- apiGroups: ["monitoring.coreos.com"]
+  resources: ["prometheusrules"]
+  verbs: ["list", "watch", "create", "update", "delete"]
 # observabilitypolicy: the managed components' identities
 - apiGroups: [""]
   resources: ["serviceaccounts"]
@@ -92,6 +96,11 @@ watchNamespaces, the operator reads only the Namespace objects of the watched na
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
   resourceNames: ["servicemonitors.monitoring.coreos.com"]
+  verbs: ["list", "watch"]
+# PrometheusRule is an optional API: only its CustomResourceDefinition, watched by name, so installing or removing it takes effect at once
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  resourceNames: ["prometheusrules.monitoring.coreos.com"]
   verbs: ["list", "watch"]
 # observabilitypolicy: the managed Prometheus's rights to read the kubelets (nodes, nodes/metrics), cluster-scoped: found by the policy's labels
 - apiGroups: ["rbac.authorization.k8s.io"]

@@ -25,6 +25,9 @@ public static class ConditionTypes
     /// <summary>ObservabilityPolicy: its managed Jaeger, Prometheus and Grafana (when on) are written and running: their workloads rolled out, every replica available.</summary>
     public const string BackendsReady = "BackendsReady";
 
+    /// <summary>WaddleService, only when it declares SLOs: their recording rules and alerts are rendered into its PrometheusRule and the managed Prometheus's rules.</summary>
+    public const string SlosConfigured = "SLOsConfigured";
+
     /// <summary>ObservabilityPolicy: its Grafana dashboards (when on) are rendered into ConfigMaps and written.</summary>
     public const string DashboardsPublished = "DashboardsPublished";
 }
@@ -108,6 +111,20 @@ public static class Reasons
 
     /// <summary>MonitoringConfigured False: a matching Service has no port named as the metrics port.</summary>
     public const string MetricsPortNotFound = "MetricsPortNotFound";
+
+    // SLOsConfigured
+
+    /// <summary>SLOsConfigured True: every SLO's rules are rendered (and, by the controller, written).</summary>
+    public const string SlosRendered = "SLOsRendered";
+
+    /// <summary>SLOsConfigured False: an SLO is invalid (a duplicate name, an objective outside 0..100, an events query without {{.window}} or equal to the other, a label name Prometheus refuses); it is left out, the others are written.</summary>
+    public const string InvalidSlo = "InvalidSLO";
+
+    /// <summary>SLOsConfigured False: a latency SLO's threshold is not one of the policy's spec.slos.latencyBuckets; it is left out.</summary>
+    public const string LatencyThresholdNotABucket = "LatencyThresholdNotABucket";
+
+    /// <summary>SLOsConfigured False: the cluster serves no monitoring.coreos.com/v1 PrometheusRule API and the policy runs no managed Prometheus, so no Prometheus would load the rules.</summary>
+    public const string NoRuleDestination = "NoRuleDestination";
 
     // SamplingPublished
 

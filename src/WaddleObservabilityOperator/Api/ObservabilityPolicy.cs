@@ -84,6 +84,10 @@ public sealed class ObservabilityPolicySpec
     /// <summary>Where the managed Prometheus sends its alerts: an Alertmanager run by the operator, and Alertmanagers given by URL.</summary>
     [JsonPropertyName("alerting")]
     public AlertingPolicy? Alerting { get; set; }
+
+    /// <summary>Defaults for the service level objectives of the policy's services (spec.slos of a WaddleService), and the labels of their PrometheusRules.</summary>
+    [JsonPropertyName("slos")]
+    public SloPolicy? Slos { get; set; }
 }
 
 public sealed class TracingPolicy

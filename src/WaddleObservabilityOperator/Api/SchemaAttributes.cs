@@ -15,6 +15,14 @@ public sealed class BoundsAttribute(double minimum, double maximum) : Attribute
     public double Maximum { get; } = maximum;
 }
 
+/// <summary>Exclusive numeric bounds (<c>minimum</c>/<c>maximum</c> with <c>exclusiveMinimum</c>/<c>exclusiveMaximum</c>): the value lies strictly between them.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ExclusiveBoundsAttribute(double minimum, double maximum) : Attribute
+{
+    public double Minimum { get; } = minimum;
+    public double Maximum { get; } = maximum;
+}
+
 /// <summary>A sampling probability: a number from 0 to 1 inclusive.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class RatioAttribute : Attribute;

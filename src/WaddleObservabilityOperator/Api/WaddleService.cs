@@ -72,6 +72,12 @@ public sealed class WaddleServiceSpec
     /// <summary>Per-service tracing overrides.</summary>
     [JsonPropertyName("tracing")]
     public ServiceTracing? Tracing { get; set; }
+
+    /// <summary>Service level objectives: recording rules, burn-rate alerts and error budgets written for each (docs/slos.md).</summary>
+    [JsonPropertyName("slos")]
+    [ListMapKey("name")]
+    [MaxItems(32)]
+    public IList<ServiceLevelObjective>? Slos { get; set; }
 }
 
 public sealed class WorkloadReference
@@ -152,7 +158,7 @@ public sealed class WaddleServiceStatus
     [JsonPropertyName("policy")]
     public string? Policy { get; set; }
 
-    /// <summary>Standard conditions: Ready, PolicyResolved, WorkloadInjected, MonitoringConfigured, SamplingPublished.</summary>
+    /// <summary>Standard conditions: Ready, PolicyResolved, WorkloadInjected, MonitoringConfigured, SamplingPublished, and SLOsConfigured when the service declares SLOs.</summary>
     [JsonPropertyName("conditions")]
     [ListMapKey("type")]
     public IList<V1Condition>? Conditions { get; set; }
@@ -187,4 +193,8 @@ public sealed class EffectiveSettings
     /// <summary>Scrape interval in force.</summary>
     [JsonPropertyName("scrapeInterval")]
     public string? ScrapeInterval { get; set; }
+
+    /// <summary>The names of the SLOs whose rules are written.</summary>
+    [JsonPropertyName("slos")]
+    public IList<string>? Slos { get; set; }
 }

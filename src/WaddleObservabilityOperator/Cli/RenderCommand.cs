@@ -77,7 +77,7 @@ public static class RenderCommand
             workloads,
             // No Service in the input means "not known", not "none": the Service checks are skipped rather than failed.
             manifests.Services.Count == 0 ? null : manifests.Services,
-            new RenderCapabilities(ServiceMonitorApi: options.ServiceMonitorsInstalled),
+            new RenderCapabilities(ServiceMonitorApi: options.ServiceMonitorsInstalled, PrometheusRuleApi: options.ServiceMonitorsInstalled),
             manifests.Namespaces);
         var output = SystemRenderer.Render(input);
 

@@ -25,7 +25,7 @@ public sealed record RenderOptions(IReadOnlyList<string> Paths, OutputFormat For
 
         options:
           -o, --output FORMAT     yaml (default): one multi-document YAML stream; json: a v1 List
-          --no-servicemonitors    render as if the monitoring.coreos.com/v1 ServiceMonitor API were not installed
+          --no-servicemonitors    render as if prometheus-operator's ServiceMonitor and PrometheusRule APIs were not installed
           --now TIME              lastTransitionTime of new conditions, RFC 3339 (default 1970-01-01T00:00:00Z, so that
                                   the same input always prints the same output); a status in the input keeps its times
           -h, --help              show this help

@@ -138,7 +138,7 @@ public sealed class OperatorCaches
     /// for the policy-wide sampling verdicts (document size, service-name conflicts), which the policy reconciler keeps.
     /// The policies' managed backends are not rendered from it: <see cref="ServiceRenderer"/> leaves them to the policy's render.
     /// </summary>
-    public RenderInput RenderInputFor(WaddleService service, bool serviceMonitorApi)
+    public RenderInput RenderInputFor(WaddleService service, bool serviceMonitorApi, bool prometheusRuleApi = false)
     {
         ArgumentNullException.ThrowIfNull(service);
         var ns = service.Metadata.NamespaceProperty;
@@ -174,7 +174,7 @@ public sealed class OperatorCaches
             claimants,
             [.. workloads.Values],
             Services.Cache.ByIndex(LabelIndex, MetricsSelectorKey(service)),
-            new RenderCapabilities(serviceMonitorApi));
+            new RenderCapabilities(serviceMonitorApi, prometheusRuleApi));
     }
 
     /// <summary>The cached workload a WaddleService names, if it exists with that kind.</summary>

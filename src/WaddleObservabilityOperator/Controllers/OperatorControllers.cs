@@ -39,6 +39,7 @@ public static class OperatorControllers
             .Watches<V1Service>("checks that a Service matched by the metrics selector has the metrics port", c => routing().ServicesSelecting(c))
             .Watches<V1ConfigMap>("waits for the policy's sampling ConfigMap to hold its strategies", c => routing().ServicesWaitingForSampling(c))
             .Owns<ServiceMonitor>("each service's ServiceMonitor, while prometheus-operator's CRD is installed", EventRouting.ServiceByLabel, optional: true)
+            .Owns<PrometheusRule>("each service's SLO recording rules and alerts, while prometheus-operator's PrometheusRule CRD is installed", EventRouting.ServiceByLabel, optional: true)
             .Permits(new PermissionRule("events.k8s.io", ["events"], ["create"], EventsReason))
             .Build();
 
@@ -104,5 +105,6 @@ public static class OperatorControllers
 
     /// <summary>Where the declared kinds are served; the kinds without <see cref="k8s.Models.KubernetesEntityAttribute"/> are registered here.</summary>
     public static ResourceTypeRegistry ResourceTypes() => new ResourceTypeRegistry()
-        .Register<ServiceMonitor>(new Kube.ResourceType(ServiceMonitor.Group, ServiceMonitor.Version, ServiceMonitor.Plural, ServiceMonitor.KindName, Namespaced: true));
+        .Register<ServiceMonitor>(new Kube.ResourceType(ServiceMonitor.Group, ServiceMonitor.Version, ServiceMonitor.Plural, ServiceMonitor.KindName, Namespaced: true))
+        .Register<PrometheusRule>(new Kube.ResourceType(PrometheusRule.Group, PrometheusRule.Version, PrometheusRule.Plural, PrometheusRule.KindName, Namespaced: true));
 }

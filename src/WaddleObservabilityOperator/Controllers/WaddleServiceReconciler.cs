@@ -56,7 +56,8 @@ public sealed class WaddleServiceReconciler(
         var name = service.Metadata.Name;
         var apiPresent = ownedKinds.Any(k => k.ClrType == typeof(ServiceMonitor) && k.Served);
         // The service's own neighbourhood, not its namespace: a reconcile costs the same with 10 000 services as with 10.
-        var rendered = ServiceRenderer.Render(caches.RenderInputFor(service, apiPresent), ns, name);
+        var prometheusRuleApi = ownedKinds.Any(k => k.ClrType == typeof(PrometheusRule) && k.Served);
+        var rendered = ServiceRenderer.Render(caches.RenderInputFor(service, apiPresent, prometheusRuleApi), ns, name);
         var outcome = rendered.Outcome;
         var conditions = outcome.Conditions;
         var retry = false;

@@ -48,6 +48,9 @@ public sealed record EffectivePolicy(
     /// what it observed; <see cref="ClusterFacts.Unknown"/> otherwise.
     /// </summary>
     public ClusterFacts Cluster { get; init; } = ClusterFacts.Unknown;
+
+    /// <summary>The defaults of the services' SLOs and the labels of their PrometheusRules (<c>spec.slos</c>).</summary>
+    public Slos.EffectiveSlos Slos { get; init; } = Rendering.Slos.EffectiveSlos.Default;
 }
 
 public sealed record EffectiveTracing(

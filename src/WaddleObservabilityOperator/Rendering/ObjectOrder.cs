@@ -16,7 +16,7 @@ internal static class ObjectOrder
     ];
 
     public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Sort(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects) =>
-        [.. objects.OrderBy(KindRank).ThenBy(o => o.Metadata.NamespaceProperty ?? "", StringComparer.Ordinal).ThenBy(o => o.Metadata.Name, StringComparer.Ordinal)];
+        [.. objects.OrderBy(KindRank).ThenBy(o => o.Metadata.NamespaceProperty ?? "", StringComparer.Ordinal).ThenBy(o => o.Metadata.Name, StringComparer.Ordinal).ThenBy(o => o.Kind, StringComparer.Ordinal)];
 
     private static int KindRank(IKubernetesObject<V1ObjectMeta> o)
     {

@@ -5,10 +5,10 @@ using WaddleObservabilityOperator.Rendering.Backends;
 
 namespace WaddleObservabilityOperator.Rendering;
 
-/// <summary>What the cluster offers that rendering depends on.</summary>
-public sealed record RenderCapabilities(bool ServiceMonitorApi)
+/// <summary>What the cluster offers that rendering depends on: prometheus-operator's ServiceMonitor and PrometheusRule APIs.</summary>
+public sealed record RenderCapabilities(bool ServiceMonitorApi, bool PrometheusRuleApi = false)
 {
-    public static RenderCapabilities All { get; } = new(ServiceMonitorApi: true);
+    public static RenderCapabilities All { get; } = new(ServiceMonitorApi: true, PrometheusRuleApi: true);
 }
 
 /// <summary>

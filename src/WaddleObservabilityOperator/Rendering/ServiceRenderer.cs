@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Rendering.Models;
+using WaddleObservabilityOperator.Rendering.Slos;
 
 namespace WaddleObservabilityOperator.Rendering;
 
@@ -49,14 +50,14 @@ public static class ServiceRenderer
         var services = ServiceIndex.Of(input.KubernetesServices);
         var changes = new List<WorkloadChange>();
         ServiceDraft? target = null;
-        ServiceMonitor? monitor = null;
+        IReadOnlyList<ServiceChild> children = [];
         foreach (var (service, serviceResolution) in resolution.Services)
         {
             var draft = new ServiceDraft(service, serviceResolution);
             if ((service.Metadata.NamespaceProperty ?? "") == (@namespace ?? "") && service.Metadata.Name == name)
             {
                 target = draft;
-                monitor = RenderChildren(draft, workloads, claims, services, input.Capabilities, changes);
+                children = RenderChildren(draft, workloads, claims, services, input.Capabilities, changes);
             }
             else if (serviceResolution.Service is { } other)
             {
@@ -89,7 +90,7 @@ public static class ServiceRenderer
         return new ServiceRender(
             target.ToOutcome(),
             [.. Ordered(changes.Where(c => c.WaddleService == name))],
-            monitor is null ? [] : [new ServiceChild(monitor, ConditionTypes.MonitoringConfigured)],
+            children,
             samplingConfigMap);
     }
 
@@ -105,8 +106,8 @@ public static class ServiceRenderer
             "built-in defaults: the sampling ratio is set in the environment; no strategies document is published")
         : new(ConditionTypes.SamplingPublished, true, Reasons.TracingDisabled, "tracing is off for this service");
 
-    /// <summary>The service's injection (added to <paramref name="changes"/>) and its ServiceMonitor; the conditions go to the draft.</summary>
-    internal static ServiceMonitor? RenderChildren(
+    /// <summary>The service's injection (added to <paramref name="changes"/>), its ServiceMonitor and its SLOs' PrometheusRule; the conditions go to the draft.</summary>
+    internal static IReadOnlyList<ServiceChild> RenderChildren(
         ServiceDraft draft,
         WorkloadIndex workloads,
         Dictionary<(string Namespace, WorkloadKind Kind, string Name), string> claims,
@@ -116,13 +117,28 @@ public static class ServiceRenderer
     {
         if (draft.Resolution.Service is not { } resolved)
         {
-            return null;
+            return [];
         }
 
         Inject(draft, resolved, workloads, claims, changes);
+        var children = new List<ServiceChild>();
         var monitor = ServiceMonitorRenderer.Render(resolved, capabilities.ServiceMonitorApi, services?.Candidates(resolved));
         draft.MonitoringConfigured = monitor.Outcome;
-        return monitor.ServiceMonitor;
+        if (monitor.ServiceMonitor is { } serviceMonitor)
+        {
+            children.Add(new ServiceChild(serviceMonitor, ConditionTypes.MonitoringConfigured));
+        }
+
+        // The SLOs are rendered on their own: a bad SLO fails SLOsConfigured and leaves the injection and the ServiceMonitor be.
+        var slos = SloRenderer.Render(resolved, capabilities.PrometheusRuleApi);
+        draft.SlosConfigured = slos.Outcome;
+        draft.Slos = slos.Names;
+        if (slos.PrometheusRule is { } rule)
+        {
+            children.Add(new ServiceChild(rule, ConditionTypes.SlosConfigured));
+        }
+
+        return children;
     }
 
     private static void Inject(
@@ -252,6 +268,10 @@ internal sealed class ServiceDraft
             WorkloadInjected = new(ConditionTypes.WorkloadInjected, false, resolution.Outcome.Reason, waiting);
             MonitoringConfigured = new(ConditionTypes.MonitoringConfigured, false, resolution.Outcome.Reason, waiting);
             SamplingPublished = new(ConditionTypes.SamplingPublished, false, resolution.Outcome.Reason, waiting);
+            if (service.Spec.Slos is { Count: > 0 })
+            {
+                SlosConfigured = new(ConditionTypes.SlosConfigured, false, resolution.Outcome.Reason, waiting);
+            }
         }
     }
 
@@ -260,6 +280,11 @@ internal sealed class ServiceDraft
     public ConditionOutcome? WorkloadInjected { get; set; }
     public ConditionOutcome? MonitoringConfigured { get; set; }
     public ConditionOutcome? SamplingPublished { get; set; }
+
+    /// <summary>Null when the service declares no SLO: the condition is then absent.</summary>
+    public ConditionOutcome? SlosConfigured { get; set; }
+
+    public IReadOnlyList<string> Slos { get; set; } = [];
     public IReadOnlyList<string> OverriddenEnv { get; set; } = [];
     public string? ConfigHash { get; set; }
 
@@ -272,6 +297,11 @@ internal sealed class ServiceDraft
             MonitoringConfigured!,
             SamplingPublished ?? new(ConditionTypes.SamplingPublished, false, Reasons.PolicyNotFound, "the policy was not rendered"),
         };
+        if (SlosConfigured is not null)
+        {
+            steps.Add(SlosConfigured);
+        }
+
         var conditions = ReadySummary.WithReady(steps, ServiceRenderer.ReadyMessage);
         var resolved = Resolution.Service;
         return new ServiceOutcome(
@@ -288,6 +318,7 @@ internal sealed class ServiceDraft
                 Endpoint = resolved.TracingEnabled ? resolved.Policy.Tracing.Endpoint : "",
                 SamplingRatio = resolved.SamplingRatio,
                 ScrapeInterval = resolved.MetricsEnabled ? resolved.ScrapeInterval : null,
+                Slos = Slos.Count > 0 ? [.. Slos] : null,
             },
             OverriddenEnv,
             ConfigHash);

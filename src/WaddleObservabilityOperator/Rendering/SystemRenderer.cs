@@ -27,10 +27,7 @@ public static class SystemRenderer
         var drafts = resolution.Services.Select(s => new ServiceDraft(s.Service, s.Resolution)).ToList();
         foreach (var draft in drafts)
         {
-            if (ServiceRenderer.RenderChildren(draft, workloads, claims, services, input.Capabilities, workloadChanges) is { } monitor)
-            {
-                objects.Add(monitor);
-            }
+            objects.AddRange(ServiceRenderer.RenderChildren(draft, workloads, claims, services, input.Capabilities, workloadChanges).Select(c => c.Object));
         }
 
         ServiceRenderer.RemoveStaleInjections(input.Workloads, [.. drafts.Select(d => d.Service)], workloadChanges);

@@ -101,7 +101,10 @@ public static class WaddleBotDefaults
                 Sorted(metrics?.ServiceMonitor?.Labels)),
             components,
             spec?.Backends?.NetworkPolicy ?? false,
-            string.IsNullOrEmpty(uid) ? null : uid);
+            string.IsNullOrEmpty(uid) ? null : uid)
+        {
+            Slos = Slos.EffectiveSlos.Resolve(spec?.Slos),
+        };
     }
 
     /// <summary>The endpoint an exporter uses when the policy names none: the managed Jaeger if there is one, else the SDK's local default.</summary>

@@ -41,7 +41,8 @@ public sealed class FaultSuiteTests(FaultSuiteTests.Runner runner, ITestOutputHe
                 Assets = new ChaosAssets(
                     RepositoryLayout.PathOf("config", "crds"),
                     RepositoryLayout.PathOf("config", "samples", "waddlebot"),
-                    PrometheusOperatorSchemas.StandInServiceMonitorCrd),
+                    PrometheusOperatorSchemas.StandInServiceMonitorCrd,
+                    PrometheusOperatorSchemas.StandInPrometheusRuleCrd),
                 Services = 6,
                 Patience = TimeSpan.FromSeconds(90),
                 Logs = identity => new TestOutputLoggerProvider(Output, identity),

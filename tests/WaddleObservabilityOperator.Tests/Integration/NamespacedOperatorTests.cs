@@ -5,7 +5,7 @@ namespace WaddleObservabilityOperator.Tests.Integration;
 
 /// <summary>
 /// An operator limited to some namespaces (`--namespaces`, the chart's `watchNamespaces`) holds a Role in each of them
-/// and cluster-wide rights only for what no Role can grant (the chart's ClusterRole in that mode): the ServiceMonitor CRD
+/// and cluster-wide rights only for what no Role can grant (the chart's ClusterRole in that mode): the ServiceMonitor and PrometheusRule CRDs
 /// and its watched Namespace objects, each by name, and the kubelet scrape's ClusterRoles. Every other request must name
 /// one of its namespaces, or a real API server would answer 403.
 /// </summary>
@@ -38,7 +38,8 @@ public sealed class NamespacedOperatorTests(ITestOutputHelper output)
     /// <summary>What the chart's ClusterRole grants in this mode: the CRD and the Namespace by name, the kubelet scrape's ClusterRoles.</summary>
     private static bool ClusterScopedByTheClusterRole(string resource, string query) => resource switch
     {
-        "customresourcedefinitions" => query.Contains("fieldSelector=metadata.name%3Dservicemonitors.monitoring.coreos.com", StringComparison.Ordinal),
+        "customresourcedefinitions" => query.Contains("fieldSelector=metadata.name%3Dservicemonitors.monitoring.coreos.com", StringComparison.Ordinal)
+            || query.Contains("fieldSelector=metadata.name%3Dprometheusrules.monitoring.coreos.com", StringComparison.Ordinal),
         "namespaces" => query.Contains($"fieldSelector=metadata.name%3D{OperatorCluster.Namespace}", StringComparison.Ordinal),
         "clusterroles" or "clusterrolebindings" => true,
         _ => false,

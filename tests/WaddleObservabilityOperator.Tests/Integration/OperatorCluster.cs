@@ -66,6 +66,23 @@ internal sealed class OperatorCluster : IAsyncDisposable
     public Task InstallServiceMonitorCrdAsync() =>
         ApplyCrdAsync(PrometheusOperatorSchemas.StandInServiceMonitorCrd);
 
+    /// <summary>Installs prometheus-operator's PrometheusRule API (the stand-in CRD), as a user installing the prometheus-operator CRDs later would.</summary>
+    public Task InstallPrometheusRuleCrdAsync() =>
+        ApplyCrdAsync(PrometheusOperatorSchemas.StandInPrometheusRuleCrd);
+
+    /// <summary>The PrometheusRules of a namespace; none while the API is not served.</summary>
+    public async Task<IReadOnlyList<PrometheusRule>> PrometheusRulesAsync(string ns = Namespace)
+    {
+        try
+        {
+            return (await User.CustomObjects.ListNamespacedCustomObjectAsync<CustomResourceList<PrometheusRule>>(PrometheusRule.Group, PrometheusRule.Version, ns, PrometheusRule.Plural)).Items.ToList();
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+    }
+
     private async Task ApplyCrdAsync(string file)
     {
         var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file));

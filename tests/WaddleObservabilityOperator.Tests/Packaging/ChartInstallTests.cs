@@ -83,10 +83,10 @@ public sealed class ChartInstallTests : IAsyncLifetime
         Assert.Contains("It reconciles the namespaces waddlebot.", upgrade, StringComparison.Ordinal);
         Assert.Contains("--namespaces=waddlebot", await _cluster.KubectlOkAsync("get", "deployment", HelmChart.Name, "-n", HelmChart.ReleaseNamespace, "-o", "jsonpath={.spec.template.spec.containers[0].args}"), StringComparison.Ordinal);
         Assert.Equal(HelmChart.Name, await _cluster.KubectlOkAsync("get", "role", HelmChart.Name, "-n", "waddlebot", "-o", "jsonpath={.metadata.name}"));
-        // Only what a Role cannot grant stays cluster-wide: the ServiceMonitor CRD and the watched Namespace objects, both
+        // Only what a Role cannot grant stays cluster-wide: the ServiceMonitor and PrometheusRule CRDs and the watched Namespace objects, all
         // by name, the kubelet scrape's ClusterRoles and what they grant, and the reviews of --metrics-secure. In the
         // generated order: the kinds' rules first, then the permitted ones.
-        Assert.Equal("[\"customresourcedefinitions\"] [\"clusterroles\"] [\"clusterrolebindings\"] [\"namespaces\"] [\"nodes\"] [\"nodes/metrics\"] [\"tokenreviews\"] [\"subjectaccessreviews\"] [\"servicemonitors.monitoring.coreos.com\"] [\"waddlebot\"]",
+        Assert.Equal("[\"customresourcedefinitions\"] [\"customresourcedefinitions\"] [\"clusterroles\"] [\"clusterrolebindings\"] [\"namespaces\"] [\"nodes\"] [\"nodes/metrics\"] [\"tokenreviews\"] [\"subjectaccessreviews\"] [\"servicemonitors.monitoring.coreos.com\"] [\"prometheusrules.monitoring.coreos.com\"] [\"waddlebot\"]",
             await _cluster.KubectlOkAsync("get", "clusterrole", HelmChart.Name, "-o", "jsonpath={.rules[*].resources} {.rules[*].resourceNames}"));
 
         var uninstall = await HelmOkAsync(helm, "uninstall", HelmChart.Name, "--namespace", HelmChart.ReleaseNamespace);

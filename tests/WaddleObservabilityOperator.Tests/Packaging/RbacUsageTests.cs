@@ -74,6 +74,7 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
     private async Task<IReadOnlySet<RbacPermission>> UsedPermissionsAsync()
     {
         await using var cluster = await OperatorCluster.StartAsync(output);
+        await cluster.InstallPrometheusRuleCrdAsync();
         await cluster.ApplySamplesAsync();
         const string identity = "op-rbac";
         var running = cluster.StartOperator(identity, new OperatorOptions { LeaderElect = true, LeaseNamespace = "default" });
@@ -94,6 +95,20 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
         {
             var intervals = (await cluster.ServiceMonitorsAsync()).Where(m => m.Metadata.Labels.ContainsKey(WellKnown.ServiceLabel)).SelectMany(m => m.Spec.Endpoints.Select(e => e.Interval)).ToList();
             return (intervals.Count == 18 && intervals.All(i => i == "30s"), string.Join(",", intervals.Distinct()));
+        });
+
+        // The router's SLOs: edited (its PrometheusRule updated), then removed (its PrometheusRule deleted).
+        await PatchRouterSlosAsync(cluster, new JsonArray { new JsonObject { ["name"] = "availability", ["objective"] = 99.5 } });
+        await OperatorCluster.WaitUntilAsync("the router's PrometheusRule updated", async () =>
+        {
+            var rule = (await cluster.PrometheusRulesAsync()).SingleOrDefault(r => r.Metadata.Name == "router-slos");
+            return (rule?.Spec.Groups.Count == 3, $"{rule?.Spec.Groups.Count} groups");
+        });
+        await PatchRouterSlosAsync(cluster, null);
+        await OperatorCluster.WaitUntilAsync("the router's PrometheusRule deleted", async () =>
+        {
+            var rules = await cluster.PrometheusRulesAsync();
+            return (rules.All(r => r.Metadata.Name != "router-slos"), string.Join(", ", rules.Select(r => r.Metadata.Name)));
         });
 
         // The node exporter (the namespace has no Pod Security label: privileged pods are admitted): its DaemonSet.
@@ -207,6 +222,11 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
             .SelectMany(p => p.Verb == "list" ? [p, p with { Verb = "watch" }] : new[] { p })
             .ToHashSet();
     }
+
+    private static Task PatchRouterSlosAsync(OperatorCluster cluster, JsonArray? slos) =>
+        cluster.User.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch(new JsonObject { ["spec"] = new JsonObject { ["slos"] = slos } }.ToJsonString(), V1Patch.PatchType.MergePatch),
+            ApiGroup.Group, ApiGroup.Version, OperatorCluster.Namespace, WaddleService.Plural, "router");
 
     private const string ComponentLabel = "app.kubernetes.io/component";
 

@@ -97,8 +97,9 @@ internal static class Sample
         IEnumerable<WaddleService>? services = null,
         IEnumerable<IKubernetesObject<V1ObjectMeta>>? workloads = null,
         IEnumerable<V1Service>? kubeServices = null,
-        bool serviceMonitorApi = true) =>
-        new([.. policies ?? []], [.. services ?? []], [.. workloads ?? []], kubeServices?.ToList(), new RenderCapabilities(serviceMonitorApi));
+        bool serviceMonitorApi = true,
+        bool prometheusRuleApi = false) =>
+        new([.. policies ?? []], [.. services ?? []], [.. workloads ?? []], kubeServices?.ToList(), new RenderCapabilities(serviceMonitorApi, prometheusRuleApi));
 
     public static ResolvedService Resolve(WaddleService service, params ObservabilityPolicy[] policies) =>
         new PolicyResolver(policies).Resolve(service).Service ?? throw new InvalidOperationException("policy not resolved");

@@ -40,6 +40,30 @@ public sealed class MonitoringSchemaTests(HelmChart chart) : IClassFixture<HelmC
     }
 
     [Fact]
+    public void Every_rendered_PrometheusRule_passes_the_stand_in_crd_with_strict_field_validation()
+    {
+        var schema = PrometheusOperatorSchemas.SchemaOf(PrometheusOperatorSchemas.StandInPrometheusRuleCrd);
+        var (exitCode, stdout, stderr) = RenderInvocation.Run(RepositoryLayout.PathOf("config", "samples", "waddlebot"), "-o", "json");
+        Assert.True(exitCode == 0, stderr);
+        var rules = JsonNode.Parse(stdout)!["items"]!.AsArray().Select(o => o!.AsObject()).Where(o => (string?)o["kind"] == "PrometheusRule").ToList();
+        Assert.Equal(2, rules.Count);
+        foreach (var kind in new[] { "availability", "latency", "events" })
+        {
+            var (service, policy) = Rendering.Slos.SloRendererTests.GoldenInput(kind);
+            rules.Add(Rendering.Slos.SloTestData.Json(WaddleObservabilityOperator.Rendering.Slos.SloRenderer.Render(Rendering.Slos.SloTestData.Resolved(service, policy), true).PrometheusRule!));
+        }
+
+        Assert.All(rules, r => Assert.Empty(PrometheusOperatorSchemas.SchemaErrors(schema, r)));
+
+        // Control: the stand-in reads the rules (a misspelled field, a rule without expr).
+        var broken = (JsonObject)rules[0].DeepClone();
+        var rule = broken["spec"]!["groups"]![0]!["rules"]![0]!.AsObject();
+        rule.Remove("expr");
+        rule["exprs"] = "up";
+        Assert.NotEmpty(PrometheusOperatorSchemas.SchemaErrors(schema, broken));
+    }
+
+    [Fact]
     public async Task The_generated_validators_reject_wrong_types_patterns_and_missing_fields()
     {
         var verdicts = await PrometheusOperatorSchemas.ValidateAsync(
@@ -126,7 +150,8 @@ public sealed class MonitoringSchemaTests(HelmChart chart) : IClassFixture<HelmC
         var objects = new List<JsonObject>();
         var (exitCode, stdout, stderr) = RenderInvocation.Run(RepositoryLayout.PathOf("config", "samples", "waddlebot"), "-o", "json");
         Assert.True(exitCode == 0, stderr);
-        objects.AddRange(JsonNode.Parse(stdout)!["items"]!.AsArray().Select(o => o!.AsObject()).Where(IsMonitoring));
+        // The PrometheusRules of the router's and ai's SLOs are checked on their own (below and in Rendering/Slos).
+        objects.AddRange(JsonNode.Parse(stdout)!["items"]!.AsArray().Select(o => o!.AsObject()).Where(IsMonitoring).Where(o => (string?)o["kind"] == "ServiceMonitor"));
         // A ServiceMonitor per WaddleService, and the policy's: PostgreSQL, Redis and the kubelet scrape.
         Assert.Equal(22, objects.Count);
 

@@ -21,6 +21,9 @@ internal static class PrometheusOperatorSchemas
     /// <summary>The stand-in for prometheus-operator's ServiceMonitor CRD (tests/fixtures/prometheus-operator).</summary>
     public static string StandInServiceMonitorCrd { get; } = RepositoryLayout.PathOf("tests", "fixtures", "prometheus-operator", ServiceMonitorCrdFile);
 
+    /// <summary>The stand-in for prometheus-operator's PrometheusRule CRD (tests/fixtures/prometheus-operator).</summary>
+    public static string StandInPrometheusRuleCrd { get; } = RepositoryLayout.PathOf("tests", "fixtures", "prometheus-operator", "monitoring.coreos.com_prometheusrules.yaml");
+
     private static string ValidatorDirectory { get; } = RepositoryLayout.PathOf("tests", "tools", "monitoring-validator");
 
     /// <summary>The upstream CRD where a copy is beside the repository, else null (see <see cref="RepositoryLayout.UpstreamReference"/>).</summary>

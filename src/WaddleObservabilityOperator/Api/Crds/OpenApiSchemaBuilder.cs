@@ -229,6 +229,13 @@ public sealed class OpenApiSchemaBuilder(XmlDocumentation docs)
                     schema.Minimum = bounds.Minimum;
                     schema.Maximum = bounds.Maximum;
                     break;
+                case ExclusiveBoundsAttribute exclusive:
+                    Require(numeric, where, "[ExclusiveBounds]", "a number");
+                    schema.Minimum = exclusive.Minimum;
+                    schema.Maximum = exclusive.Maximum;
+                    schema.ExclusiveMinimum = true;
+                    schema.ExclusiveMaximum = true;
+                    break;
                 case MinimumAttribute minimum:
                     Require(numeric, where, "[Minimum]", "a number");
                     schema.Minimum = minimum.Minimum;

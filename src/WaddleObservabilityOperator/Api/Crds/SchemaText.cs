@@ -28,6 +28,7 @@ public static class SchemaText
     /// <summary>The range a number must be in, e.g. <c>between 0 and 1</c>, or null when unbounded.</summary>
     public static string? Range(V1JSONSchemaProps schema) => (schema.Minimum, schema.Maximum) switch
     {
+        ({ } min, { } max) when schema.ExclusiveMinimum == true && schema.ExclusiveMaximum == true => $"strictly between {Number(min)} and {Number(max)}",
         ({ } min, { } max) => $"between {Number(min)} and {Number(max)}",
         ({ } min, null) => $"at least {Number(min)}",
         (null, { } max) => $"at most {Number(max)}",

@@ -234,7 +234,8 @@ public sealed class SchemaValidator
             }
         }
 
-        if ((schema.Minimum is { } min && number < min) || (schema.Maximum is { } max && number > max))
+        if ((schema.Minimum is { } min && (number < min || (schema.ExclusiveMinimum == true && number == min)))
+            || (schema.Maximum is { } max && (number > max || (schema.ExclusiveMaximum == true && number == max))))
         {
             errors.Add(new FieldError(path, $"must be {SchemaText.Range(schema)}, got {value.ToJsonString()}"));
         }

@@ -63,7 +63,10 @@ public sealed class PromtoolCheckTests
         var config = data.Text(PrometheusConfigFileName);
         // 19 services, WaddleBot's PostgreSQL and Redis exporters, the kubelets, Prometheus itself.
         Assert.Equal(23, YamlTree.Load(config).Items("scrape_configs").Count);
-        var result = await CheckAsync(config, (PrometheusRulesDocument.FileName, data.Text(PrometheusRulesDocument.FileName)));
+        // Every rules file it names: the components' alerts and the SLO rules of the router and ai (Rendering/Slos).
+        var ruleFiles = YamlTree.Load(config).Items("rule_files").Select(r => r.Text()).ToList();
+        Assert.Equal([PrometheusRulesDocument.FileName, "slos-ai.yml", "slos-router.yml"], ruleFiles);
+        var result = await CheckAsync(config, [.. ruleFiles.Select(f => (f, data.Text(f)))]);
         Assert.True(result.ExitCode == 0, result.Describe());
     }
 

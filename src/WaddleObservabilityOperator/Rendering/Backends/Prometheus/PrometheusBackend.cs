@@ -48,6 +48,13 @@ internal static class PrometheusBackend
             data[PrometheusRulesDocument.FileName] = rules;
         }
 
+        // The members' SLO rules, a file each (Rendering/Slos), hashed with the rest.
+        foreach (var file in Slos.SloRulesFiles.Of(services))
+        {
+            data[file.FileName] = file.Content;
+            rules = (rules ?? "") + "\n" + file.Content;
+        }
+
         yield return new V1ServiceAccount
         {
             ApiVersion = "v1",

@@ -48,6 +48,8 @@ public static class PrometheusConfigDocument
         });
 
         var rules = PrometheusRulesDocument.Rules(policy);
+        var sloFiles = Slos.SloRulesFiles.Of(services);
+        List<string> ruleFiles = [.. rules.Count > 0 ? [PrometheusRulesDocument.FileName] : Array.Empty<string>(), .. sloFiles.Select(f => f.FileName)];
         var alertmanagers = ManagedComponents.All.SelectMany(c => c.AlertmanagerAddresses(policy)).ToList();
         return new PrometheusConfig
         {
@@ -58,12 +60,12 @@ public static class PrometheusConfigDocument
                 // that case, and the file stays loadable by capping the timeout at the interval.
                 ScrapeTimeout = globalTimeout > globalInterval ? policy.Metrics.ScrapeInterval : policy.Metrics.ScrapeTimeout,
                 // Rules are evaluated as often as targets are scraped (Prometheus's default is 1m).
-                EvaluationInterval = rules.Count > 0 ? policy.Metrics.ScrapeInterval : null,
+                EvaluationInterval = ruleFiles.Count > 0 ? policy.Metrics.ScrapeInterval : null,
                 ExternalLabels = ExternalLabels(PrometheusComponent.Settings(policy).ExternalLabels),
             },
             ScrapeConfigs = jobs,
             // Relative: Prometheus reads it next to prometheus.yml, from the same ConfigMap.
-            RuleFiles = rules.Count > 0 ? [PrometheusRulesDocument.FileName] : null,
+            RuleFiles = ruleFiles.Count > 0 ? ruleFiles : null,
             Alerting = alertmanagers.Count > 0
                 ? new PrometheusAlertingConfig
                 {
