@@ -5,7 +5,7 @@ using WaddleObservabilityOperator.Rendering.Backends;
 namespace WaddleObservabilityOperator.Rendering;
 
 /// <summary>The policy's PostgreSQL exporters with defaults applied (<see cref="PostgresExporterComponent.Resolve"/>), in the order declared.</summary>
-public sealed record EffectivePostgresExporters(bool Managed, IReadOnlyList<EffectivePostgresExporter> Instances) : IComponentSettings;
+public sealed record EffectivePostgresExporters(bool Managed, IReadOnlyList<EffectivePostgresExporter> Instances) : INamedExporters<EffectivePostgresExporter>;
 
 /// <summary>One PostgreSQL exporter: the server, the Secret keys of its credentials, its image and resources.</summary>
 public sealed record EffectivePostgresExporter(
@@ -17,4 +17,4 @@ public sealed record EffectivePostgresExporter(
     SecretKeyReference UserSecret,
     SecretKeyReference PasswordSecret,
     string Image,
-    V1ResourceRequirements? Resources);
+    V1ResourceRequirements? Resources) : INamedExporter;

@@ -1,16 +1,15 @@
 using System.Globalization;
-using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
 
 namespace WaddleObservabilityOperator.Rendering.Backends;
 
 /// <summary>
-/// The PostgreSQL exporters (<c>spec.exporters.postgres[]</c>): one postgres_exporter per server, each a Deployment,
-/// a Service, a ServiceMonitor while prometheus-operator's API is served, and a job in the managed Prometheus, with the
-/// alerts on <c>pg_up</c> (the exporter answers 200 while its database is down, so <c>up</c> cannot tell).
+/// The PostgreSQL exporters (<c>spec.exporters.postgres[]</c>): one postgres_exporter per server, with what every
+/// exporter of named instances renders (<see cref="NamedExportersComponent{TSettings, TInstance}"/>) and the alerts on
+/// <c>pg_up</c> (the exporter answers 200 while its database is down, so <c>up</c> cannot tell).
 /// </summary>
-public sealed class PostgresExporterComponent : ManagedComponent<EffectivePostgresExporters>
+public sealed class PostgresExporterComponent : NamedExportersComponent<EffectivePostgresExporters, EffectivePostgresExporter>
 {
     /// <summary>The pinned postgres_exporter image.</summary>
     public const string DefaultImage = "quay.io/prometheuscommunity/postgres-exporter:v0.20.1";
@@ -24,7 +23,6 @@ public sealed class PostgresExporterComponent : ManagedComponent<EffectivePostgr
 
     public const string AppName = "postgres-exporter";
     public const string Exporter = "postgres";
-    private const string RuleGroup = "waddlebot-postgres";
 
     public static PostgresExporterComponent Instance { get; } = new();
 
@@ -39,7 +37,7 @@ public sealed class PostgresExporterComponent : ManagedComponent<EffectivePostgr
     public override string SpecPath => "spec.exporters.postgres";
 
     /// <summary>Name of the exporter's Deployment, Service and ServiceMonitor.</summary>
-    public static string InstanceName(string policyName, string name) => $"{policyName}-postgres-exporter-{name}";
+    public static string InstanceName(string policyName, string name) => Instance.ObjectName(policyName, name);
 
     public override EffectivePostgresExporters Resolve(ObservabilityPolicySpec? spec, bool owned)
     {
@@ -58,96 +56,34 @@ public sealed class PostgresExporterComponent : ManagedComponent<EffectivePostgr
                 p.Resources))]);
     }
 
-    public override IReadOnlyList<string> ServiceNames(EffectivePolicy policy)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        return [.. Settings(policy).Instances.Select(p => InstanceName(policy.Name!, p.Name))];
-    }
+    protected override string App => AppName;
 
-    public override void Validate(EffectivePolicy policy, IReadOnlyList<ResolvedService> services, List<string> problems)
+    protected override string Kind => Exporter;
+
+    protected override int Port => MetricsPort;
+
+    protected override string ServerTitle => "PostgreSQL";
+
+    protected override string AlertPrefix => "Postgres";
+
+    protected override string UpMetric => "pg_up";
+
+    protected override void ValidateInstance(EffectivePostgresExporter instance, string field, List<string> problems)
     {
-        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(problems);
-        var instances = Settings(policy).Instances;
-        ExporterValidation.CheckNames(problems, SpecPath, instances.Select(p => p.Name));
-        for (var i = 0; i < instances.Count; i++)
+        if (string.IsNullOrEmpty(instance.Host))
         {
-            var p = instances[i];
-            var field = $"{SpecPath}[{i.ToString(CultureInfo.InvariantCulture)}]";
-            BackendValidation.CheckName(problems, policy.Name!, InstanceName(policy.Name!, p.Name), BackendValidation.MaxServiceNameLength, "Service and Deployment");
-            BackendValidation.CheckImage(problems, p.Image, $"{field}.image");
-            ExporterValidation.CheckSecret(problems, p.UserSecret, $"{field}.userSecretRef");
-            ExporterValidation.CheckSecret(problems, p.PasswordSecret, $"{field}.passwordSecretRef");
-            if (string.IsNullOrEmpty(p.Host))
-            {
-                problems.Add($"{field}.host must name the PostgreSQL server.");
-            }
+            problems.Add($"{field}.host must name the PostgreSQL server.");
         }
     }
-
-    public override IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy, IReadOnlyList<ResolvedService> services)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        foreach (var instance in Settings(policy).Instances)
-        {
-            var identity = Identity(policy, instance);
-            yield return ExporterObjects.Deployment(identity, Container(instance));
-            yield return ExporterObjects.Service(identity, MetricsPort);
-            if (ExporterObjects.WantsServiceMonitors(policy))
-            {
-                yield return ExporterObjects.ServiceMonitor(identity, Job(identity, instance));
-            }
-
-            if (policy.NetworkPolicy)
-            {
-                // Prometheus's scrapes in; the exporter's own connection to its server goes out, which an ingress rule leaves alone.
-                yield return identity.NetworkPolicy(identity.InstanceName, [MetricsPort]);
-            }
-        }
-    }
-
-    public override IReadOnlyList<ScrapeJob> ScrapeJobs(EffectivePolicy policy)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        return IsManaged(policy) ? [.. Settings(policy).Instances.Select(p => Job(Identity(policy, p), p))] : [];
-    }
-
-    public override IReadOnlyList<AlertRule> AlertRules(EffectivePolicy policy)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        if (!IsManaged(policy))
-        {
-            return [];
-        }
-
-        return
-        [
-            new AlertRule(
-                RuleGroup,
-                "PostgresDown",
-                $"pg_up{{{WellKnown.ExporterMetricLabel}=\"{Exporter}\"}} == 0",
-                "2m",
-                [new("severity", "critical")],
-                [
-                    new("summary", "PostgreSQL {{ $labels.instance }} is down"),
-                    new("description", "The postgres exporter {{ $labels.instance }} in namespace {{ $labels.namespace }} has not reached its server for 2 minutes (pg_up is 0). Its own target stays up, so up does not show this."),
-                ]),
-            ExporterObjects.ExporterDown(RuleGroup, "Postgres", Exporter, "PostgreSQL"),
-        ];
-    }
-
-    private static BackendIdentity Identity(EffectivePolicy policy, EffectivePostgresExporter instance) =>
-        new(policy, AppName, "metrics-exporter", InstanceName(policy.Name!, instance.Name));
-
-    private static ScrapeJob Job(BackendIdentity identity, EffectivePostgresExporter instance) =>
-        ExporterObjects.Job(identity, $"{Exporter}/{instance.Name}", Exporter, instance: instance.Name);
 
     /// <summary>
     /// DATA_SOURCE_URI without credentials, and the user and password as separate variables from the Secret: the
     /// exporter joins them with the URL escaping of Go's net/url, so a password with '@', '/' or '%' needs no escaping by
     /// anyone (a DATA_SOURCE_NAME URL written by hand would).
     /// </summary>
-    internal static V1Container Container(EffectivePostgresExporter instance) => ExporterObjects.Container(
+    protected override V1Container Container(EffectivePostgresExporter instance) => ExporterObjects.Container(
         "postgres-exporter",
         instance.Image,
         [$"--web.listen-address=:{MetricsPort.ToString(CultureInfo.InvariantCulture)}", "--web.telemetry-path=/metrics"],

@@ -5,7 +5,7 @@ using WaddleObservabilityOperator.Rendering.Backends;
 namespace WaddleObservabilityOperator.Rendering;
 
 /// <summary>The policy's Redis exporters with defaults applied (<see cref="RedisExporterComponent.Resolve"/>), in the order declared.</summary>
-public sealed record EffectiveRedisExporters(bool Managed, IReadOnlyList<EffectiveRedisExporter> Instances) : IComponentSettings;
+public sealed record EffectiveRedisExporters(bool Managed, IReadOnlyList<EffectiveRedisExporter> Instances) : INamedExporters<EffectiveRedisExporter>;
 
 /// <summary>One Redis exporter: the server's address, the Secret keys of its credentials (none without authentication), its image and resources.</summary>
 public sealed record EffectiveRedisExporter(
@@ -14,4 +14,4 @@ public sealed record EffectiveRedisExporter(
     SecretKeyReference? UserSecret,
     SecretKeyReference? PasswordSecret,
     string Image,
-    V1ResourceRequirements? Resources);
+    V1ResourceRequirements? Resources) : INamedExporter;

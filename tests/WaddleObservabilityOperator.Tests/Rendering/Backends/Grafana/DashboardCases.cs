@@ -53,7 +53,8 @@ internal static partial class DashboardCases
         }
 
         // Every exporter kind, the node exporter and the kubelet scrape included (the samples have PostgreSQL and Redis).
-        var stack = WaddleBotDefaults.Apply(RealPrograms.StackProgramsTests.Policy());
+        // In a namespace that admits the node exporter (privileged), as the real-program test renders it.
+        var stack = WaddleBotDefaults.Apply(RealPrograms.StackProgramsTests.Policy()) with { Cluster = new ClusterFacts(false, new NamespaceFacts("waddlebot", "privileged")) };
         var infrastructure = Assert.Single(GrafanaDashboards.Of(stack), d => d.Name.EndsWith("-" + InfrastructureDashboard.ConfigMapSuffix, StringComparison.Ordinal));
         cases.Add(new DashboardCase($"every exporter: {infrastructure.Key}", JsonNode.Parse(infrastructure.Dashboard.ToJson())!.AsObject(), ExporterMetrics.Value));
 

@@ -134,7 +134,7 @@ public sealed class GrafanaDashboardsTests
     [Fact]
     public void Every_query_reads_the_policys_namespace_only()
     {
-        var dashboards = GrafanaDashboards.Of(Resolve(spec => spec.Exporters = Exporters("postgres", "redis", "node", "kubelet"), ns: "bots"), withSlos: true);
+        var dashboards = GrafanaDashboards.Of(Resolve(spec => spec.Exporters = Exporters("postgres", "redis", "node", "kubelet"), ns: "bots") with { Cluster = new ClusterFacts(false, new NamespaceFacts("bots", "privileged")) }, withSlos: true);
         Assert.Equal(4, dashboards.Count);
         foreach (var dashboard in dashboards)
         {
@@ -166,7 +166,8 @@ public sealed class GrafanaDashboardsTests
     [MemberData(nameof(ExporterRows))]
     public void The_infrastructure_dashboard_comes_with_the_exporters_a_row_for_each_kind(string[] kinds, string[] rows)
     {
-        var policy = Resolve(spec => spec.Exporters = Exporters(kinds));
+        // In a namespace known to admit the node exporter (it is refused where that is unknown).
+        var policy = Resolve(spec => spec.Exporters = Exporters(kinds)) with { Cluster = new ClusterFacts(false, new NamespaceFacts(Sample.Namespace, "privileged")) };
         var result = Render(policy);
         Assert.Equal(
             ["waddlebot-dashboard-overview", "waddlebot-dashboard-service", "waddlebot-dashboard-infrastructure"],
@@ -178,6 +179,15 @@ public sealed class GrafanaDashboardsTests
         // Each row's queries select its exporter only.
         var expressions = DashboardCases.Expressions(JsonNode.Parse(dashboard.ToJson())!.AsObject());
         Assert.All(expressions, e => Assert.Matches("waddlebot_exporter=\"(postgres|redis|node|kubelet)\"", e.Raw));
+    }
+
+    [Fact]
+    public void A_refused_node_exporter_has_no_row()
+    {
+        var restricted = Resolve(spec => spec.Exporters = Exporters("node", "kubelet")) with { Cluster = new ClusterFacts(false, new NamespaceFacts(Sample.Namespace, "restricted")) };
+        Assert.Equal(["Containers of namespace waddlebot"], GrafanaDashboards.Of(restricted)[2].Dashboard.Panels.OfType<DashboardRow>().Select(r => r.Title));
+        var onlyNode = Resolve(spec => spec.Exporters = Exporters("node")) with { Cluster = new ClusterFacts(false, new NamespaceFacts(Sample.Namespace, "baseline")) };
+        Assert.Equal(2, GrafanaDashboards.Of(onlyNode).Count);
     }
 
     [Fact]
@@ -212,7 +222,7 @@ public sealed class GrafanaDashboardsTests
         Assert.InRange(((string)dashboard["uid"]!).Length, 8, 40);
 
         // Published after the infrastructure dashboard when both are.
-        var both = GrafanaDashboards.Of(Resolve(spec => spec.Exporters = Exporters("node")), withSlos: true);
+        var both = GrafanaDashboards.Of(Resolve(spec => spec.Exporters = Exporters("postgres")), withSlos: true);
         Assert.Equal(["overview", "service", "infrastructure", "slos"], both.Select(d => d.Name["waddlebot-dashboard-".Length..]));
         // Disabled dashboards publish nothing, SLOs or not.
         Assert.Null(GrafanaDashboards.Publish(Resolve(spec => spec.Dashboards = new DashboardsPolicy { Enabled = false }), withSlos: true));

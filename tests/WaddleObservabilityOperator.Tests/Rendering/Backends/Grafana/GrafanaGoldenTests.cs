@@ -54,7 +54,7 @@ public sealed class GrafanaGoldenTests
     [Fact]
     public void The_infrastructure_dashboard_of_every_exporter_kind_matches_the_golden_file()
     {
-        var policy = WaddleBotDefaults.Apply(RealPrograms.StackProgramsTests.Policy());
+        var policy = WaddleBotDefaults.Apply(RealPrograms.StackProgramsTests.Policy()) with { Cluster = new ClusterFacts(false, new NamespaceFacts("waddlebot", "privileged")) };
         var infrastructure = GrafanaDashboards.Of(policy).Single(d => d.Name == GrafanaDashboards.ConfigMapName(policy.Name!, InfrastructureDashboard.ConfigMapSuffix));
         GoldenFile.AssertMatches(Golden("dashboard-infrastructure.json"), infrastructure.Dashboard.ToJson());
     }

@@ -2,8 +2,8 @@ namespace WaddleObservabilityOperator.Rendering.Backends;
 
 /// <summary>
 /// What WaddleBot runs on, from the policy's exporters: its PostgreSQL servers, its Redis servers, the nodes and its
-/// containers. A row per exporter kind the policy manages, so a policy without the node exporter shows no empty node
-/// panels; none at all when it manages no exporter (<see cref="Applies"/>).
+/// containers. A row per exporter kind the policy runs, so a policy without the node exporter (or whose namespace
+/// refuses it) shows no empty node panels; none at all when it runs no exporter (<see cref="Applies"/>).
 /// </summary>
 /// <remarks>
 /// Every query selects the policy's namespace and the exporter by <c>waddlebot_exporter</c>, which the operator's scrape
@@ -30,33 +30,34 @@ internal static class InfrastructureDashboard
 
     public static string Uid(EffectivePolicy policy) => WaddleBotDashboards.Uid("waddlebot-infra", policy);
 
-    /// <summary>Whether the policy manages an exporter, so the dashboard has something to show.</summary>
+    /// <summary>Whether the policy runs an exporter, so the dashboard has something to show.</summary>
     public static bool Applies(EffectivePolicy policy) =>
-        PostgresExporterComponent.Instance.IsManaged(policy)
-        || RedisExporterComponent.Instance.IsManaged(policy)
-        || NodeExporterComponent.Instance.IsManaged(policy)
-        || KubeletComponent.Instance.IsManaged(policy);
+        Runs(PostgresExporterComponent.Instance, policy) || Runs(RedisExporterComponent.Instance, policy)
+        || Runs(NodeExporterComponent.Instance, policy) || Runs(KubeletComponent.Instance, policy);
+
+    // Managed and not refused (the node exporter in a namespace that forbids host access is not rendered at all).
+    private static bool Runs(IManagedComponent component, EffectivePolicy policy) => component.IsManaged(policy) && component.Refusal(policy) is null;
 
     public static DashboardDocument Render(EffectivePolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var grid = new DashboardGrid();
-        if (PostgresExporterComponent.Instance.IsManaged(policy))
+        if (Runs(PostgresExporterComponent.Instance, policy))
         {
             Postgres(grid, Scope(policy, PostgresExporterComponent.Exporter));
         }
 
-        if (RedisExporterComponent.Instance.IsManaged(policy))
+        if (Runs(RedisExporterComponent.Instance, policy))
         {
             Redis(grid, Scope(policy, RedisExporterComponent.Exporter));
         }
 
-        if (NodeExporterComponent.Instance.IsManaged(policy))
+        if (Runs(NodeExporterComponent.Instance, policy))
         {
             Nodes(grid, Scope(policy, NodeExporterComponent.Exporter));
         }
 
-        if (KubeletComponent.Instance.IsManaged(policy))
+        if (Runs(KubeletComponent.Instance, policy))
         {
             Containers(grid, Scope(policy, KubeletComponent.Exporter), policy.Namespace);
         }
