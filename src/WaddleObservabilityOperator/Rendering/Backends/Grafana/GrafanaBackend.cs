@@ -34,7 +34,11 @@ internal static class GrafanaBackend
 
     public static string OperatorDashboardConfigMapName(string policyName) => $"{GrafanaComponent.InstanceName(policyName)}-dashboard-operator";
 
-    public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy)
+    /// <summary>
+    /// The managed Grafana's objects; its pod mounts the dashboards <see cref="GrafanaDashboards.Publish"/> publishes with
+    /// the same <paramref name="withSlos"/> (the SLO dashboard's too when true).
+    /// </summary>
+    public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy, bool withSlos = false)
     {
         var policyName = policy.Name!;
         var name = GrafanaComponent.InstanceName(policyName);
@@ -44,7 +48,7 @@ internal static class GrafanaBackend
         var provider = GrafanaProvisioning.DashboardProvider(grafana.Dashboards.Folder);
         // The dashboards the pod mounts: the published ones when their settings are valid, and the operator's own.
         var dashboards = grafana.Dashboards.Enabled
-            ? [.. GrafanaDashboards.Validate(policy).Count == 0 ? GrafanaDashboards.Of(policy).Select(d => d.Name) : [], OperatorDashboardConfigMapName(policyName)]
+            ? [.. GrafanaDashboards.Validate(policy).Count == 0 ? GrafanaDashboards.Of(policy, withSlos).Select(d => d.Name) : [], OperatorDashboardConfigMapName(policyName)]
             : new List<string>();
 
         yield return new V1ConfigMap

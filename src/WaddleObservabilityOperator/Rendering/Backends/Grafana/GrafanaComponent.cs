@@ -126,8 +126,10 @@ public sealed class GrafanaComponent : ManagedComponent<EffectiveGrafana>
         }
     }
 
+    // withSlos: the SLO dashboard is published and mounted only when the policy's services declare SLOs; Render and
+    // Publish must pass the same value so the managed Grafana mounts exactly the published ConfigMaps.
     public override IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy, IReadOnlyList<ResolvedService> services) =>
-        GrafanaBackend.Render(policy);
+        GrafanaBackend.Render(policy, withSlos: false);
 
     public override string StatusEndpoint(EffectivePolicy policy) => Endpoint(policy);
 
@@ -147,7 +149,7 @@ public sealed class GrafanaComponent : ManagedComponent<EffectiveGrafana>
             : $"Grafana's admin password is taken from Secret \"{secret}\" at each start (its database is an emptyDir): a changed Secret applies when the pod restarts";
     }
 
-    public override ComponentPublication? Publish(EffectivePolicy policy, IReadOnlyList<ResolvedService> services) => GrafanaDashboards.Publish(policy);
+    public override ComponentPublication? Publish(EffectivePolicy policy, IReadOnlyList<ResolvedService> services) => GrafanaDashboards.Publish(policy, withSlos: false);
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -45,24 +45,36 @@ internal static partial class GrafanaDashboards
         DefaultStatusLabel,
         DefaultErrorStatusRegex);
 
+    /// <summary>The suffixes of the dashboards' ConfigMap names (<see cref="ConfigMapName"/>), every dashboard the policy may publish.</summary>
+    public static IReadOnlyList<string> ConfigMapSuffixes { get; } = ["overview", "service", InfrastructureDashboard.ConfigMapSuffix, SloDashboard.ConfigMapSuffix];
+
     /// <summary>
-    /// The policy's published dashboards, in a fixed order: the overview, the service page, and the infrastructure
-    /// dashboard while the policy manages an exporter. Call only when <see cref="Validate"/> found nothing.
+    /// The policy's published dashboards, in a fixed order: the overview, the service page, the infrastructure
+    /// dashboard while the policy manages an exporter, and the SLO dashboard when <paramref name="withSlos"/> (the
+    /// policy's services declare SLOs, so their rules record the series it reads). Call only when
+    /// <see cref="Validate"/> found nothing. The managed Grafana mounts this list (<see cref="GrafanaBackend.Render"/>):
+    /// pass both the same <paramref name="withSlos"/>.
     /// </summary>
-    public static IReadOnlyList<DashboardConfigMap> Of(EffectivePolicy policy)
+    public static IReadOnlyList<DashboardConfigMap> Of(EffectivePolicy policy, bool withSlos = false)
     {
         var dashboards = GrafanaComponent.Settings(policy).Dashboards;
         var overview = WaddleBotDashboards.Overview(policy, dashboards);
         var service = WaddleBotDashboards.Service(policy, dashboards);
         List<DashboardConfigMap> published =
         [
-            new(ConfigMapName(policy.Name!, "overview"), overview.Uid + ".json", overview),
-            new(ConfigMapName(policy.Name!, "service"), service.Uid + ".json", service),
+            new(ConfigMapName(policy.Name!, ConfigMapSuffixes[0]), overview.Uid + ".json", overview),
+            new(ConfigMapName(policy.Name!, ConfigMapSuffixes[1]), service.Uid + ".json", service),
         ];
         if (InfrastructureDashboard.Applies(policy))
         {
             var infrastructure = InfrastructureDashboard.Render(policy);
             published.Add(new(ConfigMapName(policy.Name!, InfrastructureDashboard.ConfigMapSuffix), infrastructure.Uid + ".json", infrastructure));
+        }
+
+        if (withSlos)
+        {
+            var slos = SloDashboard.Render(policy);
+            published.Add(new(ConfigMapName(policy.Name!, SloDashboard.ConfigMapSuffix), slos.Uid + ".json", slos));
         }
 
         return published;
@@ -74,7 +86,7 @@ internal static partial class GrafanaDashboards
         var problems = new List<string>();
         var policyName = policy.Name!;
         var dashboards = GrafanaComponent.Settings(policy).Dashboards;
-        var longest = ConfigMapName(policyName, InfrastructureDashboard.ConfigMapSuffix);
+        var longest = ConfigMapName(policyName, ConfigMapSuffixes.MaxBy(suffix => suffix.Length)!);
         if (longest.Length > MaxConfigMapNameLength || LabelSyntax.ValueError(InstanceName(policyName)) is not null)
         {
             problems.Add($"metadata.name: the policy name \"{policyName}\" is too long for its dashboards' ConfigMaps and labels "
@@ -111,8 +123,11 @@ internal static partial class GrafanaDashboards
         return problems;
     }
 
-    /// <summary>The DashboardsPublished outcome and, when the settings are valid, the ConfigMaps; null when the policy publishes none.</summary>
-    public static ComponentPublication? Publish(EffectivePolicy policy)
+    /// <summary>
+    /// The DashboardsPublished outcome and, when the settings are valid, the ConfigMaps; null when the policy publishes
+    /// none. <paramref name="withSlos"/> adds the SLO dashboard (<see cref="Of"/>).
+    /// </summary>
+    public static ComponentPublication? Publish(EffectivePolicy policy, bool withSlos = false)
     {
         if (policy.Name is null || !GrafanaComponent.Settings(policy).Dashboards.Enabled)
         {
@@ -126,7 +141,7 @@ internal static partial class GrafanaDashboards
         }
 
         var dashboards = GrafanaComponent.Settings(policy).Dashboards;
-        var published = Of(policy);
+        var published = Of(policy, withSlos);
         var labels = string.Join(",", dashboards.Labels.Select(l => $"{l.Key}={l.Value}"));
         return new ComponentPublication(
             [.. published.Select(d => ConfigMap(policy, d))],
@@ -211,5 +226,5 @@ internal static partial class GrafanaDashboards
     private static partial Regex Re2Unsupported();
 
     /// <summary>The published dashboards' objects for a foreign caller (tests): the ConfigMaps as <see cref="Publish"/> gives them.</summary>
-    internal static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> ConfigMaps(EffectivePolicy policy) => Publish(policy)?.Objects ?? [];
+    internal static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> ConfigMaps(EffectivePolicy policy, bool withSlos = false) => Publish(policy, withSlos)?.Objects ?? [];
 }

@@ -12,7 +12,7 @@ namespace WaddleObservabilityOperator.Tests.Rendering.Backends.Grafana;
 /// <summary>
 /// Every dashboard the project ships, as a user gets it: the WaddleBot samples through the <c>render</c> command (the
 /// overview, the service and the operator's dashboards of the managed Grafana), a policy with its own metric names and
-/// an error regex that needs escaping, and the Helm chart's copy of the operator's dashboard. Each with the metrics the
+/// an error regex that needs escaping, the SLO dashboard, and the Helm chart's copy of the operator's dashboard. Each with the metrics the
 /// system exposes for it, and the expressions of each.
 /// </summary>
 internal static partial class DashboardCases
@@ -83,6 +83,12 @@ internal static partial class DashboardCases
         {
             cases.Add(new DashboardCase($"custom RED: {dashboard.Key}", JsonNode.Parse(dashboard.Dashboard.ToJson())!.AsObject(), custom));
         }
+
+        // The SLO dashboard, published when the policy's services declare SLOs: it reads the series their Sloth-compatible
+        // rules record and Prometheus's ALERTS.
+        var withSlos = WaddleBotDefaults.Apply(Sample.Policy("waddlebot", ns: "bots"));
+        var slos = Assert.Single(GrafanaDashboards.Of(withSlos, withSlos: true), d => d.Name.EndsWith("-" + SloDashboard.ConfigMapSuffix, StringComparison.Ordinal));
+        cases.Add(new DashboardCase($"slos: {slos.Key}", JsonNode.Parse(slos.Dashboard.ToJson())!.AsObject(), SloMetrics));
 
         var chart = RepositoryLayout.PathOf("charts", "waddle-observability-operator", "dashboards", OperatorDashboard.FileName);
         cases.Add(new DashboardCase($"chart: dashboards/{OperatorDashboard.FileName}", JsonNode.Parse(File.ReadAllText(chart))!.AsObject(), OperatorMetricNames.Value));
@@ -158,6 +164,19 @@ internal static partial class DashboardCases
 
         return names;
     });
+
+    /// <summary>
+    /// What the SLO rules record, by Sloth's names as issue 16 lists them (written down here, not taken from the
+    /// renderer): the SLI error ratio over each alert window and over the SLO period (30d or 28d), the metadata and
+    /// burn-rate series, and <c>ALERTS</c>, where Prometheus shows the SLO alerts' state.
+    /// </summary>
+    public static IReadOnlySet<string> SloMetrics { get; } = new HashSet<string>(
+        new[] { "5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d", "28d" }.Select(w => $"slo:sli_error:ratio_rate{w}").Concat(
+        [
+            "slo:objective:ratio", "slo:error_budget:ratio", "slo:time_period:days", "slo:current_burn_rate:ratio",
+            "slo:period_burn_rate:ratio", "slo:period_error_budget_remaining:ratio", "ALERTS",
+        ]),
+        StringComparer.Ordinal);
 
     private static IEnumerable<string> Histogram(string name) => [name + "_bucket", name + "_sum", name + "_count"];
 

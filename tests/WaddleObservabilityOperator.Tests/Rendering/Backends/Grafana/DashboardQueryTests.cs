@@ -72,6 +72,11 @@ public sealed class DashboardQueryTests
             "pg_up", "pg_stat_database_numbackends", "redis_up", "redis_memory_used_bytes", "node_cpu_seconds_total",
             "node_memory_MemAvailable_bytes", "node_filesystem_avail_bytes", "container_cpu_usage_seconds_total",
             "container_memory_working_set_bytes",
+            // Issue 16's SLO dashboard: remaining budget, SLI, objective, burn rate per alert window, alert state.
+            "slo:period_error_budget_remaining:ratio", "slo:objective:ratio", "slo:error_budget:ratio", "slo:time_period:days",
+            "slo:current_burn_rate:ratio", "slo:period_burn_rate:ratio", "slo:sli_error:ratio_rate5m", "slo:sli_error:ratio_rate30m",
+            "slo:sli_error:ratio_rate1h", "slo:sli_error:ratio_rate2h", "slo:sli_error:ratio_rate6h", "slo:sli_error:ratio_rate1d",
+            "slo:sli_error:ratio_rate3d", "slo:sli_error:ratio_rate30d", "slo:sli_error:ratio_rate28d", "ALERTS",
         ];
         Assert.All(expected, metric => Assert.Contains(metric, read));
     }

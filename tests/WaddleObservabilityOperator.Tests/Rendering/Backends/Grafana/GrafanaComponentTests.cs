@@ -144,6 +144,18 @@ public sealed partial class GrafanaComponentTests
         Assert.DoesNotContain(Template(Render(Policy(BackendTestData.Grafana(dashboards: false)))).Spec.Volumes, v => v.Name == "dashboards");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_managed_grafana_mounts_exactly_the_published_dashboards_with_or_without_slos(bool withSlos)
+    {
+        var policy = Policy();
+        var volume = Assert.Single(Template([.. GrafanaObjects.Render(policy, withSlos)]).Spec.Volumes, v => v.Name == "dashboards");
+        var published = GrafanaDashboards.Publish(policy, withSlos)!.Objects.Select(o => o.Metadata.Name).ToList();
+        Assert.Equal([.. published, "waddlebot-grafana-dashboard-operator"], volume.Projected.Sources.Select(s => s.ConfigMap.Name));
+        Assert.Equal(withSlos, published.Contains("waddlebot-dashboard-slos"));
+    }
+
     [Fact]
     public void With_invalid_dashboard_settings_grafana_still_runs_with_the_operators_dashboard()
     {

@@ -134,8 +134,8 @@ public sealed class GrafanaDashboardsTests
     [Fact]
     public void Every_query_reads_the_policys_namespace_only()
     {
-        var dashboards = GrafanaDashboards.Of(Resolve(spec => spec.Exporters = Exporters("postgres", "redis", "node", "kubelet"), ns: "bots") with { Cluster = new ClusterFacts(false, new NamespaceFacts("bots", "privileged")) });
-        Assert.Equal(3, dashboards.Count);
+        var dashboards = GrafanaDashboards.Of(Resolve(spec => spec.Exporters = Exporters("postgres", "redis", "node", "kubelet"), ns: "bots") with { Cluster = new ClusterFacts(false, new NamespaceFacts("bots", "privileged")) }, withSlos: true);
+        Assert.Equal(4, dashboards.Count);
         foreach (var dashboard in dashboards)
         {
             var expressions = DashboardCases.Expressions(JsonNode.Parse(dashboard.Dashboard.ToJson())!.AsObject());
@@ -197,6 +197,63 @@ public sealed class GrafanaDashboardsTests
         Assert.Equal(2, GrafanaDashboards.Of(Resolve(spec => spec.Exporters = new ExportersPolicy { Node = new NodeExporter { Enabled = false } })).Count);
     }
 
+    [Fact]
+    public void The_slo_dashboard_is_published_only_with_slos()
+    {
+        var policy = Resolve();
+        Assert.DoesNotContain(GrafanaDashboards.Of(policy), d => d.Name == "waddlebot-dashboard-slos");
+        Assert.DoesNotContain(GrafanaDashboards.ConfigMaps(policy), c => c.Metadata.Name == "waddlebot-dashboard-slos");
+
+        var publication = GrafanaDashboards.Publish(policy, withSlos: true);
+        Assert.NotNull(publication);
+        Assert.Equal(
+            ["waddlebot-dashboard-overview", "waddlebot-dashboard-service", "waddlebot-dashboard-slos"],
+            publication.Objects.Select(o => o.Metadata.Name));
+        Assert.Equal(
+            "3 dashboards in ConfigMaps \"waddlebot-dashboard-overview\", \"waddlebot-dashboard-service\", \"waddlebot-dashboard-slos\" labelled grafana_dashboard=1, folder \"WaddleBot\"",
+            publication.Outcome.Message);
+        var configMap = Assert.IsType<V1ConfigMap>(publication.Objects[2]);
+        var (key, json) = Assert.Single(configMap.Data);
+        Assert.Equal(SloDashboard.Uid(policy) + ".json", key);
+        Assert.Equal("1", configMap.Metadata.Labels["grafana_dashboard"]);
+        var dashboard = JsonNode.Parse(json)!.AsObject();
+        Assert.Equal("WaddleBot SLOs (waddlebot/waddlebot)", (string?)dashboard["title"]);
+        Assert.Equal(["waddlebot"], dashboard["tags"]!.AsArray().Select(t => (string?)t));
+        Assert.InRange(((string)dashboard["uid"]!).Length, 8, 40);
+
+        // Published after the infrastructure dashboard when both are.
+        var both = GrafanaDashboards.Of(Resolve(spec => spec.Exporters = Exporters("postgres")), withSlos: true);
+        Assert.Equal(["overview", "service", "infrastructure", "slos"], both.Select(d => d.Name["waddlebot-dashboard-".Length..]));
+        // Disabled dashboards publish nothing, SLOs or not.
+        Assert.Null(GrafanaDashboards.Publish(Resolve(spec => spec.Dashboards = new DashboardsPolicy { Enabled = false }), withSlos: true));
+    }
+
+    [Fact]
+    public void The_slo_dashboard_chooses_one_slo_of_the_namespace_and_reads_its_series_only()
+    {
+        var dashboard = SloDashboard.Render(Resolve(ns: "bots"));
+        var variables = dashboard.Templating.List;
+        Assert.Equal(["datasource", "service", "slo"], variables.Select(v => v.Name));
+        Assert.Equal("label_values(slo:objective:ratio{namespace=\"bots\"}, sloth_service)", variables[1].Query);
+        Assert.Equal("label_values(slo:objective:ratio{namespace=\"bots\", sloth_service=\"$service\"}, sloth_slo)", variables[2].Query);
+        Assert.All(variables, v => Assert.False(v.Multi || v.IncludeAll, $"{v.Name} selects one value"));
+
+        var json = JsonNode.Parse(dashboard.ToJson())!.AsObject();
+        var expressions = DashboardCases.Expressions(json);
+        Assert.All(expressions, e => Assert.Contains("namespace=\"bots\"", e.Raw, StringComparison.Ordinal));
+        // Below the first row, every panel shows the chosen SLO only.
+        var chosen = DashboardCases.Panels(json).SkipWhile(p => (string?)p["title"] != "SLO $slo of $service").Skip(1).ToList();
+        Assert.Equal(10, chosen.Count);
+        Assert.All(chosen.SelectMany(p => p["targets"]!.AsArray()).Select(t => (string)t!["expr"]!), e => Assert.Contains("sloth_service=\"$service\", sloth_slo=\"$slo\"", e, StringComparison.Ordinal));
+
+        var burnRates = DashboardCases.Panels(json).Single(p => (string?)p["title"] == "Burn rate per alert window");
+        Assert.Equal(
+            ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "page factor (1h & 5m)", "page factor (6h & 30m)", "ticket factor (1d & 2h)", "ticket factor (3d & 6h)"],
+            burnRates["targets"]!.AsArray().Select(t => (string?)t!["legendFormat"]));
+        var alerts = (string)Assert.Single(DashboardCases.Panels(json), p => (string?)p["type"] == "state-timeline")["targets"]![0]!["expr"]!;
+        Assert.StartsWith("max by (sloth_severity) (ALERTS{namespace=\"bots\", sloth_service=\"$service\", sloth_slo=\"$slo\", alertstate=\"firing\", sloth_severity!=\"\"})", alerts, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, Action<ObservabilityPolicySpec>, string> BadSettings() => new()
     {
         { "label key", s => s.Dashboards = new DashboardsPolicy { Labels = new Dictionary<string, string> { ["grafana dashboard"] = "1" } }, "spec.dashboards.labels: label key \"grafana dashboard\"" },
@@ -227,6 +284,8 @@ public sealed class GrafanaDashboardsTests
     public void A_policy_name_too_long_for_the_longest_dashboard_configmap_is_reported()
     {
         // "<policy>-dashboard-infrastructure" is the longest name: 253 characters at most.
+        Assert.Equal("infrastructure", GrafanaDashboards.ConfigMapSuffixes.MaxBy(s => s.Length));
+        Assert.Contains(SloDashboard.ConfigMapSuffix, GrafanaDashboards.ConfigMapSuffixes);
         var name = new string('d', 253 - "-dashboard-infrastructure".Length + 1);
         var outcome = Assert.Single(Render(Resolve(name: name)).Publications);
         Assert.False(outcome.Status);

@@ -44,6 +44,14 @@ public sealed class GrafanaGoldenTests
     }
 
     [Fact]
+    public void The_slo_dashboard_matches_the_golden_file()
+    {
+        var policy = Policy();
+        var slos = GrafanaDashboards.Of(policy, withSlos: true).Single(d => d.Name == GrafanaDashboards.ConfigMapName(policy.Name!, SloDashboard.ConfigMapSuffix));
+        GoldenFile.AssertMatches(Golden("dashboard-slos.json"), slos.Dashboard.ToJson());
+    }
+
+    [Fact]
     public void The_infrastructure_dashboard_of_every_exporter_kind_matches_the_golden_file()
     {
         var policy = WaddleBotDefaults.Apply(RealPrograms.StackProgramsTests.Policy()) with { Cluster = new ClusterFacts(false, new NamespaceFacts("waddlebot", "privileged")) };

@@ -150,7 +150,30 @@ internal sealed record FieldDefaults
     [JsonPropertyName("custom"), JsonPropertyOrder(8)] public object? Custom { get; init; }
 }
 
-internal sealed record FieldColor([property: JsonPropertyName("mode")] string Mode);
+/// <summary>How a field is coloured: a palette, by thresholds, or <c>fixed</c> in <see cref="FixedColor"/>.</summary>
+internal sealed record FieldColor(
+    [property: JsonPropertyName("mode")] string Mode,
+    [property: JsonPropertyName("fixedColor")] string? FixedColor = null);
+
+/// <summary>Field settings for the fields <see cref="Matcher"/> picks, over the panel's defaults.</summary>
+internal sealed record FieldOverride(
+    [property: JsonPropertyName("matcher")] FieldMatcher Matcher,
+    [property: JsonPropertyName("properties")] IReadOnlyList<FieldProperty> Properties);
+
+/// <summary>Which fields an override applies to, e.g. <c>byRegexp</c> on their display names.</summary>
+internal sealed record FieldMatcher(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("options")] string Options);
+
+/// <summary>One setting of an override: its path (<c>color</c>, <c>custom.lineStyle</c>) and value.</summary>
+internal sealed record FieldProperty(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("value")] object Value);
+
+/// <summary>A time series' line style: <c>solid</c>, or <c>dash</c> with dash and gap lengths.</summary>
+internal sealed record LineStyle(
+    [property: JsonPropertyName("fill")] string Fill,
+    [property: JsonPropertyName("dash")] IReadOnlyList<int> Dash);
 
 /// <summary>Colour steps; the first step's value is null (minus infinity in Grafana's model).</summary>
 internal sealed record Thresholds(
