@@ -122,11 +122,11 @@ public sealed class SampleSystemConvergesTests(ITestOutputHelper output)
             .Where(o => o["metadata"]?["name"]?.GetValue<string>() is { } name && prefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
             .ToList();
         // Jaeger's and Prometheus's objects, Grafana's (provisioning, the operator's dashboard, Deployment, Service), the
-        // three published dashboards (overview, service, infrastructure), the Alertmanager's (default config, Deployment, Service), each exporter's
+        // four published dashboards (overview, service, infrastructure, SLOs), the Alertmanager's (default config, Deployment, Service), each exporter's
         // (Deployment, Service, ServiceMonitor) and the kubelet scrape's (ServiceMonitor, ClusterRole and its binding).
         Assert.Equal(
             [
-                "ClusterRole", "ClusterRoleBinding", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap",
+                "ClusterRole", "ClusterRoleBinding", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap",
                 "Deployment", "Deployment", "Deployment", "Deployment", "Deployment", "Role", "RoleBinding",
                 "Service", "Service", "Service", "Service", "Service", "Service", "ServiceAccount", "ServiceMonitor", "ServiceMonitor", "ServiceMonitor", "StatefulSet",
             ],

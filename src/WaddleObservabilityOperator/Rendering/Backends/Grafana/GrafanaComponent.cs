@@ -126,10 +126,17 @@ public sealed class GrafanaComponent : ManagedComponent<EffectiveGrafana>
         }
     }
 
-    // withSlos: the SLO dashboard is published and mounted only when the policy's services declare SLOs; Render and
-    // Publish must pass the same value so the managed Grafana mounts exactly the published ConfigMaps.
+    // The SLO dashboard is published and mounted only when the policy's services declare SLOs; Render and Publish pass
+    // the same value so the managed Grafana mounts exactly the published ConfigMaps.
     public override IEnumerable<IKubernetesObject<V1ObjectMeta>> Render(EffectivePolicy policy, IReadOnlyList<ResolvedService> services) =>
-        GrafanaBackend.Render(policy, withSlos: false);
+        GrafanaBackend.Render(policy, WithSlos(services));
+
+    /// <summary>Whether one of the policy's services declares an SLO (valid or not: its dashboard shows what is recorded).</summary>
+    internal static bool WithSlos(IReadOnlyList<ResolvedService> services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return services.Any(s => s.Source.Spec?.Slos is { Count: > 0 });
+    }
 
     public override string StatusEndpoint(EffectivePolicy policy) => Endpoint(policy);
 
@@ -149,7 +156,7 @@ public sealed class GrafanaComponent : ManagedComponent<EffectiveGrafana>
             : $"Grafana's admin password is taken from Secret \"{secret}\" at each start (its database is an emptyDir): a changed Secret applies when the pod restarts";
     }
 
-    public override ComponentPublication? Publish(EffectivePolicy policy, IReadOnlyList<ResolvedService> services) => GrafanaDashboards.Publish(policy, withSlos: false);
+    public override ComponentPublication? Publish(EffectivePolicy policy, IReadOnlyList<ResolvedService> services) => GrafanaDashboards.Publish(policy, WithSlos(services));
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

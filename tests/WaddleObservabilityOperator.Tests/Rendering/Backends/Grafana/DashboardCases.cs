@@ -48,6 +48,7 @@ internal static partial class DashboardCases
         {
             var exposed = key == OperatorDashboard.FileName ? OperatorMetricNames.Value
                 : key.StartsWith("waddlebot-infra-", StringComparison.Ordinal) ? ExporterMetrics.Value
+                : key.StartsWith("waddlebot-slos-", StringComparison.Ordinal) ? SloMetrics
                 : library;
             cases.Add(new DashboardCase($"samples: {key}", json, exposed));
         }
@@ -118,8 +119,9 @@ internal static partial class DashboardCases
             }
         }
 
-        // Overview, service, infrastructure (the samples' PostgreSQL and Redis exporters) and the operator's.
-        Assert.Equal(4, dashboards.Count);
+        // Overview, service, infrastructure (the samples' PostgreSQL and Redis exporters), SLOs (router's and ai's) and
+        // the operator's.
+        Assert.Equal(5, dashboards.Count);
         Assert.NotNull(dataSources);
         return new RenderedSamples(dashboards, dataSources);
     }
