@@ -219,7 +219,8 @@ public sealed class PromtoolCheckTests
         }
     }
 
-    private static async Task<PromtoolResult> RunPromtoolAsync(IReadOnlyList<string> args)
+    /// <summary>Runs promtool with <paramref name="args"/>: its exit code and output (stdout, then stderr).</summary>
+    internal static async Task<PromtoolResult> RunPromtoolAsync(IReadOnlyList<string> args)
     {
         using var process = new Process
         {
@@ -298,7 +299,7 @@ public sealed class PromtoolCheckTests
         return "";
     }
 
-    private sealed record PromtoolResult(int ExitCode, string Output, string Config)
+    internal sealed record PromtoolResult(int ExitCode, string Output, string Config)
     {
         public string Describe() => $"promtool exit code {ExitCode}:\n{Output}\nchecked file:\n{Config}";
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -115,21 +114,8 @@ public sealed class SloDashboardOnRenderedRulesTests
             await File.WriteAllTextAsync(Path.Combine(directory, "slos-router.yml"), Rendered.Value.Rules);
             var file = Path.Combine(directory, "test.yml");
             await File.WriteAllTextAsync(file, tests);
-            using var process = new Process
-            {
-                StartInfo = new ProcessStartInfo(PromtoolCheckTests.PromtoolPath(), ["test", "rules", file])
-                {
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    UseShellExecute = false,
-                },
-            };
-            process.Start();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await process.WaitForExitAsync(guard.Token);
-            return (process.ExitCode, await stdout + await stderr, tests);
+            var result = await PromtoolCheckTests.RunPromtoolAsync(["test", "rules", file]);
+            return (result.ExitCode, result.Output, tests);
         }
         finally
         {
