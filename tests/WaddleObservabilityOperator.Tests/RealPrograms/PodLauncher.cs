@@ -85,6 +85,12 @@ internal sealed class PodLauncher(string root)
         return LocalProcess.Start(container.Name, executable, args, env, runAs: user?.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// Where the volume <paramref name="volumeName"/> of the pod launched as <paramref name="podName"/> is on this machine:
+    /// for a ConfigMap, the directory whose files the kubelet would rewrite when the ConfigMap changes.
+    /// </summary>
+    public string VolumePath(string podName, string volumeName) => Path.Combine(root, podName, volumeName);
+
     /// <summary>Replaces every cluster address in <paramref name="text"/> by its local stand-in.</summary>
     public string MapAddresses(string text) =>
         ServiceAddresses.OrderByDescending(a => a.Key.Length).Aggregate(text, (current, address) => current.Replace(address.Key, address.Value, StringComparison.Ordinal));
@@ -121,7 +127,7 @@ internal sealed class PodLauncher(string root)
         var podDirectory = Path.Combine(root, podName);
         Directory.CreateDirectory(podDirectory);
         UnixModes.Set(podDirectory, "755");
-        var directory = Path.Combine(podDirectory, volume.Name);
+        var directory = VolumePath(podName, volume.Name);
         Directory.CreateDirectory(directory);
         // As the kubelet makes them: an emptyDir writable by any user, files readable by the container's user.
         UnixModes.Set(directory, "777");

@@ -9,6 +9,7 @@ using WaddleObservabilityOperator.Tests.Rendering.Backends;
 using WaddleObservabilityOperator.Tests.Rendering.Backends.Grafana;
 using Xunit.Abstractions;
 using YamlDotNet.RepresentationModel;
+using PrometheusBackend = WaddleObservabilityOperator.Rendering.Backends.PrometheusBackend;
 
 namespace WaddleObservabilityOperator.Tests.RealPrograms;
 
@@ -74,7 +75,7 @@ public sealed class StackProgramsTests(ITestOutputHelper output)
 
             // The exporters and the Alertmanager first, as rendered.
             var pods = new List<SimulatedPod>();
-            foreach (var workload in objects.Where(o => o is V1Deployment or V1DaemonSet).Where(o => Template(o).Spec.Containers.Single().Name != "prometheus"))
+            foreach (var workload in objects.Where(o => o is V1Deployment or V1DaemonSet).Where(o => Template(o).Spec.Containers.All(c => c.Name != "prometheus")))
             {
                 var template = Template(workload);
                 var container = template.Spec.Containers.Single();
@@ -105,7 +106,7 @@ public sealed class StackProgramsTests(ITestOutputHelper output)
             await File.WriteAllTextAsync(Path.Combine(serviceAccount, "token"), ServiceAccountToken);
             var renderedConfig = launcher.ConfigMaps[PrometheusConfigMap];
             var prometheusPort = 0;
-            var prometheus = await launcher.LaunchAsync($"{prometheusWorkload.Metadata.Name}-test", prometheusTemplate.Spec, prometheusTemplate.Spec.Containers.Single(), ProgramPaths.Find("prometheus"), ports =>
+            var prometheus = await launcher.LaunchAsync($"{prometheusWorkload.Metadata.Name}-test", prometheusTemplate.Spec, prometheusTemplate.Spec.Containers.Single(c => c.Name == "prometheus"), ProgramPaths.Find("prometheus"), ports =>
             {
                 // Its job scraping itself names its own address, known once its port is.
                 prometheusPort = ports[9090];
@@ -209,6 +210,11 @@ public sealed class StackProgramsTests(ITestOutputHelper output)
             Assert.Equal(("main", "postgres", "active"), ((string?)alert["labels"]!["instance"], (string?)alert["labels"]!["waddlebot_exporter"], (string?)alert["status"]!["state"]));
             output.WriteLine($"alert in Alertmanager: {alert["labels"]!.ToJsonString()}");
 
+            // The config reloader's part, done here as it does it (its binary is not on this machine): the kubelet
+            // refreshes the ConfigMap's directory with an edited alerts.yml, the reloader sees the change in its watched
+            // directory and POSTs its reload URL, and the same Prometheus process loads the new rule.
+            await ReloadsAnEditedRulesFileInPlaceAsync(http, api, launcher, prometheusTemplate, prometheus, Logs);
+
             // Every rendered HTTP probe answers 200 from the real program.
             foreach (var pod in pods.Append(new SimulatedPod(prometheus.PodName, prometheusTemplate.Metadata.Labels, prometheus)))
             {
@@ -237,6 +243,61 @@ public sealed class StackProgramsTests(ITestOutputHelper output)
 
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    private const string ReloadedRule = "waddle_test:reloaded";
+
+    private async Task ReloadsAnEditedRulesFileInPlaceAsync(HttpClient http, string api, PodLauncher launcher, V1PodTemplateSpec template, LaunchedContainer prometheus, Func<string> logs)
+    {
+        var reloader = template.Spec.Containers.Single(c => c.Name == PrometheusBackend.ReloaderName);
+        string Flag(string name) => reloader.Args.Single(a => a.StartsWith($"--{name}=", StringComparison.Ordinal))[(name.Length + 3)..];
+
+        // What the reloader watches is the ConfigMap's directory mount Prometheus reads its files from (no subPath).
+        var watched = Flag("watched-dir");
+        var mount = reloader.VolumeMounts.Single(m => m.MountPath == watched);
+        Assert.Null(mount.SubPath);
+        Assert.Contains(prometheus.Container.VolumeMounts, m => m.Name == mount.Name && m.MountPath == watched && m.SubPath is null);
+        Assert.Equal(PrometheusConfigMap, template.Spec.Volumes.Single(v => v.Name == mount.Name).ConfigMap.Name);
+        var alertsFile = Path.Combine(launcher.VolumePath(prometheus.PodName, mount.Name), PrometheusRulesDocument.FileName);
+        Assert.True(File.Exists(alertsFile), alertsFile);
+
+        // Its reload URL is Prometheus's web port on loopback (one network namespace): here, where that port moved.
+        var reloadUrl = new Uri(Flag("reload-url"));
+        Assert.Equal(("127.0.0.1", "/-/reload"), (reloadUrl.Host, reloadUrl.AbsolutePath));
+        var reload = new UriBuilder(reloadUrl) { Port = prometheus.Ports[reloadUrl.Port] }.Uri;
+
+        var before = (await GetJsonAsync(http, $"{api}/api/v1/status/runtimeinfo"))["data"]!.AsObject();
+        var edited = YamlTree.Load(await File.ReadAllTextAsync(alertsFile));
+        ((YamlSequenceNode)edited.At("groups")).Children.Add(YamlTree.Load($$"""
+            name: waddle-test-reload
+            rules:
+              - record: {{ReloadedRule}}
+                expr: vector(1)
+            """));
+        // As the kubelet does: the new content appears at once (written aside, then renamed over the old file).
+        var staged = alertsFile + ".new";
+        await File.WriteAllTextAsync(staged, YamlTree.Save(edited));
+        File.Move(staged, alertsFile, overwrite: true);
+
+        using (var response = await http.PostAsync(reload, null))
+        {
+            Assert.True(response.IsSuccessStatusCode, $"POST {reload}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}\n{logs()}");
+        }
+
+        var names = (await GetJsonAsync(http, $"{api}/api/v1/rules"))["data"]!["groups"]!.AsArray()
+            .SelectMany(g => g!["rules"]!.AsArray()).Select(r => (string)r!["name"]!).ToList();
+        Assert.Contains(ReloadedRule, names);
+        Assert.Contains("PostgresDown", names);
+        var recorded = Assert.Single(await EventuallyAsync(() => QueryAsync(http, api, ReloadedRule), s => s.Count == 1, logs));
+        Assert.Equal("1", recorded.Value);
+
+        // The same process, not restarted: same start time, a later successful config load.
+        var after = (await GetJsonAsync(http, $"{api}/api/v1/status/runtimeinfo"))["data"]!.AsObject();
+        Assert.False(prometheus.Process.HasExited, prometheus.Process.Describe());
+        Assert.Equal((string?)before["startTime"], (string?)after["startTime"]);
+        Assert.True((bool)after["reloadConfigSuccess"]!);
+        Assert.True(DateTimeOffset.Parse((string)after["lastConfigTime"]!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.Parse((string)before["lastConfigTime"]!, System.Globalization.CultureInfo.InvariantCulture));
+        output.WriteLine($"reloaded in place: {ReloadedRule} evaluated, started {after["startTime"]}, config loaded {before["lastConfigTime"]} then {after["lastConfigTime"]}");
     }
 
     private const string AlertmanagerConfigMap = "waddlebot-alertmanager-config";

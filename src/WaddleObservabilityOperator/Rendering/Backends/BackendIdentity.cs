@@ -69,6 +69,9 @@ internal sealed record BackendIdentity(EffectivePolicy Policy, string AppName, s
         Annotations = new Dictionary<string, string>(StringComparer.Ordinal) { [WellKnown.ConfigHashAnnotation] = configHash },
     };
 
+    /// <summary>Metadata of a pod template whose configuration is reloaded in place: the labels, no config hash.</summary>
+    public V1ObjectMeta PodTemplateMetadata() => new() { Labels = Labels() };
+
     /// <summary>A NetworkPolicy that admits traffic to the backend's pods on <paramref name="ports"/> only.</summary>
     public V1NetworkPolicy NetworkPolicy(string name, IEnumerable<int> ports) => new()
     {

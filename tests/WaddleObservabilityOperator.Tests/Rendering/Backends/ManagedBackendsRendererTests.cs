@@ -115,16 +115,19 @@ public sealed class ManagedBackendsRendererTests
     }
 
     [Fact]
-    public void Prometheus_config_hash_changes_when_a_service_joins()
+    public void A_service_joining_changes_the_prometheus_config_map_but_not_its_pod_template()
     {
         var policy = BackendTestData.Policy();
         var services = BackendTestData.ThreeServices(policy);
-        string Hash(IReadOnlyList<ResolvedService> list) =>
-            Single<V1Deployment>(Render(policy, list), "waddlebot-prometheus").Spec.Template.Metadata.Annotations[WellKnown.ConfigHashAnnotation];
+        var before = Render(policy, services);
+        var after = Render(policy, [.. services, BackendTestData.Service(policy, "discord")]);
 
-        var configMap = Single<V1ConfigMap>(Render(policy, services), "waddlebot-prometheus-config");
-        Assert.Equal(ConfigHash.Of(configMap.Data["prometheus.yml"]), Hash(services));
-        Assert.NotEqual(Hash(services), Hash([.. services, BackendTestData.Service(policy, "discord")]));
+        Assert.NotEqual(
+            Single<V1ConfigMap>(before, "waddlebot-prometheus-config").Data["prometheus.yml"],
+            Single<V1ConfigMap>(after, "waddlebot-prometheus-config").Data["prometheus.yml"]);
+        var template = Single<V1Deployment>(before, "waddlebot-prometheus").Spec.Template;
+        Assert.Equal(KubernetesJson.Serialize(template), KubernetesJson.Serialize(Single<V1Deployment>(after, "waddlebot-prometheus").Spec.Template));
+        Assert.False(template.Metadata.Annotations?.ContainsKey(WellKnown.ConfigHashAnnotation) ?? false);
     }
 
     [Fact]
@@ -137,7 +140,7 @@ public sealed class ManagedBackendsRendererTests
         Assert.NotNull(Assert.Single(pod.Volumes, v => v.Name == "data").EmptyDir);
         Assert.Equal(
             ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=30d", "--web.enable-lifecycle", "--enable-feature=exemplar-storage"],
-            Assert.Single(pod.Containers).Args);
+            Assert.Single(pod.Containers, c => c.Name == "prometheus").Args);
     }
 
     [Theory]
@@ -156,7 +159,7 @@ public sealed class ManagedBackendsRendererTests
         Assert.Equal(["ReadWriteOnce"], claim.Spec.AccessModes);
         Assert.Equal("Retain", statefulSet.Spec.PersistentVolumeClaimRetentionPolicy.WhenDeleted);
         Assert.DoesNotContain(statefulSet.Spec.Template.Spec.Volumes, v => v.Name == "data");
-        Assert.Contains(Assert.Single(statefulSet.Spec.Template.Spec.Containers).VolumeMounts, m => m.Name == "data" && m.MountPath == "/prometheus");
+        Assert.Contains(Assert.Single(statefulSet.Spec.Template.Spec.Containers, c => c.Name == "prometheus").VolumeMounts, m => m.Name == "data" && m.MountPath == "/prometheus");
     }
 
     [Fact]
@@ -172,7 +175,7 @@ public sealed class ManagedBackendsRendererTests
         var subject = Assert.Single(binding.Subjects);
         Assert.Equal(("ServiceAccount", "waddlebot-prometheus", BackendTestData.Namespace), (subject.Kind, subject.Name, subject.NamespaceProperty));
         Assert.Single(objects.OfType<V1ServiceAccount>(), a => a.Metadata.Name == "waddlebot-prometheus");
-        var container = Assert.Single(Single<V1Deployment>(objects, "waddlebot-prometheus").Spec.Template.Spec.Containers);
+        var container = Assert.Single(Single<V1Deployment>(objects, "waddlebot-prometheus").Spec.Template.Spec.Containers, c => c.Name == "prometheus");
         Assert.Equal(("/-/ready", "/-/healthy"), (container.ReadinessProbe.HttpGet.Path, container.LivenessProbe.HttpGet.Path));
         Assert.Equal(9090, Assert.Single(Single<V1Service>(objects, "waddlebot-prometheus").Spec.Ports).Port);
     }

@@ -81,21 +81,24 @@ public sealed class PodSecurityTests
     public void Containers_are_restricted(string workload, long user, long? fsGroup)
     {
         _ = fsGroup;
-        var container = Assert.Single(Template(workload).Spec.Containers);
-        var context = container.SecurityContext;
-        Assert.False(context.AllowPrivilegeEscalation);
-        Assert.False(context.Privileged);
-        Assert.True(context.ReadOnlyRootFilesystem);
-        Assert.True(context.RunAsNonRoot);
-        Assert.Equal(user, context.RunAsUser);
-        Assert.Equal(["ALL"], context.Capabilities.Drop);
-        Assert.Null(context.Capabilities.Add);
-        Assert.Equal("RuntimeDefault", context.SeccompProfile.Type);
-        Assert.All(container.Ports, p => Assert.Null(p.HostPort));
-        Assert.NotNull(container.Resources.Requests);
-        Assert.NotNull(container.Resources.Limits);
-        Assert.NotNull(container.ReadinessProbe);
-        Assert.NotNull(container.LivenessProbe);
+        // Every container, Prometheus's config reloader too.
+        Assert.All(Template(workload).Spec.Containers, container =>
+        {
+            var context = container.SecurityContext;
+            Assert.False(context.AllowPrivilegeEscalation);
+            Assert.False(context.Privileged);
+            Assert.True(context.ReadOnlyRootFilesystem);
+            Assert.True(context.RunAsNonRoot);
+            Assert.Equal(user, context.RunAsUser);
+            Assert.Equal(["ALL"], context.Capabilities.Drop);
+            Assert.Null(context.Capabilities.Add);
+            Assert.Equal("RuntimeDefault", context.SeccompProfile.Type);
+            Assert.All(container.Ports, p => Assert.Null(p.HostPort));
+            Assert.NotNull(container.Resources.Requests);
+            Assert.NotNull(container.Resources.Limits);
+            Assert.NotNull(container.ReadinessProbe);
+            Assert.NotNull(container.LivenessProbe);
+        });
     }
 
     [Fact]

@@ -8,11 +8,13 @@ namespace WaddleObservabilityOperator.Rendering.Backends;
 /// a StatefulSet (persistent storage) or Deployment (emptyDir), the Service and an optional NetworkPolicy.
 /// </summary>
 /// <remarks>
-/// Config reload: the hash of prometheus.yml is on the pod template, so a changed file rolls the pod. It needs no
-/// sidecar image and no feature flag, works on every Prometheus version, and a rolled pod can never run a stale
-/// file. The price is a short scrape gap on each change (and, with the emptyDir of a policy without storage, the
-/// loss of the samples so far), which is why persistent storage is a StatefulSet whose volume survives the roll.
-/// --web.enable-lifecycle stays on so that an administrator can still POST /-/reload by hand.
+/// Config reload, as prometheus-operator does it: Prometheus runs with --web.enable-lifecycle and the pod has a
+/// second container, prometheus-operator's prometheus-config-reloader, which watches the directory the ConfigMap is
+/// mounted at (a directory mount, never subPath, so the kubelet refreshes it) and POSTs /-/reload to Prometheus on
+/// loopback when a file there changes. prometheus.yml, alerts.yml and the slos-*.yml files are therefore not hashed
+/// into the pod template: a changed SLO or job changes the ConfigMap only, the pod keeps its samples (and the 30-day
+/// SLO windows) even on an emptyDir. What needs a restart (image, retention, the other flags, resources) is in the pod
+/// template itself and rolls the pod as any template change does.
 /// </remarks>
 internal static class PrometheusBackend
 {
@@ -21,6 +23,11 @@ internal static class PrometheusBackend
     public const string ConfigFileName = "prometheus.yml";
     public const string ConfigDirectory = "/etc/prometheus";
     public const string DataDirectory = "/prometheus";
+    public const string ReloaderName = "config-reloader";
+    public const string ReloaderPortName = "reloader-web";
+
+    /// <summary>The reloader's /metrics and /healthz port (prometheus-operator's choice too).</summary>
+    public const int ReloaderPort = 8080;
     private const string DataVolume = "data";
 
     // prom/prometheus runs as nobody (USER nobody in its Dockerfile); fsGroup lets it write a fresh volume.
@@ -48,11 +55,10 @@ internal static class PrometheusBackend
             data[PrometheusRulesDocument.FileName] = rules;
         }
 
-        // The members' SLO rules, a file each (Rendering/Slos), hashed with the rest.
+        // The members' SLO rules, a file each (Rendering/Slos), in the same directory the reloader watches.
         foreach (var file in Slos.SloRulesFiles.Of(services))
         {
             data[file.FileName] = file.Content;
-            rules = (rules ?? "") + "\n" + file.Content;
         }
 
         yield return new V1ServiceAccount
@@ -83,9 +89,8 @@ internal static class PrometheusBackend
             Metadata = identity.Metadata(ConfigMapName(policyName)),
             Data = data,
         };
-        // The rules are hashed with the config (a changed rule rolls the pod as a changed job does); without rules the
-        // hash is the config's alone, as before there were any.
-        yield return Workload(identity, policy, rules is null ? config : config + "\n" + rules);
+        // Nothing of the ConfigMap is hashed into the pod template: the reloader has Prometheus reload every file of it.
+        yield return Workload(identity, policy);
         yield return new V1Service
         {
             ApiVersion = "v1",
@@ -114,9 +119,9 @@ internal static class PrometheusBackend
         }
     }
 
-    private static IKubernetesObject<V1ObjectMeta> Workload(BackendIdentity identity, EffectivePolicy policy, string config)
+    private static IKubernetesObject<V1ObjectMeta> Workload(BackendIdentity identity, EffectivePolicy policy)
     {
-        var template = PodTemplate(identity, policy, config);
+        var template = PodTemplate(identity, policy);
         var selector = new V1LabelSelector { MatchLabels = identity.SelectorLabels() };
         var storage = PrometheusComponent.Settings(policy).Storage;
         if (storage?.Size is { Length: > 0 } size)
@@ -177,7 +182,7 @@ internal static class PrometheusBackend
         };
     }
 
-    private static V1PodTemplateSpec PodTemplate(BackendIdentity identity, EffectivePolicy policy, string config)
+    private static V1PodTemplateSpec PodTemplate(BackendIdentity identity, EffectivePolicy policy)
     {
         var container = new V1Container
         {
@@ -189,6 +194,7 @@ internal static class PrometheusBackend
                 $"--config.file={ConfigDirectory}/{ConfigFileName}",
                 $"--storage.tsdb.path={DataDirectory}",
                 $"--storage.tsdb.retention.time={PrometheusComponent.Settings(policy).Retention}",
+                // POST /-/reload, which the config reloader calls (and /-/quit): see the remarks.
                 "--web.enable-lifecycle",
                 // Keeps the trace ids services attach to histogram samples, which Grafana's latency panels link to Jaeger.
                 "--enable-feature=exemplar-storage",
@@ -209,7 +215,8 @@ internal static class PrometheusBackend
 
         return new V1PodTemplateSpec
         {
-            Metadata = identity.PodTemplateMetadata(ConfigHash.Of(config)),
+            // No config hash: every file of the ConfigMap is reloaded in place (the remarks).
+            Metadata = identity.PodTemplateMetadata(),
             Spec = new V1PodSpec
             {
                 ServiceAccountName = identity.InstanceName,
@@ -217,7 +224,7 @@ internal static class PrometheusBackend
                 AutomountServiceAccountToken = true,
                 EnableServiceLinks = false,
                 SecurityContext = RestrictedPodSecurity.Pod(UserId, fsGroup: UserId),
-                Containers = [container],
+                Containers = [container, Reloader()],
                 Volumes =
                 [
                     new V1Volume { Name = "config", ConfigMap = new V1ConfigMapVolumeSource { Name = ConfigMapName(identity.PolicyName) } },
@@ -225,6 +232,50 @@ internal static class PrometheusBackend
             },
         };
     }
+
+    /// <summary>
+    /// prometheus-operator's prometheus-config-reloader (cmd/prometheus-config-reloader): it watches the ConfigMap's
+    /// directory (fsnotify, and a full re-read every 3 minutes, its default --watch-interval) and, a second after a
+    /// change (--delay-interval), POSTs the reload URL, retrying every 5 s while Prometheus refuses or is not up yet.
+    /// The pod shares one network namespace, so Prometheus is 127.0.0.1:9090 to it. /healthz answers once its own
+    /// server listens.
+    /// </summary>
+    private static V1Container Reloader() => new()
+    {
+        Name = ReloaderName,
+        Image = PrometheusComponent.ConfigReloaderImage,
+        ImagePullPolicy = "IfNotPresent",
+        // The image's entrypoint is /bin/prometheus-config-reloader.
+        Args =
+        [
+            $"--listen-address=:{ReloaderPort}",
+            $"--reload-url=http://127.0.0.1:{PrometheusConfigDocument.WebPort}/-/reload",
+            $"--watched-dir={ConfigDirectory}",
+        ],
+        Ports = [new V1ContainerPort { Name = ReloaderPortName, ContainerPort = ReloaderPort, Protocol = "TCP" }],
+        ReadinessProbe = new V1Probe { HttpGet = ReloaderHealth(), PeriodSeconds = 10, FailureThreshold = 3, TimeoutSeconds = 5 },
+        // A reloader that stopped serving is restarted alone; Prometheus keeps running with what it loaded last.
+        LivenessProbe = new V1Probe { HttpGet = ReloaderHealth(), PeriodSeconds = 30, FailureThreshold = 5, TimeoutSeconds = 5 },
+        // prometheus-operator's defaults for the reloader; it holds the file hashes and nothing else.
+        Resources = new V1ResourceRequirements
+        {
+            Requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
+            {
+                ["cpu"] = new("10m"),
+                ["memory"] = new("50Mi"),
+            },
+            Limits = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
+            {
+                ["memory"] = new("50Mi"),
+            },
+        },
+        // The image runs as nobody (USER nobody), as Prometheus does.
+        SecurityContext = RestrictedPodSecurity.Container(UserId),
+        // The whole directory, never subPath: the kubelet refreshes only directory mounts of a ConfigMap.
+        VolumeMounts = [new V1VolumeMount { Name = "config", MountPath = ConfigDirectory, ReadOnlyProperty = true }],
+    };
+
+    private static V1HTTPGetAction ReloaderHealth() => new() { Path = "/healthz", Port = ReloaderPortName, Scheme = "HTTP" };
 
     private static V1HTTPGetAction Http(string path) => new() { Path = path, Port = "web", Scheme = "HTTP" };
 

@@ -14,6 +14,12 @@ public sealed class PrometheusComponent : ManagedComponent<EffectivePrometheus>
     /// <summary>The pinned Prometheus v3 image.</summary>
     public const string DefaultImage = "prom/prometheus:v3.11.3";
 
+    /// <summary>
+    /// prometheus-operator's config reloader, the sidecar that has Prometheus reload its ConfigMap
+    /// (<see cref="PrometheusBackend"/>): the image prometheus-operator v0.95.0 itself runs beside every Prometheus.
+    /// </summary>
+    public const string ConfigReloaderImage = "quay.io/prometheus-operator/prometheus-config-reloader:v0.95.0";
+
     /// <summary>How long samples are kept by default.</summary>
     public const string DefaultRetention = "30d";
 
