@@ -297,6 +297,11 @@ public sealed class PrometheusBackend
     [Length(1, 512)]
     public string? Image { get; set; }
 
+    /// <summary>Image of the config reloader beside Prometheus, which has it reload its configuration and rules when they change (e.g. a mirror of quay.io/prometheus-operator/prometheus-config-reloader). Default the operator's pinned prometheus-config-reloader image.</summary>
+    [JsonPropertyName("configReloaderImage")]
+    [Length(1, 512)]
+    public string? ConfigReloaderImage { get; set; }
+
     /// <summary>How long samples are kept (--storage.tsdb.retention.time). Default 30d.</summary>
     [JsonPropertyName("retention")]
     [PrometheusDuration]

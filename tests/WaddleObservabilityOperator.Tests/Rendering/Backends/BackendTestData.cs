@@ -58,7 +58,8 @@ internal static class BackendTestData
                 Retention: "30d",
                 Storage: storage,
                 ExternalLabels: externalLabels ?? [new("environment", "production"), new("cluster", "waddle-prod")],
-                Resources: null))
+                Resources: null,
+                ConfigReloaderImage: PrometheusComponent.DefaultConfigReloaderImage))
             .With(grafana ?? Grafana(managed: false)),
         NetworkPolicy: networkPolicy,
         Uid: uid);

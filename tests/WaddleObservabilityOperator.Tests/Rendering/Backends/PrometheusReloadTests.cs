@@ -54,7 +54,7 @@ public sealed class PrometheusReloadTests
         Assert.Contains("--web.enable-lifecycle", prometheus.Args);
 
         var reloader = Reloader(template);
-        Assert.Equal(PrometheusComponent.ConfigReloaderImage, reloader.Image);
+        Assert.Equal(PrometheusComponent.DefaultConfigReloaderImage, reloader.Image);
         Assert.StartsWith("quay.io/prometheus-operator/prometheus-config-reloader:v", reloader.Image, StringComparison.Ordinal);
         // One network namespace: the reloader reaches Prometheus's own web port on loopback.
         var web = Assert.Single(prometheus.Ports, p => p.Name == "web").ContainerPort;
@@ -156,5 +156,26 @@ public sealed class PrometheusReloadTests
         var image = policy with { Prometheus = policy.Prometheus with { Image = "prom/prometheus:v3.0.0" } };
         Assert.NotEqual(template, KubernetesJson.Serialize(Template(Render(retention, services))));
         Assert.NotEqual(template, KubernetesJson.Serialize(Template(Render(image, services))));
+    }
+
+    [Fact]
+    public void The_reloader_image_can_be_a_mirror_and_a_bad_one_is_reported()
+    {
+        var resolved = PrometheusComponent.Instance.Resolve(new ObservabilityPolicySpec
+        {
+            Backends = new BackendsPolicy { Prometheus = new WaddleObservabilityOperator.Api.PrometheusBackend { Managed = true, ConfigReloaderImage = "registry.example.com/mirror/prometheus-config-reloader:v0.95.0" } },
+        }, owned: true);
+        Assert.Equal("registry.example.com/mirror/prometheus-config-reloader:v0.95.0", resolved.ConfigReloaderImage);
+        Assert.Equal(PrometheusComponent.DefaultConfigReloaderImage, PrometheusComponent.Instance.Resolve(new ObservabilityPolicySpec(), owned: true).ConfigReloaderImage);
+
+        var policy = BackendTestData.Policy();
+        var mirrored = policy with { Prometheus = policy.Prometheus with { ConfigReloaderImage = "registry.example.com/mirror/prometheus-config-reloader:v0.95.0" } };
+        Assert.Equal("registry.example.com/mirror/prometheus-config-reloader:v0.95.0", Reloader(Template(Render(mirrored, BackendTestData.ThreeServices(mirrored)))).Image);
+
+        // A blank image passes the schema (1 to 512 characters) and defaulting; validation reports it.
+        var bad = policy with { Prometheus = policy.Prometheus with { ConfigReloaderImage = " " } };
+        var problems = new List<string>();
+        PrometheusComponent.Instance.Validate(bad, [], problems);
+        Assert.Contains(problems, p => p.StartsWith("spec.backends.prometheus.configReloaderImage", StringComparison.Ordinal));
     }
 }

@@ -11,4 +11,5 @@ public sealed record EffectivePrometheus(
     string Retention,
     PersistentStorage? Storage,
     IReadOnlyList<KeyValuePair<string, string>> ExternalLabels,
-    V1ResourceRequirements? Resources) : IComponentSettings;
+    V1ResourceRequirements? Resources,
+    string ConfigReloaderImage) : IComponentSettings;

@@ -224,7 +224,7 @@ internal static class PrometheusBackend
                 AutomountServiceAccountToken = true,
                 EnableServiceLinks = false,
                 SecurityContext = RestrictedPodSecurity.Pod(UserId, fsGroup: UserId),
-                Containers = [container, Reloader()],
+                Containers = [container, Reloader(PrometheusComponent.Settings(policy))],
                 Volumes =
                 [
                     new V1Volume { Name = "config", ConfigMap = new V1ConfigMapVolumeSource { Name = ConfigMapName(identity.PolicyName) } },
@@ -240,10 +240,10 @@ internal static class PrometheusBackend
     /// The pod shares one network namespace, so Prometheus is 127.0.0.1:9090 to it. /healthz answers once its own
     /// server listens.
     /// </summary>
-    private static V1Container Reloader() => new()
+    private static V1Container Reloader(EffectivePrometheus settings) => new()
     {
         Name = ReloaderName,
-        Image = PrometheusComponent.ConfigReloaderImage,
+        Image = settings.ConfigReloaderImage,
         ImagePullPolicy = "IfNotPresent",
         // The image's entrypoint is /bin/prometheus-config-reloader.
         Args =

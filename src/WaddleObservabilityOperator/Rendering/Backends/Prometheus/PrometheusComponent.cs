@@ -16,9 +16,10 @@ public sealed class PrometheusComponent : ManagedComponent<EffectivePrometheus>
 
     /// <summary>
     /// prometheus-operator's config reloader, the sidecar that has Prometheus reload its ConfigMap
-    /// (<see cref="PrometheusBackend"/>): the image prometheus-operator v0.95.0 itself runs beside every Prometheus.
+    /// (<see cref="PrometheusBackend"/>): the image prometheus-operator v0.95.0 itself runs beside every Prometheus;
+    /// <c>spec.backends.prometheus.configReloaderImage</c> replaces it (a mirror).
     /// </summary>
-    public const string ConfigReloaderImage = "quay.io/prometheus-operator/prometheus-config-reloader:v0.95.0";
+    public const string DefaultConfigReloaderImage = "quay.io/prometheus-operator/prometheus-config-reloader:v0.95.0";
 
     /// <summary>How long samples are kept by default.</summary>
     public const string DefaultRetention = "30d";
@@ -52,7 +53,8 @@ public sealed class PrometheusComponent : ManagedComponent<EffectivePrometheus>
             string.IsNullOrEmpty(prometheus?.Retention) ? DefaultRetention : prometheus.Retention,
             prometheus?.Storage,
             prometheus?.ExternalLabels is { } labels ? [.. labels.OrderBy(kv => kv.Key, StringComparer.Ordinal)] : [],
-            prometheus?.Resources);
+            prometheus?.Resources,
+            string.IsNullOrEmpty(prometheus?.ConfigReloaderImage) ? DefaultConfigReloaderImage : prometheus.ConfigReloaderImage);
     }
 
     public override IReadOnlyList<string> ServiceNames(EffectivePolicy policy)
@@ -75,6 +77,7 @@ public sealed class PrometheusComponent : ManagedComponent<EffectivePrometheus>
             persistent ? BackendValidation.MaxStatefulSetNameLength : BackendValidation.MaxServiceNameLength,
             persistent ? "Service and StatefulSet" : "Service and Deployment");
         BackendValidation.CheckImage(problems, prometheus.Image, "spec.backends.prometheus.image");
+        BackendValidation.CheckImage(problems, prometheus.ConfigReloaderImage, "spec.backends.prometheus.configReloaderImage");
         BackendValidation.CheckDuration(problems, prometheus.Retention, "spec.backends.prometheus.retention");
         BackendValidation.CheckDuration(problems, policy.Metrics.ScrapeInterval, "spec.metrics.scrapeInterval");
         BackendValidation.CheckDuration(problems, policy.Metrics.ScrapeTimeout, "spec.metrics.scrapeTimeout");
