@@ -89,29 +89,9 @@ public static class ServiceMonitorRenderer
     private static ServiceMonitor Build(ResolvedService service)
     {
         var metrics = service.Policy.Metrics;
-        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in metrics.ServiceMonitorLabels)
-        {
-            labels[key] = value;
-        }
-
-        // The operator's own labels win over the policy's extra labels: ownership must stay recognisable.
-        labels[WellKnown.ManagedByLabel] = WellKnown.ManagedByValue;
-        labels[WellKnown.ServiceLabel] = service.Name;
-        if (service.Policy.Name is { } policy)
-        {
-            labels[WellKnown.PolicyLabel] = policy;
-        }
-
         return new ServiceMonitor
         {
-            Metadata = new V1ObjectMeta
-            {
-                Name = ChildNames.ServiceMonitor(service.Name),
-                NamespaceProperty = service.Namespace,
-                Labels = new Dictionary<string, string>(labels),
-                OwnerReferences = OwnerReferences.To(service.Source),
-            },
+            Metadata = ServiceChildMetadata.For(service, ChildNames.ServiceMonitor(service.Name), metrics.ServiceMonitorLabels),
             Spec = new ServiceMonitorSpec
             {
                 Selector = new V1LabelSelector { MatchLabels = ToDictionary(service.ServiceSelector) },

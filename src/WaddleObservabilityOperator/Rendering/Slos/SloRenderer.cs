@@ -1,4 +1,3 @@
-using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Rendering.Backends;
 using WaddleObservabilityOperator.Rendering.Models;
@@ -60,34 +59,12 @@ public static class SloRenderer
             $"{names.Count} SLO{(names.Count == 1 ? "" : "s")} ({string.Join(", ", names)}): recording rules and page and ticket alerts in {string.Join(" and ", where)}"), names);
     }
 
-    private static PrometheusRule Build(ResolvedService service, IReadOnlyList<ResolvedSlo> slos)
-    {
-        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in service.Policy.Slos.RuleLabels)
+    private static PrometheusRule Build(ResolvedService service, IReadOnlyList<ResolvedSlo> slos) =>
+        new()
         {
-            labels[key] = value;
-        }
-
-        // The operator's own labels win over the policy's extra labels: ownership must stay recognisable.
-        labels[WellKnown.ManagedByLabel] = WellKnown.ManagedByValue;
-        labels[WellKnown.ServiceLabel] = service.Name;
-        if (service.Policy.Name is { } policy)
-        {
-            labels[WellKnown.PolicyLabel] = policy;
-        }
-
-        return new PrometheusRule
-        {
-            Metadata = new V1ObjectMeta
-            {
-                Name = PrometheusRuleName(service.Name),
-                NamespaceProperty = service.Namespace,
-                Labels = new Dictionary<string, string>(labels),
-                OwnerReferences = OwnerReferences.To(service.Source),
-            },
+            Metadata = ServiceChildMetadata.For(service, PrometheusRuleName(service.Name), service.Policy.Slos.RuleLabels),
             Spec = new PrometheusRuleSpec { Groups = [.. SloRuleGroups.Of(slos)] },
         };
-    }
 
     private static ConditionOutcome Outcome(bool status, string reason, string message) =>
         new(ConditionTypes.SlosConfigured, status, reason, message);

@@ -97,28 +97,7 @@ public static class PrometheusConfigDocument
         if (job.Role == ScrapeRole.ServiceEndpoints)
         {
             // As for a service: the selected Service and port, no finished pods, then the target's names.
-            foreach (var (key, value) in job.ServiceSelector.OrderBy(l => l.Key, StringComparer.Ordinal))
-            {
-                var label = PrometheusSyntax.SanitizeLabelName(key);
-                rules.Add(new PrometheusRelabelConfig
-                {
-                    Action = "keep",
-                    SourceLabels = [$"__meta_kubernetes_service_label_{label}", $"__meta_kubernetes_service_labelpresent_{label}"],
-                    Regex = $"({PrometheusSyntax.QuoteRegex(value)});true",
-                });
-            }
-
-            rules.Add(new PrometheusRelabelConfig
-            {
-                Action = "keep",
-                SourceLabels = ["__meta_kubernetes_endpointslice_port_name"],
-                Regex = PrometheusSyntax.QuoteRegex(job.Port ?? ""),
-            });
-            rules.Add(new PrometheusRelabelConfig { Action = "drop", SourceLabels = ["__meta_kubernetes_pod_phase"], Regex = "(Failed|Succeeded)" });
-            rules.Add(Copy(["__meta_kubernetes_namespace"], "namespace"));
-            rules.Add(Copy(["__meta_kubernetes_service_name"], "service"));
-            rules.Add(Copy(["__meta_kubernetes_pod_name"], "pod"));
-            rules.Add(Copy(["__meta_kubernetes_pod_container_name"], "container"));
+            rules.AddRange(EndpointTargets(job.ServiceSelector, job.Port ?? ""));
         }
         else
         {
@@ -207,34 +186,7 @@ public static class PrometheusConfigDocument
     // look the same whichever Prometheus scrapes them: keep the selected Service and port, then name the target.
     private static List<PrometheusRelabelConfig> Relabelings(ResolvedService service)
     {
-        var rules = new List<PrometheusRelabelConfig>();
-        foreach (var (key, value) in service.ServiceSelector.OrderBy(l => l.Key, StringComparer.Ordinal))
-        {
-            var label = PrometheusSyntax.SanitizeLabelName(key);
-            rules.Add(new PrometheusRelabelConfig
-            {
-                Action = "keep",
-                SourceLabels = [$"__meta_kubernetes_service_label_{label}", $"__meta_kubernetes_service_labelpresent_{label}"],
-                Regex = $"({PrometheusSyntax.QuoteRegex(value)});true",
-            });
-        }
-
-        rules.Add(new PrometheusRelabelConfig
-        {
-            Action = "keep",
-            SourceLabels = ["__meta_kubernetes_endpointslice_port_name"],
-            Regex = PrometheusSyntax.QuoteRegex(service.MetricsPort),
-        });
-        rules.Add(new PrometheusRelabelConfig
-        {
-            Action = "drop",
-            SourceLabels = ["__meta_kubernetes_pod_phase"],
-            Regex = "(Failed|Succeeded)",
-        });
-        rules.Add(Copy(["__meta_kubernetes_namespace"], "namespace"));
-        rules.Add(Copy(["__meta_kubernetes_service_name"], "service"));
-        rules.Add(Copy(["__meta_kubernetes_pod_name"], "pod"));
-        rules.Add(Copy(["__meta_kubernetes_pod_container_name"], "container"));
+        var rules = EndpointTargets(service.ServiceSelector, service.MetricsPort);
         rules.Add(Copy(["__meta_kubernetes_service_name"], "job"));
         // The labels the operator's ServiceMonitors add, so dashboards read the same series from either Prometheus.
         rules.Add(new PrometheusRelabelConfig
@@ -258,6 +210,44 @@ public static class PrometheusConfigDocument
             Replacement = "${1}:${2}",
             TargetLabel = "instance",
         });
+        return rules;
+    }
+
+    /// <summary>
+    /// The endpoints of the Services <paramref name="selector"/> selects, on the port named <paramref name="port"/>,
+    /// without finished pods, each target labelled with its namespace, Service, pod and container: what a service's
+    /// job and an exporter's job share.
+    /// </summary>
+    private static List<PrometheusRelabelConfig> EndpointTargets(IEnumerable<KeyValuePair<string, string>> selector, string port)
+    {
+        var rules = new List<PrometheusRelabelConfig>();
+        foreach (var (key, value) in selector.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            var label = PrometheusSyntax.SanitizeLabelName(key);
+            rules.Add(new PrometheusRelabelConfig
+            {
+                Action = "keep",
+                SourceLabels = [$"__meta_kubernetes_service_label_{label}", $"__meta_kubernetes_service_labelpresent_{label}"],
+                Regex = $"({PrometheusSyntax.QuoteRegex(value)});true",
+            });
+        }
+
+        rules.Add(new PrometheusRelabelConfig
+        {
+            Action = "keep",
+            SourceLabels = ["__meta_kubernetes_endpointslice_port_name"],
+            Regex = PrometheusSyntax.QuoteRegex(port),
+        });
+        rules.Add(new PrometheusRelabelConfig
+        {
+            Action = "drop",
+            SourceLabels = ["__meta_kubernetes_pod_phase"],
+            Regex = "(Failed|Succeeded)",
+        });
+        rules.Add(Copy(["__meta_kubernetes_namespace"], "namespace"));
+        rules.Add(Copy(["__meta_kubernetes_service_name"], "service"));
+        rules.Add(Copy(["__meta_kubernetes_pod_name"], "pod"));
+        rules.Add(Copy(["__meta_kubernetes_pod_container_name"], "container"));
         return rules;
     }
 

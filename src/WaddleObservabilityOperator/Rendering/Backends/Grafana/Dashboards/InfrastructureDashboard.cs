@@ -80,12 +80,7 @@ internal static class InfrastructureDashboard
     private static void Postgres(DashboardGrid grid, PromScope scope)
     {
         grid.Row("PostgreSQL");
-        grid.Add(6, 4, DashboardGrid.Stat("Servers up", "PostgreSQL servers the exporters reach (pg_up): an exporter answers its scrape even when its server is down.", "none",
-            DashboardGrid.Query("A", scope.Gauge("sum", "pg_up", None), "up"), (null, "red"), (1, "green")));
-        grid.Add(6, 4, DashboardGrid.Stat("Servers down", "PostgreSQL servers an exporter cannot reach: down, or its address or credentials wrong (the exporter's log says which).", "none",
-            DashboardGrid.Query("A", scope.CountEqual("pg_up", 0), "down"), (null, "green"), (1, "red")));
-        grid.Add(12, 4, DashboardGrid.StateTimeline("Reachable", "Whether each exporter reached its server at each scrape.",
-            DashboardGrid.Query("A", scope.Gauge("max", "pg_up", ByInstance), "{{instance}}"), UpStates));
+        ServerHealth(grid, scope, "PostgreSQL", "pg_up", "down, or its address or credentials wrong (the exporter's log says which)");
 
         var commits = scope.Rate("pg_stat_database_xact_commit", ByInstance);
         var hits = scope.Rate("pg_stat_database_blks_hit", ByInstance);
@@ -108,15 +103,24 @@ internal static class InfrastructureDashboard
         ]));
     }
 
+    /// <summary>
+    /// A server kind's health line, from the exporters' own up metric (<paramref name="upMetric"/>, 1 when the exporter
+    /// reached its server): how many are up, how many down, and each one over time.
+    /// </summary>
+    private static void ServerHealth(DashboardGrid grid, PromScope scope, string server, string upMetric, string downCauses)
+    {
+        grid.Add(6, 4, DashboardGrid.Stat("Servers up", $"{server} servers the exporters reach ({upMetric}): an exporter answers its scrape even when its server is down.", "none",
+            DashboardGrid.Query("A", scope.Gauge("sum", upMetric, None), "up"), (null, "red"), (1, "green")));
+        grid.Add(6, 4, DashboardGrid.Stat("Servers down", $"{server} servers an exporter cannot reach: {downCauses}.", "none",
+            DashboardGrid.Query("A", scope.CountEqual(upMetric, 0), "down"), (null, "green"), (1, "red")));
+        grid.Add(12, 4, DashboardGrid.StateTimeline("Reachable", "Whether each exporter reached its server at each scrape.",
+            DashboardGrid.Query("A", scope.Gauge("max", upMetric, ByInstance), "{{instance}}"), UpStates));
+    }
+
     private static void Redis(DashboardGrid grid, PromScope scope)
     {
         grid.Row("Redis");
-        grid.Add(6, 4, DashboardGrid.Stat("Servers up", "Redis servers the exporters reach (redis_up): an exporter answers its scrape even when its server is down.", "none",
-            DashboardGrid.Query("A", scope.Gauge("sum", "redis_up", None), "up"), (null, "red"), (1, "green")));
-        grid.Add(6, 4, DashboardGrid.Stat("Servers down", "Redis servers an exporter cannot reach: down, or its address or password wrong.", "none",
-            DashboardGrid.Query("A", scope.CountEqual("redis_up", 0), "down"), (null, "green"), (1, "red")));
-        grid.Add(12, 4, DashboardGrid.StateTimeline("Reachable", "Whether each exporter reached its server at each scrape.",
-            DashboardGrid.Query("A", scope.Gauge("max", "redis_up", ByInstance), "{{instance}}"), UpStates));
+        ServerHealth(grid, scope, "Redis", "redis_up", "down, or its address or password wrong");
 
         var hits = scope.Rate("redis_keyspace_hits_total", ByInstance);
         var misses = scope.Rate("redis_keyspace_misses_total", ByInstance);
