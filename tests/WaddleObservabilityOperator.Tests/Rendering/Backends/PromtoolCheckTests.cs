@@ -219,6 +219,30 @@ public sealed class PromtoolCheckTests
         }
     }
 
+    /// <summary>
+    /// <c>promtool test rules</c> on <paramref name="tests"/> (a unit test file whose <c>rule_files</c> name the keys of
+    /// <paramref name="ruleFiles"/>), the files written side by side in a directory of their own.
+    /// </summary>
+    internal static async Task<PromtoolResult> TestRulesAsync(IReadOnlyDictionary<string, string> ruleFiles, string tests)
+    {
+        var directory = Directory.CreateTempSubdirectory("waddle-promtool-test-").FullName;
+        try
+        {
+            foreach (var (name, text) in ruleFiles)
+            {
+                await File.WriteAllTextAsync(Path.Combine(directory, name), text);
+            }
+
+            var file = Path.Combine(directory, "tests.yml");
+            await File.WriteAllTextAsync(file, tests);
+            return await RunPromtoolAsync(["test", "rules", file]);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Runs promtool with <paramref name="args"/>: its exit code and output (stdout, then stderr).</summary>
     internal static async Task<PromtoolResult> RunPromtoolAsync(IReadOnlyList<string> args)
     {

@@ -108,19 +108,8 @@ public sealed class SloDashboardOnRenderedRulesTests
 
     private static async Task<(int ExitCode, string Output, string Tests)> RunAsync(string tests)
     {
-        var directory = Directory.CreateTempSubdirectory("waddle-slo-rules-dashboard-").FullName;
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(directory, "slos-router.yml"), Rendered.Value.Rules);
-            var file = Path.Combine(directory, "test.yml");
-            await File.WriteAllTextAsync(file, tests);
-            var result = await PromtoolCheckTests.RunPromtoolAsync(["test", "rules", file]);
-            return (result.ExitCode, result.Output, tests);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        var result = await PromtoolCheckTests.TestRulesAsync(new Dictionary<string, string>(StringComparer.Ordinal) { ["slos-router.yml"] = Rendered.Value.Rules }, tests);
+        return (result.ExitCode, result.Output, tests);
     }
 
     [Fact]

@@ -175,19 +175,8 @@ public sealed class SloDashboardTests
 
     private static async Task<(int ExitCode, string Output, string Tests)> RunAsync(string tests)
     {
-        var directory = Directory.CreateTempSubdirectory("waddle-slo-dashboard-").FullName;
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(directory, "sloth-meta.yml"), SlothMetaRules);
-            var file = Path.Combine(directory, "dashboard-test.yml");
-            await File.WriteAllTextAsync(file, tests);
-            var result = await PromtoolCheckTests.RunPromtoolAsync(["test", "rules", file]);
-            return (result.ExitCode, result.Output, tests);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        var result = await PromtoolCheckTests.TestRulesAsync(new Dictionary<string, string>(StringComparer.Ordinal) { ["sloth-meta.yml"] = SlothMetaRules }, tests);
+        return (result.ExitCode, result.Output, tests);
     }
 
     [Fact]
