@@ -67,6 +67,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 - --qps={{ .Values.apiClient.qps }}
 - --burst={{ .Values.apiClient.burst }}
 - --resync-period={{ .Values.resyncPeriod }}
+- --max-retry-delay={{ .Values.maxRetryDelay }}
 - --metrics-bind-address=:{{ .Values.metrics.port }}
 {{- if .Values.metrics.secure }}
 - --metrics-secure

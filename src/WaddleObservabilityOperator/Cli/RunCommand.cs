@@ -92,6 +92,7 @@ public static class RunCommand
             Namespaces = options.Namespaces,
             Concurrency = options.Concurrency,
             ResyncPeriod = options.ResyncPeriod,
+            MaxRetryDelay = options.MaxRetryDelay,
             Qps = options.Qps,
             Burst = options.Burst,
             LeaderElect = options.LeaderElect ?? inCluster,

@@ -31,6 +31,9 @@ public sealed record RunOptions
     /// <summary>How often every cached object is reconciled again without a change (from the cache, no API reads).</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The longest a failed reconcile waits for its retry (the delay doubles from 5 ms per failure in a row).</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(5);
+
     public string MetricsBindAddress { get; init; } = ":8080";
 
     public string HealthProbeBindAddress { get; init; } = ":8081";
@@ -55,6 +58,7 @@ public sealed record RunOptions
           --concurrency N                    reconciles at once per controller (default 2)
           --qps N --burst N                  client-side API rate limit (default 20 / 30)
           --resync-period DURATION           re-reconcile everything from the cache this often (default 10m)
+          --max-retry-delay DURATION         longest wait before retrying a failed reconcile; doubles from 5ms (default 5m)
           --metrics-bind-address ADDR        /metrics listener, 0 disables (default :8080)
           --metrics-secure[=true|false]      /metrics over TLS, authenticated (TokenReview) and authorized (SubjectAccessReview, get /metrics) (default false: plain HTTP)
           --metrics-cert-dir DIR             tls.crt and tls.key for --metrics-secure (default: a self-signed certificate made at start)
@@ -109,6 +113,7 @@ public sealed record RunOptions
                 "--qps" => options with { Qps = ParsePositive(flag, Value()) },
                 "--burst" => options with { Burst = ParseInt(flag, Value(), 1) },
                 "--resync-period" => options with { ResyncPeriod = ParseDuration(flag, Value()) },
+                "--max-retry-delay" => options with { MaxRetryDelay = AtLeast(flag, ParseDuration(flag, Value()), TimeSpan.FromMilliseconds(5)) },
                 "--metrics-bind-address" => options with { MetricsBindAddress = CheckAddress(flag, Value()) },
                 "--metrics-secure" => options with { MetricsSecure = inline is null || ParseBool(flag, inline) },
                 "--metrics-cert-dir" => options with { MetricsCertDirectory = Value() },
@@ -171,6 +176,9 @@ public sealed record RunOptions
     };
 
     /// <summary>Go-style durations as the flags take them: 10m, 30s, 1h30m, 500ms.</summary>
+    private static TimeSpan AtLeast(string flag, TimeSpan value, TimeSpan minimum) =>
+        value >= minimum ? value : throw new FormatException($"{flag}: {value.TotalMilliseconds} ms is shorter than the first retry delay ({minimum.TotalMilliseconds} ms)");
+
     public static TimeSpan ParseDuration(string flag, string value)
     {
         var match = Regex.Match(value, @"^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));

@@ -52,6 +52,9 @@ public sealed class ObservabilityPolicyReconciler(
         var retry = false;
         var foreign = new List<IKubernetesObject<V1ObjectMeta>>();
 
+        // Every child is tried even when an earlier one fails on the API server; the reconcile fails after them.
+        var failures = new WriteFailures();
+
         // Garbage collection cannot remove a cluster-scoped child: the finalizer goes on before the first is written.
         if (desired.Any(d => !KindOf(d).Namespaced) && !policy.HasFinalizer(WellKnown.PolicyFinalizer))
         {
@@ -75,7 +78,7 @@ public sealed class ObservabilityPolicyReconciler(
                 child.Metadata.OwnerReferences ??= OwnerReferences.To(policy);
             }
 
-            switch (await kind.ApplyAsync(child, cancellationToken).ConfigureAwait(false))
+            switch (await failures.TryAsync<WriteAction?>(async () => await kind.ApplyAsync(child, cancellationToken).ConfigureAwait(false), failed: null).ConfigureAwait(false))
             {
                 case WriteAction.NotOwned:
                     foreign.Add(child);
@@ -96,9 +99,11 @@ public sealed class ObservabilityPolicyReconciler(
             foreach (var child in stale.Where(o => !wanted.Contains((o.GetType(), o.Metadata.Name))).ToList())
             {
                 logger.LogInformation("Deleting {Kind} {Namespace}/{Name}: ObservabilityPolicy {Policy} no longer renders it", child.Kind, ns, child.Metadata.Name, key.Name);
-                await kind.DeleteAsync(child, cancellationToken).ConfigureAwait(false);
+                await failures.TryAsync(() => kind.DeleteAsync(child, cancellationToken)).ConfigureAwait(false);
             }
         }
+
+        failures.ThrowIfAny();
 
         // No cluster-scoped child left to remove: the finalizer has nothing to wait for.
         if (!retry && policy.HasFinalizer(WellKnown.PolicyFinalizer) && !desired.Any(d => !KindOf(d).Namespaced) && !ClusterScopedChildren(key).Any())
@@ -171,11 +176,15 @@ public sealed class ObservabilityPolicyReconciler(
             return ReconcileResult.Done;
         }
 
+        var failures = new WriteFailures();
         foreach (var (kind, child) in ClusterScopedChildren(key).ToList())
         {
             logger.LogInformation("Deleting {Kind} {Name}: its ObservabilityPolicy {Namespace}/{Policy} is {State}", child.Kind, child.Metadata.Name, key.Namespace, key.Name, policy is null ? "gone" : "being deleted");
-            await kind.DeleteAsync(child, cancellationToken).ConfigureAwait(false);
+            await failures.TryAsync(() => kind.DeleteAsync(child, cancellationToken)).ConfigureAwait(false);
         }
+
+        // The finalizer stays until every cluster-scoped child is gone.
+        failures.ThrowIfAny();
 
         return policy is not null && policy.HasFinalizer(WellKnown.PolicyFinalizer)
             ? await WriteFinalizerAsync(policy, add: false, cancellationToken).ConfigureAwait(false)

@@ -12,6 +12,13 @@ public sealed record OperatorOptions
     /// <summary>Every cached object is reconciled again this often (from the cache: no reads, and no writes when converged).</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The longest a failed reconcile waits for its retry: the delay doubles from 5 ms with every failure in a row, up to
+    /// this (controller-runtime caps at 1000 s; like cert-manager, 5 minutes, so an object that failed through an
+    /// outage is retried within minutes of the API server's recovery even when no event wakes it).
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(5);
+
     public double Qps { get; init; } = 20;
 
     public int Burst { get; init; } = 30;

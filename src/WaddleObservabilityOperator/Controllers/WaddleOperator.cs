@@ -94,8 +94,8 @@ public sealed class WaddleOperator : IAsyncDisposable
         var policies = new ObservabilityPolicyReconciler(_caches, informers.OwnedKinds(policyController, writer, clients), published, key => _serviceQueue!.Add(key),
             clients, statusWriter, events, metrics, _time, loggers.CreateLogger<ObservabilityPolicyReconciler>(), options.Namespaces);
 
-        _serviceQueue = new WorkQueue<ObjectKey>(WaddleServiceReconciler.ControllerName, _time, metrics: metrics);
-        _policyQueue = new WorkQueue<ObjectKey>(ObservabilityPolicyReconciler.ControllerName, _time, metrics: metrics);
+        _serviceQueue = new WorkQueue<ObjectKey>(WaddleServiceReconciler.ControllerName, _time, RetryBackoff(options), metrics);
+        _policyQueue = new WorkQueue<ObjectKey>(ObservabilityPolicyReconciler.ControllerName, _time, RetryBackoff(options), metrics);
         _serviceController = new Controller<ObjectKey>(WaddleServiceReconciler.ControllerName, _serviceQueue,
             (key, ct) => TracedAsync(WaddleServiceReconciler.ControllerName, services.ReconcileAsync, key, ct),
             _time, loggers.CreateLogger("controller.waddleservice"), options.Concurrency, metrics);
@@ -258,6 +258,9 @@ public sealed class WaddleOperator : IAsyncDisposable
         }
         while (Interlocked.CompareExchange(ref _policyReconcileTicks, after, before) != before);
     }
+
+    private static ItemExponentialBackoff<ObjectKey> RetryBackoff(OperatorOptions options) =>
+        new(ItemExponentialBackoff<ObjectKey>.DefaultBaseDelay, options.MaxRetryDelay);
 
     private void CollectGauges()
     {

@@ -62,10 +62,13 @@ public sealed class WaddleServiceReconciler(
         var conditions = outcome.Conditions;
         var retry = false;
 
+        // Every write below is tried even when an earlier one fails on the API server; the reconcile fails after them.
+        var failures = new WriteFailures();
+
         // The workload: ours, and stale injections of ours in workloads this service no longer names.
         foreach (var change in rendered.Workloads.Where(w => w.Changed))
         {
-            retry |= !await WriteWorkloadAsync(service, change, cancellationToken).ConfigureAwait(false);
+            retry |= !await failures.TryAsync(() => WriteWorkloadAsync(service, change, cancellationToken), failed: true).ConfigureAwait(false);
         }
 
         // Its children, kind by kind as its controller declares them, only where the kind's API is served; those of its
@@ -75,7 +78,7 @@ public sealed class WaddleServiceReconciler(
             var desired = rendered.Children.Where(c => c.Object.GetType() == kind.ClrType).ToList();
             foreach (var child in desired)
             {
-                switch (await kind.ApplyAsync(child.Object, cancellationToken).ConfigureAwait(false))
+                switch (await failures.TryAsync<WriteAction?>(async () => await kind.ApplyAsync(child.Object, cancellationToken).ConfigureAwait(false), failed: null).ConfigureAwait(false))
                 {
                     case WriteAction.NotOwned:
                         conditions = ReadySummary.WithStep(conditions, new ConditionOutcome(child.ConditionType, false, Reasons.Conflict,
@@ -90,10 +93,11 @@ public sealed class WaddleServiceReconciler(
             var wanted = desired.Select(c => c.Object.Metadata.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var stale in kind.OwnedBy(service.Metadata.Uid).Where(o => OperatorControllers.Ownership.IsManaged(o.Metadata) && !wanted.Contains(o.Metadata.Name)))
             {
-                await kind.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
+                await failures.TryAsync(() => kind.DeleteAsync(stale, cancellationToken)).ConfigureAwait(false);
             }
         }
 
+        failures.ThrowIfAny();
         conditions = SamplingAsPublished(rendered, outcome, conditions);
 
         // A reconcile that retries has not yet made the cluster match this generation: its conditions are reported, its

@@ -26,7 +26,7 @@ public sealed class RunOptionsTests
         var options = RunOptions.Parse([
             "--kubeconfig", "/tmp/kc", "--namespaces=bots, core,bots", "--leader-elect=false",
             "--leader-election-namespace", "ops", "--concurrency=4", "--qps", "7.5", "--burst=9",
-            "--resync-period", "1h30m", "--metrics-bind-address=127.0.0.1:0", "--health-probe-bind-address", "0",
+            "--resync-period", "1h30m", "--max-retry-delay=30s", "--metrics-bind-address=127.0.0.1:0", "--health-probe-bind-address", "0",
             "--log-format", "text", "--log-level=debug",
         ]);
         Assert.Equal("/tmp/kc", options.Kubeconfig);
@@ -37,6 +37,7 @@ public sealed class RunOptionsTests
         Assert.Equal(7.5, options.Qps);
         Assert.Equal(9, options.Burst);
         Assert.Equal(TimeSpan.FromMinutes(90), options.ResyncPeriod);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.MaxRetryDelay);
         Assert.Equal("127.0.0.1:0", options.MetricsBindAddress);
         Assert.Equal("0", options.HealthProbeBindAddress);
         Assert.Equal(LogFormat.Text, options.LogFormat);
@@ -56,6 +57,7 @@ public sealed class RunOptionsTests
     [InlineData("--qps=-1", "--qps")]
     [InlineData("--resync-period=10 minutes", "--resync-period")]
     [InlineData("--resync-period=0s", "--resync-period")]
+    [InlineData("--max-retry-delay=1ms", "--max-retry-delay")]
     [InlineData("--log-format=xml", "--log-format")]
     [InlineData("--log-level=loud", "--log-level")]
     [InlineData("--metrics-bind-address=8080", "--metrics-bind-address")]
