@@ -58,10 +58,18 @@ public sealed class ChaosCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>Workers per controller of every instance started from now on, at least and at most (null: the operator's defaults).</summary>
+    public (int Min, int Max)? Workers { get; set; }
+
     /// <summary>Starts an operator instance named <paramref name="identity"/> (its User-Agent carries the name).</summary>
     public ChaosOperator StartOperator(string identity, OperatorOptions? options = null)
     {
         options ??= new OperatorOptions();
+        if (Workers is { } workers)
+        {
+            options = options with { Concurrency = workers.Min, MaxConcurrency = workers.Max };
+        }
+
         options = options with
         {
             Identity = identity,

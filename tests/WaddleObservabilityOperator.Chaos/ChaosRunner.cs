@@ -23,6 +23,9 @@ public sealed record ChaosSettings
     /// </summary>
     public bool CheckUnobservedExceptions { get; init; }
 
+    /// <summary>Each operator instance's workers per controller, at least and at most (null: the operator's defaults).</summary>
+    public (int Min, int Max)? Workers { get; init; }
+
     /// <summary>Where each operator instance logs (by identity); null for nowhere.</summary>
     public Func<string, ILoggerProvider?> Logs { get; init; } = _ => null;
 }
@@ -70,6 +73,7 @@ public sealed class ChaosRunner(ChaosSettings settings)
         try
         {
             await using var cluster = await ChaosCluster.StartAsync(settings.Assets, settings.Logs, settings.Seed, cancellationToken);
+            cluster.Workers = settings.Workers;
             var run = new ChaosRun(cluster, System(), scenario.Workload == ChaosWorkload.Lifecycle ? Doomed() : null, expected, faultFreeTime, settings, cancellationToken);
             try
             {
@@ -109,6 +113,7 @@ public sealed class ChaosRunner(ChaosSettings settings)
     private async Task<(ClusterSnapshot, TimeSpan)> FaultFreeAsync(ChaosWorkload workload, CancellationToken cancellationToken)
     {
         await using var cluster = await ChaosCluster.StartAsync(settings.Assets, settings.Logs, settings.Seed, cancellationToken);
+        cluster.Workers = settings.Workers;
         var run = new ChaosRun(cluster, System(), workload == ChaosWorkload.Lifecycle ? Doomed() : null, null, TimeSpan.Zero, settings, cancellationToken);
         await ChaosScenarios.FaultFreeAsync(run);
         var time = run.ConvergenceTime ?? run.Elapsed;

@@ -5,7 +5,7 @@ using WaddleObservabilityOperator.Chaos;
 namespace WaddleObservabilityOperator.Bench.Chaos;
 
 /// <summary>
-/// <c>chaos --services N [--scenarios a,b] [--seed S] [--json PATH]</c>: the fault suite's scenarios
+/// <c>chaos --services N [--scenarios a,b] [--seed S] [--workers N[-M]] [--json PATH]</c>: the fault suite's scenarios
 /// (<see cref="ChaosScenarios"/>) on a larger WaddleBot system, each timed from the user's apply to the moment the
 /// namespace equals the fault-free run's final state. Prints one line per scenario; exits 1 if any lost something or
 /// did not converge.
@@ -24,6 +24,7 @@ public sealed class ChaosCommand : IBenchCommand
           --scenarios A,B       only these scenarios (default all: {string.Join(", ", ChaosScenarios.All.Select(s => s.Name))})
           --seed S              seeds the fault rates and the random moments (default 7)
           --patience D          seconds a scenario may take to converge before it fails (default 600)
+          --workers N[-M]       each controller's workers: N fixed, or N to M as the reconciles' API wait asks (default: the operator's, 2-16)
           --json PATH           write the results as JSON
         """;
 
@@ -35,6 +36,7 @@ public sealed class ChaosCommand : IBenchCommand
         var patience = TimeSpan.FromSeconds(a.Int("--patience", 600, 1));
         var names = a.String("--scenarios")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var json = a.String("--json");
+        (int Min, int Max)? workers = a.String("--workers") is { } w ? ParseWorkers(w) : null;
         a.EnsureAllRead();
         var unknown = names?.Where(n => ChaosScenarios.All.All(s => s.Name != n)).ToList() ?? [];
         if (unknown.Count > 0)
@@ -50,6 +52,7 @@ public sealed class ChaosCommand : IBenchCommand
             Seed = seed,
             Patience = patience,
             CheckUnobservedExceptions = true,
+            Workers = workers,
         });
 
         var total = Stopwatch.StartNew();
@@ -74,6 +77,7 @@ public sealed class ChaosCommand : IBenchCommand
                 command = "chaos",
                 services,
                 seed,
+                workers = workers is { } range ? $"{range.Min}-{range.Max}" : "default",
                 machine = new { Environment.ProcessorCount, os = Environment.OSVersion.ToString(), dotnet = Environment.Version.ToString() },
                 totalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1),
                 scenarios = results,
@@ -82,5 +86,13 @@ public sealed class ChaosCommand : IBenchCommand
         }
 
         return results.All(r => r.Passed) ? 0 : 1;
+    }
+
+    private static (int Min, int Max) ParseWorkers(string text)
+    {
+        var parts = text.Split('-');
+        return parts.Length is 1 or 2 && parts.All(p => int.TryParse(p, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)
+            ? (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture))
+            : throw new FormatException($"--workers: '{text}' is not N or N-M (workers, at least 1)");
     }
 }

@@ -64,6 +64,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 - --leader-election-id={{ .Values.leaderElection.id }}
 {{- end }}
 - --concurrency={{ .Values.concurrency }}
+- --max-concurrency={{ .Values.maxConcurrency }}
 - --qps={{ .Values.apiClient.qps }}
 - --burst={{ .Values.apiClient.burst }}
 - --resync-period={{ .Values.resyncPeriod }}

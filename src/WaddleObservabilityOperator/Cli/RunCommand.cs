@@ -91,6 +91,7 @@ public static class RunCommand
         {
             Namespaces = options.Namespaces,
             Concurrency = options.Concurrency,
+            MaxConcurrency = options.MaxConcurrency,
             ResyncPeriod = options.ResyncPeriod,
             MaxRetryDelay = options.MaxRetryDelay,
             Qps = options.Qps,

@@ -23,6 +23,9 @@ public sealed record RunOptions
     /// <summary>Reconciles running at once per controller.</summary>
     public int Concurrency { get; init; } = 2;
 
+    /// <summary>Reconciles at once per controller at most, while reconciles mostly wait on the API server.</summary>
+    public int MaxConcurrency { get; init; } = 16;
+
     /// <summary>Client-side rate limit of API requests per second, and the burst above it.</summary>
     public double Qps { get; init; } = 20;
 
@@ -55,7 +58,8 @@ public sealed record RunOptions
           --leader-elect[=true|false]        leader election on a Lease (default: on in-cluster, off otherwise)
           --leader-election-namespace NS     namespace of the Lease (default: the operator's namespace, else default)
           --leader-election-id NAME          name of the Lease (default waddle-observability-operator)
-          --concurrency N                    reconciles at once per controller (default 2)
+          --concurrency N                    reconciles at once per controller, at least (default 2)
+          --max-concurrency N                at most, while reconciles mostly wait on the API server; N <= --concurrency: fixed (default 16)
           --qps N --burst N                  client-side API rate limit (default 20 / 30)
           --resync-period DURATION           re-reconcile everything from the cache this often (default 10m)
           --max-retry-delay DURATION         longest wait before retrying a failed reconcile; doubles from 5ms (default 5m)
@@ -110,6 +114,7 @@ public sealed record RunOptions
                 "--leader-election-namespace" => options with { LeaderElectionNamespace = Value() },
                 "--leader-election-id" => options with { LeaderElectionId = Value() },
                 "--concurrency" => options with { Concurrency = ParseInt(flag, Value(), 1) },
+                "--max-concurrency" => options with { MaxConcurrency = ParseInt(flag, Value(), 1) },
                 "--qps" => options with { Qps = ParsePositive(flag, Value()) },
                 "--burst" => options with { Burst = ParseInt(flag, Value(), 1) },
                 "--resync-period" => options with { ResyncPeriod = ParseDuration(flag, Value()) },

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Rendering;
 
 namespace WaddleObservabilityOperator.Controllers;
@@ -51,6 +52,8 @@ public sealed class EventRecorder(IKubernetes client, string reportingInstance, 
             },
         };
 
+        // An Event is sent once: a 429 is waited out here, not handed back to the reconcile (which would not send it again).
+        ApiThrottling.Wait();
         try
         {
             await client.EventsV1.CreateNamespacedEventAsync(ev, meta.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);

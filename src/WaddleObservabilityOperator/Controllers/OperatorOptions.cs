@@ -6,8 +6,15 @@ public sealed record OperatorOptions
     /// <summary>Namespaces to watch; empty watches all.</summary>
     public IReadOnlyList<string> Namespaces { get; init; } = [];
 
-    /// <summary>Reconciles at once per controller.</summary>
+    /// <summary>Reconciles at once per controller, at least.</summary>
     public int Concurrency { get; init; } = 2;
+
+    /// <summary>
+    /// Reconciles at once per controller at most, when reconciles mostly wait on the API server (a slow or throttling
+    /// server): the workers follow cores / (1 - the share of reconcile time spent waiting), between
+    /// <see cref="Concurrency"/> and this. At or below <see cref="Concurrency"/>: a fixed number of workers.
+    /// </summary>
+    public int MaxConcurrency { get; init; } = 16;
 
     /// <summary>Every cached object is reconciled again this often (from the cache: no reads, and no writes when converged).</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);

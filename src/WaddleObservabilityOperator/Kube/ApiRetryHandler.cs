@@ -5,6 +5,8 @@ namespace WaddleObservabilityOperator.Kube;
 /// <summary>
 /// Retries what is safe to retry: any request answered 429 (the server did not process it) after its Retry-After, and
 /// reads (GET, not watches: the informer owns watch recovery) answered 5xx or failing in transport, with backoff.
+/// Inside a reconcile (<see cref="ApiThrottling.Defer"/>) a 429 is not waited out here: the request fails with
+/// <see cref="ApiThrottledException"/> and its key is queued again for after the Retry-After.
 /// </summary>
 public sealed class ApiRetryHandler(ApiClientOptions options, TimeProvider time) : DelegatingHandler
 {
@@ -29,7 +31,13 @@ public sealed class ApiRetryHandler(ApiClientOptions options, TimeProvider time)
             }
 
             TimeSpan delay;
-            if (response.StatusCode == HttpStatusCode.TooManyRequests && throttled < options.MaxThrottledRetries)
+            if (response.StatusCode == HttpStatusCode.TooManyRequests && ApiThrottling.IsDeferred)
+            {
+                var retryAfter = RetryAfter(response) ?? backoff.Next();
+                response.Dispose();
+                throw new ApiThrottledException(request.Method.Method, request.RequestUri?.AbsolutePath, retryAfter);
+            }
+            else if (response.StatusCode == HttpStatusCode.TooManyRequests && throttled < options.MaxThrottledRetries)
             {
                 throttled++;
                 delay = RetryAfter(response) ?? backoff.Next();

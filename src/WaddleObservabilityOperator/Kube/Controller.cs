@@ -6,6 +6,10 @@ namespace WaddleObservabilityOperator.Kube;
 /// adds it with backoff. When the token is cancelled (shutdown, or leadership lost) workers stop taking keys, and a key
 /// whose reconcile was cut short, or whose write the API client refused for want of the write permit, is queued again
 /// for the next run.
+/// With <see cref="AdaptiveMaxConcurrentReconciles"/> above the minimum, the number of workers taking keys follows the
+/// share of reconcile time spent waiting for the API server (<see cref="ApiWaitMeter"/>): cores / (1 - share), between
+/// the two bounds. CPU-bound reconciles keep about one worker per core; reconciles that mostly wait on a slow server get
+/// more, so other keys do not queue behind the waiting ones. The client-side rate limit still bounds the request rate.
 /// </summary>
 public sealed class Controller<TKey>
     where TKey : notnull
@@ -14,6 +18,10 @@ public sealed class Controller<TKey>
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IReconcileMetrics _metrics;
+    private readonly Lock _limitGate = new();
+    private TaskCompletionSource _limitRaised = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _limit;
+    private double _waitShare;
 
     public Controller(
         string name,
@@ -39,7 +47,19 @@ public sealed class Controller<TKey>
 
     public WorkQueue<TKey> Queue { get; }
 
+    /// <summary>Workers that always take keys (the minimum).</summary>
     public int MaxConcurrentReconciles { get; }
+
+    /// <summary>Workers at most when reconciles mostly wait on the API server; at or below <see cref="MaxConcurrentReconciles"/>: fixed.</summary>
+    public int AdaptiveMaxConcurrentReconciles { get; init; }
+
+    /// <summary>Cores the reconciles' CPU work can use (the adaptive target's numerator).</summary>
+    public int Cores { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Workers taking keys now.</summary>
+    public int CurrentConcurrentReconciles => Volatile.Read(ref _limit);
+
+    private int Ceiling => Math.Max(MaxConcurrentReconciles, AdaptiveMaxConcurrentReconciles);
 
     /// <summary>How long a key whose write was refused (<see cref="WriteRefusedException"/>) waits while leadership is not yet cancelled.</summary>
     public TimeSpan RefusedWriteDelay { get; init; } = TimeSpan.FromSeconds(1);
@@ -47,20 +67,30 @@ public sealed class Controller<TKey>
     /// <summary>Runs the workers until <paramref name="cancellationToken"/> is cancelled or the queue is shut down and empty.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _limit = MaxConcurrentReconciles;
         _metrics.MaxConcurrentReconciles(Name, MaxConcurrentReconciles);
-        _logger.LogInformation("Starting controller {Controller} with {Workers} workers", Name, MaxConcurrentReconciles);
-        var workers = Enumerable.Range(0, MaxConcurrentReconciles).Select(_ => Task.Run(() => WorkAsync(cancellationToken), CancellationToken.None));
+        if (Ceiling > MaxConcurrentReconciles)
+        {
+            _logger.LogInformation("Starting controller {Controller} with {Workers} to {Max} workers, as many as the reconciles' wait on the API server asks for", Name, MaxConcurrentReconciles, Ceiling);
+        }
+        else
+        {
+            _logger.LogInformation("Starting controller {Controller} with {Workers} workers", Name, MaxConcurrentReconciles);
+        }
+
+        var workers = Enumerable.Range(0, Ceiling).Select(index => Task.Run(() => WorkAsync(index, cancellationToken), CancellationToken.None));
         await Task.WhenAll(workers).ConfigureAwait(false);
         _logger.LogInformation("Stopped controller {Controller}", Name);
     }
 
-    private async Task WorkAsync(CancellationToken cancellationToken)
+    private async Task WorkAsync(int index, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             WorkQueueItem<TKey>? item;
             try
             {
+                await AllowedAsync(index, cancellationToken).ConfigureAwait(false);
                 item = await Queue.TakeAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -84,11 +114,63 @@ public sealed class Controller<TKey>
         }
     }
 
+    /// <summary>Waits while worker <paramref name="index"/> is above the current number of workers.</summary>
+    private async Task AllowedAsync(int index, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task raised;
+            lock (_limitGate)
+            {
+                if (index < _limit)
+                {
+                    return;
+                }
+
+                raised = _limitRaised.Task;
+            }
+
+            await raised.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Moves the number of workers toward cores / (1 - the recent share of reconcile time spent waiting on the API).</summary>
+    private void Observe(TimeSpan wall, TimeSpan waited)
+    {
+        if (Ceiling == MaxConcurrentReconciles || wall <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        lock (_limitGate)
+        {
+            var share = Math.Clamp(waited / wall, 0, 1);
+            _waitShare = (0.8 * _waitShare) + (0.2 * share);
+            var target = Math.Clamp((int)Math.Round(Cores / Math.Max(0.05, 1 - _waitShare)), MaxConcurrentReconciles, Ceiling);
+            if (target == _limit)
+            {
+                return;
+            }
+
+            if (target > _limit)
+            {
+                _limitRaised.TrySetResult();
+                _limitRaised = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            Volatile.Write(ref _limit, target);
+            _metrics.MaxConcurrentReconciles(Name, target);
+        }
+    }
+
     private async Task ReconcileAsync(TKey key, CancellationToken cancellationToken)
     {
         _metrics.ActiveWorkersChanged(Name, 1);
         var started = _time.GetTimestamp();
+        var wallStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        var apiWait = ApiWaitMeter.Start();
         string? outcome = null;
+        ApiThrottling.Defer();
         try
         {
             var result = await _reconcile(key, cancellationToken).ConfigureAwait(false);
@@ -129,6 +211,14 @@ public sealed class Controller<TKey>
                 Queue.AddAfter(key, RefusedWriteDelay);
             }
         }
+        catch (Exception e) when (ApiThrottling.RetryAfterOf(e) is { } retryAfter)
+        {
+            // Throttled (429) by the API server: not a failure of the object, so no error and no backoff; the key comes
+            // back once the server's Retry-After has passed, and the worker goes on with other keys meanwhile.
+            _logger.LogDebug("Reconcile of {Key} by {Controller} throttled; again in {RetryAfter}", key, Name, retryAfter);
+            Queue.AddNotBefore(key, retryAfter);
+            outcome = ReconcileOutcome.Throttled;
+        }
         catch (Exception e)
         {
             // A reconcile may fail in any way; every failure means retry with backoff.
@@ -139,6 +229,7 @@ public sealed class Controller<TKey>
         finally
         {
             _metrics.ActiveWorkersChanged(Name, -1);
+            Observe(System.Diagnostics.Stopwatch.GetElapsedTime(wallStarted), apiWait.Waited);
             if (outcome is not null)
             {
                 _metrics.Reconciled(Name, outcome, _time.GetElapsedTime(started));

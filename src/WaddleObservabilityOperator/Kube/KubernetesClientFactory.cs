@@ -3,7 +3,7 @@ using k8s;
 namespace WaddleObservabilityOperator.Kube;
 
 /// <summary>
-/// Builds the KubernetesClient the runtime uses. Outermost first: the write permit (a refused write never goes out, so
+/// Builds the KubernetesClient the runtime uses. Outermost first: the reconcile's API wait meter (<see cref="ApiWaitHandler"/>), the write permit (a refused write never goes out, so
 /// it is neither retried, limited nor counted), retries, then the client-side rate limit, then request counting and
 /// telemetry, so every attempt that goes out is limited and counted.
 /// </summary>
@@ -30,7 +30,7 @@ public static class KubernetesClientFactory
             throw new ArgumentOutOfRangeException(nameof(options), $"QPS ({options.Qps}) and burst ({options.Burst}) must not be negative; QPS 0 turns the client-side limit off");
         }
 
-        var handlers = new List<DelegatingHandler>();
+        var handlers = new List<DelegatingHandler> { new ApiWaitHandler() };
         if (writePermit is not null)
         {
             handlers.Add(new WritePermitHandler(writePermit));

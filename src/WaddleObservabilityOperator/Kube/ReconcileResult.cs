@@ -23,4 +23,7 @@ public static class ReconcileOutcome
     public const string Error = "error";
     public const string Requeue = "requeue";
     public const string RequeueAfter = "requeue_after";
+
+    /// <summary>The API server answered 429: queued again for after its Retry-After.</summary>
+    public const string Throttled = "throttled";
 }

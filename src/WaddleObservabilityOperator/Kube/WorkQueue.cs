@@ -7,7 +7,8 @@ public sealed record WorkQueueItem<TKey>(TKey Key);
 /// client-go's work queue: a key is queued once however often it is added (dirty set), one worker holds a key at a
 /// time (processing set; a key added meanwhile is queued again when the worker is done), keys are handed out in the
 /// order they were added, <see cref="AddAfter"/> delays a key (an earlier time wins), and <see cref="AddRateLimited"/>
-/// delays it by its per-key exponential backoff until <see cref="Forget"/>.
+/// delays it by its per-key exponential backoff until <see cref="Forget"/>, and <see cref="AddNotBefore"/> holds a key
+/// back until a time, whatever adds it meanwhile.
 /// </summary>
 public sealed class WorkQueue<TKey> : IDisposable
     where TKey : notnull
@@ -19,6 +20,9 @@ public sealed class WorkQueue<TKey> : IDisposable
     private readonly Dictionary<TKey, long> _queuedAt = [];
     private readonly Dictionary<TKey, long> _takenAt = [];
     private readonly Dictionary<TKey, DateTimeOffset> _delayed = [];
+
+    // Keys no worker may take before a time (AddNotBefore): an Add meanwhile is delayed to it.
+    private readonly Dictionary<TKey, DateTimeOffset> _notBefore = [];
 
     // Delayed keys that are only error retries: a success may drop those, never a wake someone asked for (AddAfter).
     private readonly HashSet<TKey> _retries = [];
@@ -81,7 +85,7 @@ public sealed class WorkQueue<TKey> : IDisposable
     {
         lock (_gate)
         {
-            if (_shuttingDown || !_dirty.Add(key))
+            if (_shuttingDown || HeldBack(key) || !_dirty.Add(key))
             {
                 return;
             }
@@ -134,6 +138,44 @@ public sealed class WorkQueue<TKey> : IDisposable
             _delayed[key] = readyAt;
             ScheduleDelayTimer();
         }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="key"/> once <paramref name="delay"/> has passed, and holds it back until then: an
+    /// <see cref="Add"/> meanwhile (an event) waits for that time too. For a key the API server throttled: its requests
+    /// must not go out again before the Retry-After, whatever wakes it.
+    /// </summary>
+    public void AddNotBefore(TKey key, TimeSpan delay)
+    {
+        lock (_gate)
+        {
+            var until = _time.GetUtcNow() + delay;
+            if (!_notBefore.TryGetValue(key, out var held) || held < until)
+            {
+                _notBefore[key] = until;
+            }
+        }
+
+        Delay(key, delay, retry: false);
+    }
+
+    // Called under _gate: true when the key is held back (AddNotBefore) and has been delayed to the end of the hold.
+    private bool HeldBack(TKey key)
+    {
+        if (!_notBefore.TryGetValue(key, out var until))
+        {
+            return false;
+        }
+
+        var wait = until - _time.GetUtcNow();
+        if (wait <= TimeSpan.Zero)
+        {
+            _notBefore.Remove(key);
+            return false;
+        }
+
+        Delay(key, wait, retry: false);
+        return true;
     }
 
     /// <summary>Adds <paramref name="key"/> after its next backoff delay (5 ms, 10 ms, 20 ms ... by default).</summary>
@@ -218,7 +260,13 @@ public sealed class WorkQueue<TKey> : IDisposable
                 _metrics.Worked(Name, _time.GetElapsedTime(takenAt));
             }
 
-            if (_dirty.Contains(key))
+            if (_dirty.Contains(key) && HeldBack(key))
+            {
+                // Added while its worker had it, then held back by that worker (throttled): it waits for the hold.
+                _dirty.Remove(key);
+                _queuedAt.Remove(key);
+            }
+            else if (_dirty.Contains(key))
             {
                 Push(key);
             }
@@ -242,6 +290,7 @@ public sealed class WorkQueue<TKey> : IDisposable
             _shuttingDown = true;
             _delayed.Clear();
             _retries.Clear();
+            _notBefore.Clear();
             _delayTimer?.Dispose();
             _delayTimer = null;
         }

@@ -76,6 +76,31 @@ public sealed class ApiClientPolicyTests
         Assert.Equal(2, server.Requests);
     }
 
+    [Fact]
+    public async Task Inside_a_reconcile_a_throttled_request_fails_at_once_with_its_retry_after_and_is_not_sent_again()
+    {
+        var server = new ScriptedServer(_ =>
+        {
+            var throttled = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+            throttled.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(3));
+            return throttled;
+        });
+        using var client = new HttpMessageInvoker(new ApiRetryHandler(new ApiClientOptions(), _time) { InnerHandler = server });
+
+        var thrown = await Assert.ThrowsAsync<ApiThrottledException>(async () =>
+        {
+            ApiThrottling.Defer();
+            using var _ = await client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "http://api/apis/apps/v1/namespaces/ns/deployments/router") { Content = new StringContent("{}") }, CancellationToken.None);
+        });
+
+        Assert.Equal(TimeSpan.FromSeconds(3), thrown.RetryAfter);
+        Assert.Equal(HttpStatusCode.TooManyRequests, thrown.StatusCode);
+        Assert.Equal(1, server.Requests);
+        Assert.False(ApiThrottling.IsDeferred); // the flow that deferred has returned: this one waits again
+        Assert.Equal(TimeSpan.FromSeconds(3), ApiThrottling.RetryAfterOf(new AggregateException(thrown, new ApiThrottledException("GET", "/x", TimeSpan.FromSeconds(1)))));
+        Assert.Null(ApiThrottling.RetryAfterOf(new AggregateException(thrown, new HttpRequestException("reset"))));
+    }
+
     [Theory]
     [InlineData("GET", "/api/v1/namespaces/ns/configmaps", 4)]
     [InlineData("GET", "/api/v1/namespaces/ns/configmaps?watch=true", 1)]

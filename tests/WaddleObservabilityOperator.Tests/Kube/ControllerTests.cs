@@ -52,6 +52,65 @@ public sealed class ControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task Workers_grow_while_reconciles_wait_on_the_api_and_shrink_back_when_they_do_not()
+    {
+        var waiting = true;
+        var active = 0;
+        var peak = 0;
+        var controller = new Controller<string>("test", _queue, async (_, _) =>
+        {
+            InterlockedMax(ref peak, Interlocked.Increment(ref active));
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (Volatile.Read(ref waiting))
+            {
+                await Task.Delay(5);
+                ApiWaitMeter.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started)); // as ApiWaitHandler does for a request
+            }
+            else
+            {
+                while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromMilliseconds(1))
+                {
+                    Thread.SpinWait(100); // CPU work, no API wait
+                }
+            }
+
+            Interlocked.Decrement(ref active);
+            return ReconcileResult.Done;
+        }, _time, NullLogger.Instance, maxConcurrentReconciles: 1, _metrics)
+        { AdaptiveMaxConcurrentReconciles = 4, Cores = 1 };
+        var running = controller.RunAsync(_stop.Token);
+
+        // Reconciles that only wait: cores / (1 - share) is far above the bound, so all four workers take keys.
+        var done = 0;
+        for (var round = 0; Volatile.Read(ref peak) < 4; round++)
+        {
+            Assert.True(round < 200, $"workers never grew past {Volatile.Read(ref peak)}");
+            foreach (var i in Enumerable.Range(0, 20))
+            {
+                _queue.Add($"wait-{round}-{i}");
+            }
+
+            done += 20;
+            await WaitUntilAsync(() => _metrics.Count(ReconcileOutcome.Success) == done);
+        }
+
+        Assert.Equal(4, controller.CurrentConcurrentReconciles);
+
+        // Reconciles that only compute: back down to the minimum.
+        Volatile.Write(ref waiting, false);
+        for (var round = 0; controller.CurrentConcurrentReconciles > 1; round++)
+        {
+            Assert.True(round < 200, $"workers never shrank below {controller.CurrentConcurrentReconciles}");
+            _queue.Add($"cpu-{round}");
+            done++;
+            await WaitUntilAsync(() => _metrics.Count(ReconcileOutcome.Success) == done);
+        }
+
+        await _stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Never_reconciles_one_key_twice_at_the_same_time()
     {
         var gate = new TaskCompletionSource();
@@ -115,6 +174,40 @@ public sealed class ControllerTests : IDisposable
         _time.Advance(TimeSpan.FromMilliseconds(1));
         await WaitUntilAsync(() => _metrics.Count(ReconcileOutcome.Success) == 1);
         Assert.Equal(0, _metrics.Count(ReconcileOutcome.Error));
+    }
+
+    [Fact]
+    public async Task A_throttled_reconcile_comes_back_after_the_retry_after_without_backoff_and_frees_its_worker()
+    {
+        var calls = new Dictionary<string, int>();
+        _ = Run((key, _) =>
+        {
+            lock (calls)
+            {
+                calls[key] = calls.GetValueOrDefault(key) + 1;
+                Assert.True(ApiThrottling.IsDeferred); // a 429 inside the reconcile comes back to it
+                if (key == "a" && calls[key] == 1)
+                {
+                    throw new ApiThrottledException("PUT", "/a", TimeSpan.FromSeconds(2));
+                }
+            }
+
+            return Task.FromResult(ReconcileResult.Done);
+        });
+        _queue.Add("a");
+        _queue.Add("b");
+
+        // The one worker goes on with b while a waits out its Retry-After.
+        await WaitUntilAsync(() => _metrics.Count(ReconcileOutcome.Success) == 1 && _metrics.Count(ReconcileOutcome.Throttled) == 1);
+        Assert.Equal(0, _metrics.Count(ReconcileOutcome.Error));
+        Assert.Equal(0, _queue.NumRequeues("a"));
+        _queue.Add("a"); // an event meanwhile does not send its requests again before the Retry-After
+        Assert.Equal(0, _queue.Count);
+        _time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.Equal(1, _queue.DelayedCount);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitUntilAsync(() => _metrics.Count(ReconcileOutcome.Success) == 2);
+        Assert.Equal(2, calls["a"]);
     }
 
     [Fact]

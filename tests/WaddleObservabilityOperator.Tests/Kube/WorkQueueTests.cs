@@ -142,6 +142,30 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public async Task A_key_held_back_is_not_handed_out_before_its_time_whatever_adds_it()
+    {
+        using var queue = NewQueue();
+        queue.Add("a");
+        var item = await queue.TakeAsync(CancellationToken.None);
+        queue.Add("a"); // an event while its worker has it
+        queue.AddNotBefore("a", TimeSpan.FromSeconds(1)); // the worker was throttled
+        queue.Done(item!.Key);
+        Assert.Equal(0, queue.Count);
+
+        queue.Add("a"); // another event
+        queue.AddAfter("a", TimeSpan.FromMilliseconds(10)); // an earlier wake
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(0, queue.Count);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, queue.Count);
+        Assert.Equal("a", (await queue.TakeAsync(CancellationToken.None))!.Key);
+        queue.Done("a");
+
+        queue.Add("a"); // the hold is over
+        Assert.Equal(1, queue.Count);
+    }
+
+    [Fact]
     public void Add_after_keeps_the_earliest_time()
     {
         using var queue = NewQueue();

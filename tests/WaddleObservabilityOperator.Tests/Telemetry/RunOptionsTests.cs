@@ -25,7 +25,7 @@ public sealed class RunOptionsTests
     {
         var options = RunOptions.Parse([
             "--kubeconfig", "/tmp/kc", "--namespaces=bots, core,bots", "--leader-elect=false",
-            "--leader-election-namespace", "ops", "--concurrency=4", "--qps", "7.5", "--burst=9",
+            "--leader-election-namespace", "ops", "--concurrency=4", "--max-concurrency", "12", "--qps", "7.5", "--burst=9",
             "--resync-period", "1h30m", "--max-retry-delay=30s", "--metrics-bind-address=127.0.0.1:0", "--health-probe-bind-address", "0",
             "--log-format", "text", "--log-level=debug",
         ]);
@@ -34,6 +34,7 @@ public sealed class RunOptionsTests
         Assert.False(options.LeaderElect);
         Assert.Equal("ops", options.LeaderElectionNamespace);
         Assert.Equal(4, options.Concurrency);
+        Assert.Equal(12, options.MaxConcurrency);
         Assert.Equal(7.5, options.Qps);
         Assert.Equal(9, options.Burst);
         Assert.Equal(TimeSpan.FromMinutes(90), options.ResyncPeriod);

@@ -36,7 +36,7 @@ internal static class OperatorDashboard
             DashboardGrid.Query("A", scope.Rate("controller_runtime_reconcile_errors_total", []), "errors"), (null, "green"), (0.001, "red")));
 
         grid.Row("Reconciles");
-        grid.Add(8, 8, DashboardGrid.TimeSeries("Reconcile rate", "Reconciles per second by controller and result (success, error, requeue, requeue_after).", "ops",
+        grid.Add(8, 8, DashboardGrid.TimeSeries("Reconcile rate", "Reconciles per second by controller and result (success, error, requeue, requeue_after, throttled).", "ops",
             [DashboardGrid.Query("A", scope.Rate("controller_runtime_reconcile_total", ["controller", "result"]), "{{controller}} {{result}}")]));
         grid.Add(8, 8, DashboardGrid.TimeSeries("Reconcile errors", "Reconciles per second that ended in an error, by controller.", "ops",
             [DashboardGrid.Query("A", scope.Rate("controller_runtime_reconcile_errors_total", byController), "{{controller}}")]));
