@@ -145,6 +145,10 @@ public sealed class SamplingPolicy
     [ListMapKey("operation")]
     [MaxItems(256)]
     public IList<OperationSampling>? Operations { get; set; }
+
+    /// <summary>In remote mode: the services' SDKs themselves sample from Jaeger's remote sampling document, so they get no TRACING_SAMPLE_RATE and follow a ratio change live, without a rollout. Default false: WaddleBot's Python library reads TRACING_SAMPLE_RATE only, so every service also gets its ratio there and rolls out when it changes. A WaddleService's spec.tracing.sdkRemote overrides it.</summary>
+    [JsonPropertyName("sdkRemote")]
+    public bool? SdkRemote { get; set; }
 }
 
 public sealed class CorrelationPolicy

@@ -63,7 +63,8 @@ public sealed record EffectiveTracing(
     SamplingMode SamplingMode,
     double DefaultRatio,
     string PollingInterval,
-    IReadOnlyList<OperationSampling> Operations);
+    IReadOnlyList<OperationSampling> Operations,
+    bool SdkRemote = false);
 
 public sealed record EffectiveCorrelation(string Header, string RequestHeader, bool GenerateRequestId);
 
@@ -92,4 +93,7 @@ public sealed record ResolvedService(
 {
     public string Name => Source.Metadata.Name;
     public string Namespace => Source.Metadata.NamespaceProperty;
+
+    /// <summary>Its SDK samples from Jaeger's remote document itself (spec.tracing.sdkRemote, else the policy's): in remote mode it gets no TRACING_SAMPLE_RATE.</summary>
+    public bool SdkRemote { get; init; }
 }
