@@ -21,6 +21,9 @@ public static class WaddleBotDefaults
     public const bool MetricsEnabled = true;
     public const string MetricsNamespace = "waddlebot";
 
+    /// <summary>Exemplars the managed Prometheus keeps: Prometheus's own default of storage.exemplars.max_exemplars.</summary>
+    public const int MaxExemplars = 100_000;
+
     public const string ScrapeInterval = "15s";
     public const string ScrapeTimeout = "10s";
     public const string PollingInterval = "60s";
@@ -103,7 +106,13 @@ public static class WaddleBotDefaults
                 NonEmpty(metrics?.ScrapeTimeout) ?? ScrapeTimeout,
                 metrics?.SampleLimit ?? 0,
                 metrics?.ServiceMonitor?.Mode ?? ServiceMonitor,
-                Sorted(metrics?.ServiceMonitor?.Labels)),
+                Sorted(metrics?.ServiceMonitor?.Labels))
+            {
+                Exemplars = new EffectiveExemplars(
+                    metrics?.Exemplars?.Enabled ?? metrics?.Enabled ?? MetricsEnabled,
+                    metrics?.Exemplars?.MaxExemplars ?? MaxExemplars,
+                    metrics?.Exemplars?.Enabled == true || metrics?.Exemplars?.MaxExemplars is not null),
+            },
             components,
             spec?.Backends?.NetworkPolicy ?? false,
             string.IsNullOrEmpty(uid) ? null : uid)
