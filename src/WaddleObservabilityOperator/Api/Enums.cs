@@ -62,8 +62,20 @@ public enum SamplingMode
 {
     /// <summary>The ratio is set in the environment; a change rolls the workload out.</summary>
     [JsonStringEnumMemberName("static")] Static,
-    /// <summary>Services poll Jaeger's remote sampling endpoint (jaeger_remote sampler); changes need no rollout.</summary>
+    /// <summary>Jaeger serves the policy's sampling strategies document (per-operation ratios too) to SDKs that poll it (jaeger_remote sampler); services whose SDK does not (sdkRemote false, WaddleBot's library) also get their ratio in TRACING_SAMPLE_RATE and roll out when it changes.</summary>
     [JsonStringEnumMemberName("remote")] Remote,
+}
+
+/// <summary>How a change of a service's sampling ratio reaches it (status.effective.samplingAppliedBy).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SamplingApplication>))]
+public enum SamplingApplication
+{
+    /// <summary>The ratio is in the pod template's environment (TRACING_SAMPLE_RATE, and OTEL_TRACES_SAMPLER_ARG in static mode): a change rolls the workload out.</summary>
+    [JsonStringEnumMemberName("Rollout")] Rollout,
+    /// <summary>The SDK polls Jaeger's remote sampling document (remote mode with sdkRemote): a change reaches the running pods within the polling interval, without a rollout.</summary>
+    [JsonStringEnumMemberName("RemoteDocument")] RemoteDocument,
+    /// <summary>The workload sets TRACING_SAMPLE_RATE itself (listed in status.overriddenEnv), which the operator never changes: a ratio change does not reach WaddleBot's library until that entry is removed.</summary>
+    [JsonStringEnumMemberName("UserEnvironment")] UserEnvironment,
 }
 
 /// <summary>When the operator creates ServiceMonitors.</summary>

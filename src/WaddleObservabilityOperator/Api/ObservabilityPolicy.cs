@@ -145,6 +145,10 @@ public sealed class SamplingPolicy
     [ListMapKey("operation")]
     [MaxItems(256)]
     public IList<OperationSampling>? Operations { get; set; }
+
+    /// <summary>In remote mode: the services' SDKs themselves sample from Jaeger's remote sampling document, so they get no TRACING_SAMPLE_RATE and follow a ratio change live, without a rollout. Default false: WaddleBot's Python library reads TRACING_SAMPLE_RATE only, so every service also gets its ratio there and rolls out when it changes. A WaddleService's spec.tracing.sdkRemote overrides it.</summary>
+    [JsonPropertyName("sdkRemote")]
+    public bool? SdkRemote { get; set; }
 }
 
 public sealed class CorrelationPolicy
@@ -200,6 +204,22 @@ public sealed class MetricsPolicy
     /// <summary>How the dashboards read rate, errors and duration (RED) from the services' metrics. Defaults to WaddleBot's shared library.</summary>
     [JsonPropertyName("red")]
     public RedMetrics? Red { get; set; }
+
+    /// <summary>Exemplars: the trace ids services attach to histogram observations, kept by the managed Prometheus and linked to Jaeger by the managed Grafana and the dashboards' latency panels.</summary>
+    [JsonPropertyName("exemplars")]
+    public ExemplarsPolicy? Exemplars { get; set; }
+}
+
+public sealed class ExemplarsPolicy
+{
+    /// <summary>Keep and show exemplars. Default: on when metrics are on. On: the managed Prometheus runs with --enable-feature=exemplar-storage, the managed Grafana's Prometheus data source links trace_id exemplars to its Jaeger data source, and the service dashboard's latency panels ask for exemplars. A Prometheus the operator does not run keeps them only when started with that flag.</summary>
+    [JsonPropertyName("enabled")]
+    public bool? Enabled { get; set; }
+
+    /// <summary>Exemplars the managed Prometheus keeps, for all series together (storage.exemplars.max_exemplars, a ring buffer; changed by a reload, without a restart). Default 100000, Prometheus's own default.</summary>
+    [JsonPropertyName("maxExemplars")]
+    [Bounds(1, 10_000_000)]
+    public int? MaxExemplars { get; set; }
 }
 
 public sealed class RedMetrics

@@ -146,6 +146,10 @@ public sealed class ServiceTracing
     [ListMapKey("operation")]
     [MaxItems(256)]
     public IList<OperationSampling>? Operations { get; set; }
+
+    /// <summary>In remote mode: the service's SDK itself samples from Jaeger's remote sampling document (OTEL_TRACES_SAMPLER=parentbased_jaeger_remote), so it gets no TRACING_SAMPLE_RATE and follows a ratio change live, without a rollout. Unset inherits the policy's spec.tracing.sampling.sdkRemote. WaddleBot's Python library reads TRACING_SAMPLE_RATE only: leave it false for its services.</summary>
+    [JsonPropertyName("sdkRemote")]
+    public bool? SdkRemote { get; set; }
 }
 
 public sealed class WaddleServiceStatus
@@ -189,6 +193,10 @@ public sealed class EffectiveSettings
     /// <summary>Sampling ratio in force.</summary>
     [JsonPropertyName("samplingRatio")]
     public double? SamplingRatio { get; set; }
+
+    /// <summary>How a change of the sampling ratio reaches the service; absent when tracing is off.</summary>
+    [JsonPropertyName("samplingAppliedBy")]
+    public SamplingApplication? SamplingAppliedBy { get; set; }
 
     /// <summary>Scrape interval in force.</summary>
     [JsonPropertyName("scrapeInterval")]

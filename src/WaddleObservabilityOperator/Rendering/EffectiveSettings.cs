@@ -63,7 +63,8 @@ public sealed record EffectiveTracing(
     SamplingMode SamplingMode,
     double DefaultRatio,
     string PollingInterval,
-    IReadOnlyList<OperationSampling> Operations);
+    IReadOnlyList<OperationSampling> Operations,
+    bool SdkRemote = false);
 
 public sealed record EffectiveCorrelation(string Header, string RequestHeader, bool GenerateRequestId);
 
@@ -74,7 +75,20 @@ public sealed record EffectiveMetrics(
     string ScrapeTimeout,
     long SampleLimit,
     ServiceMonitorMode ServiceMonitorMode,
-    IReadOnlyList<KeyValuePair<string, string>> ServiceMonitorLabels);
+    IReadOnlyList<KeyValuePair<string, string>> ServiceMonitorLabels)
+{
+    /// <summary><c>spec.metrics.exemplars</c> with defaults applied.</summary>
+    public EffectiveExemplars Exemplars { get; init; } = EffectiveExemplars.Default;
+}
+
+/// <summary>
+/// Whether exemplars are kept and shown, and how many the managed Prometheus keeps. <see cref="Requested"/>: the policy
+/// set them itself (enabled: true or a maxExemplars), which a policy without a managed Prometheus is told it cannot honour.
+/// </summary>
+public sealed record EffectiveExemplars(bool Enabled, int MaxExemplars, bool Requested)
+{
+    public static EffectiveExemplars Default { get; } = new(WaddleBotDefaults.MetricsEnabled, WaddleBotDefaults.MaxExemplars, false);
+}
 
 /// <summary>A WaddleService combined with its effective policy: what every renderer of one service needs.</summary>
 public sealed record ResolvedService(
@@ -92,4 +106,7 @@ public sealed record ResolvedService(
 {
     public string Name => Source.Metadata.Name;
     public string Namespace => Source.Metadata.NamespaceProperty;
+
+    /// <summary>Its SDK samples from Jaeger's remote document itself (spec.tracing.sdkRemote, else the policy's): in remote mode it gets no TRACING_SAMPLE_RATE.</summary>
+    public bool SdkRemote { get; init; }
 }

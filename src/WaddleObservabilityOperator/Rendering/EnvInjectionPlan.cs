@@ -28,6 +28,9 @@ public static class EnvInjectionPlanner
     public const string NodeName = "OTEL_NODE_NAME";
     public const string ResourceAttributesVariable = "OTEL_RESOURCE_ATTRIBUTES";
 
+    /// <summary>The ratio WaddleBot's library samples with (it reads no OTEL_TRACES_SAMPLER).</summary>
+    public const string SampleRateVariable = "TRACING_SAMPLE_RATE";
+
     /// <summary>Selects the containers (spec.workload.containers, else every app container; never init containers) and builds each one's variables.</summary>
     public static EnvPlanResult Plan(ResolvedService service, V1PodSpec podSpec)
     {
@@ -89,6 +92,30 @@ public static class EnvInjectionPlanner
     }
 
     internal static bool IsRatio(double ratio) => ratio is >= 0 and <= 1;
+
+    /// <summary>
+    /// How a change of the service's ratio reaches it: <see cref="SamplingApplication.Rollout"/> when the ratio is in
+    /// its environment (static mode; remote mode without sdkRemote), <see cref="SamplingApplication.RemoteDocument"/>
+    /// when only Jaeger's document carries it; null when it traces nothing. <paramref name="overriddenEnv"/> is what the
+    /// workload sets itself: a TRACING_SAMPLE_RATE of the user's is never changed, so a ratio change does not reach it
+    /// (<see cref="SamplingApplication.UserEnvironment"/>).
+    /// </summary>
+    public static SamplingApplication? AppliedBy(ResolvedService service, IReadOnlyList<string>? overriddenEnv = null)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var tracing = service.Policy.Tracing;
+        if (!service.TracingEnabled || tracing.Exporter == TraceExporter.None)
+        {
+            return null;
+        }
+
+        if (tracing.SamplingMode == SamplingMode.Remote && service.SdkRemote)
+        {
+            return SamplingApplication.RemoteDocument;
+        }
+
+        return overriddenEnv?.Contains(SampleRateVariable, StringComparer.Ordinal) == true ? SamplingApplication.UserEnvironment : SamplingApplication.Rollout;
+    }
 
     private static string WorkloadText(ResolvedService service) =>
         $"{service.Source.Spec.Workload.Kind ?? WaddleBotDefaults.Workload} \"{service.Source.Spec.Workload.Name}\"";
@@ -170,9 +197,9 @@ public static class EnvInjectionPlanner
                 env.Add(Literal("JAEGER_PORT", port.ToString(CultureInfo.InvariantCulture)));
             }
 
-            if (tracing.SamplingMode == SamplingMode.Static)
+            if (AppliedBy(service) == SamplingApplication.Rollout)
             {
-                env.Add(Literal("TRACING_SAMPLE_RATE", Ratio.Format(service.SamplingRatio)));
+                env.Add(Literal(SampleRateVariable, Ratio.Format(service.SamplingRatio)));
             }
         }
 

@@ -80,6 +80,11 @@ public static class PolicyRenderer
             notes.Add($"WaddleService \"{conflict.Service.Metadata.Name}\": {conflict.Resolution.Outcome.Message}");
         }
 
+        if (ExemplarsNote(effective) is { } exemplars)
+        {
+            notes.Add(exemplars);
+        }
+
         var sampling = SamplingStrategiesDocument.Render(policy, effective, resolved);
         var objectConditions = new Dictionary<string, string>(backends.ConditionOfPublished, StringComparer.Ordinal);
         if (sampling.ConfigMap is not null)
@@ -113,5 +118,22 @@ public static class PolicyRenderer
             ObjectOrder.Sort(objects),
             memberSampling,
             objectConditions);
+    }
+
+    /// <summary>
+    /// Exemplars the policy asked for itself while the operator runs no Prometheus for it: not an error (the dashboards and
+    /// the managed Grafana still ask for them), but only the Prometheus they read can store them; a note in Ready says so.
+    /// </summary>
+    internal static string? ExemplarsNote(EffectivePolicy policy)
+    {
+        var exemplars = policy.Metrics.Exemplars;
+        if (!exemplars.Requested || !exemplars.Enabled || policy.Prometheus.Managed)
+        {
+            return null;
+        }
+
+        return "spec.metrics.exemplars: no managed Prometheus, so the operator cannot turn exemplar storage on; the dashboards "
+            + $"ask for exemplars, which the Prometheus they read keeps only when started with {Backends.PrometheusBackend.ExemplarStorageFlag} "
+            + "(maxExemplars sizes the managed Prometheus only: set storage.exemplars.max_exemplars in yours)";
     }
 }

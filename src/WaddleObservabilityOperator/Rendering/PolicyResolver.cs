@@ -151,6 +151,9 @@ public sealed class PolicyResolver
             string.IsNullOrEmpty(spec.Metrics?.Port) ? WaddleBotDefaults.MetricsPort : spec.Metrics.Port,
             string.IsNullOrEmpty(spec.Metrics?.Path) ? WaddleBotDefaults.MetricsPath : spec.Metrics.Path,
             string.IsNullOrEmpty(spec.Metrics?.Interval) ? policy.Metrics.ScrapeInterval : spec.Metrics.Interval,
-            selector);
+            selector)
+        {
+            SdkRemote = spec.Tracing?.SdkRemote ?? policy.Tracing.SdkRemote,
+        };
     }
 }

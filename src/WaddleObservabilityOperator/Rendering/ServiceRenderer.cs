@@ -317,6 +317,7 @@ internal sealed class ServiceDraft
                 Exporter = resolved.TracingEnabled ? EnvInjectionPlanner.ExporterName(resolved.Policy.Tracing.Exporter) : "none",
                 Endpoint = resolved.TracingEnabled ? resolved.Policy.Tracing.Endpoint : "",
                 SamplingRatio = resolved.SamplingRatio,
+                SamplingAppliedBy = EnvInjectionPlanner.AppliedBy(resolved, OverriddenEnv),
                 ScrapeInterval = resolved.MetricsEnabled ? resolved.ScrapeInterval : null,
                 Slos = Slos.Count > 0 ? [.. Slos] : null,
             },

@@ -21,12 +21,18 @@ public static class WaddleBotDefaults
     public const bool MetricsEnabled = true;
     public const string MetricsNamespace = "waddlebot";
 
+    /// <summary>Exemplars the managed Prometheus keeps: Prometheus's own default of storage.exemplars.max_exemplars.</summary>
+    public const int MaxExemplars = 100_000;
+
     public const string ScrapeInterval = "15s";
     public const string ScrapeTimeout = "10s";
     public const string PollingInterval = "60s";
     public const OtlpProtocol Protocol = OtlpProtocol.Grpc;
     public static readonly IReadOnlyList<Propagator> Propagators = [Propagator.TraceContext, Propagator.Baggage];
     public const SamplingMode Sampling = SamplingMode.Static;
+
+    /// <summary>WaddleBot's Python library reads TRACING_SAMPLE_RATE, not OTEL_TRACES_SAMPLER: its services do not sample remotely by themselves.</summary>
+    public const bool SdkRemote = false;
     public const ServiceMonitorMode ServiceMonitor = ServiceMonitorMode.Auto;
 
     public const string MetricsPort = "http-metrics";
@@ -35,8 +41,9 @@ public static class WaddleBotDefaults
 
     /// <summary>
     /// initialSamplingRate of the jaeger_remote sampler: Jaeger's own DefaultSamplingProbability, which the
-    /// Java and Go remote samplers also start with. A constant on purpose: in remote mode no ratio may reach
-    /// the environment, or changing it would roll the workloads that remote mode exists to leave alone.
+    /// Java and Go remote samplers also start with. A constant on purpose: a service whose SDK samples remotely
+    /// (sdkRemote) has no ratio in its environment, or changing one would roll the workloads that remote
+    /// sampling exists to leave alone.
     /// </summary>
     public const double RemoteInitialSamplingRate = 0.001;
 
@@ -86,7 +93,8 @@ public static class WaddleBotDefaults
                 sampling?.Mode ?? Sampling,
                 sampling?.DefaultRatio ?? SamplingRatio,
                 NonEmpty(sampling?.PollingInterval) ?? PollingInterval,
-                SortedOperations(sampling?.Operations)),
+                SortedOperations(sampling?.Operations),
+                sampling?.SdkRemote ?? SdkRemote),
             new EffectiveCorrelation(
                 NonEmpty(spec?.Correlation?.Header) ?? CorrelationHeader,
                 NonEmpty(spec?.Correlation?.RequestHeader) ?? RequestHeader,
@@ -98,7 +106,13 @@ public static class WaddleBotDefaults
                 NonEmpty(metrics?.ScrapeTimeout) ?? ScrapeTimeout,
                 metrics?.SampleLimit ?? 0,
                 metrics?.ServiceMonitor?.Mode ?? ServiceMonitor,
-                Sorted(metrics?.ServiceMonitor?.Labels)),
+                Sorted(metrics?.ServiceMonitor?.Labels))
+            {
+                Exemplars = new EffectiveExemplars(
+                    metrics?.Exemplars?.Enabled ?? metrics?.Enabled ?? MetricsEnabled,
+                    metrics?.Exemplars?.MaxExemplars ?? MaxExemplars,
+                    metrics?.Exemplars?.Enabled == true || metrics?.Exemplars?.MaxExemplars is not null),
+            },
             components,
             spec?.Backends?.NetworkPolicy ?? false,
             string.IsNullOrEmpty(uid) ? null : uid)

@@ -103,7 +103,7 @@ public sealed class ApiValidatorTests
         { "P", "spec.tracing.sampling.operations.0.ratio", "REMOVE", "spec.tracing.sampling.operations[0].ratio", "is required" },
         { "P", "spec.tracing.exporter", "\"otlp2\"", "spec.tracing.exporter", "must be one of otlp, jaeger, zipkin, console, none; got \"otlp2\"" },
         { "P", "spec.tracing.protocol", "\"http\"", "spec.tracing.protocol", "must be one of grpc, http/protobuf; got \"http\"" },
-        { "P", "spec.tracing.sampling.sampleRate", "0.5", "spec.tracing.sampling.sampleRate", "unknown field (known: defaultRatio, mode, operations, pollingInterval)" },
+        { "P", "spec.tracing.sampling.sampleRate", "0.5", "spec.tracing.sampling.sampleRate", "unknown field (known: defaultRatio, mode, operations, pollingInterval, sdkRemote)" },
         { "P", "spce", "{}", "spce", "unknown field (known: apiVersion, kind, metadata, spec, status)" },
         { "P", "spec.metrics.scrapeInterval", "\"5x\"", "spec.metrics.scrapeInterval", "must be a Prometheus duration such as 15s, 1m30s or 30d, got \"5x\"" },
         { "P", "spec.metrics.scrapeInterval", "\"1.5s\"", "spec.metrics.scrapeInterval", "must be a Prometheus duration such as 15s, 1m30s or 30d, got \"1.5s\"" },

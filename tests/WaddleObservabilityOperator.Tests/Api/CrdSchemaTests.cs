@@ -92,7 +92,8 @@ public sealed class CrdSchemaTests
         Assert.Equal(["Deployment", "StatefulSet", "DaemonSet"], At(Service, "spec.workload.kind").EnumProperty);
         Assert.Equal(["True", "False", "Unknown"], At(Service, "status.conditions.[].status").EnumProperty);
         // Enum member docs are folded into the field's description.
-        Assert.Contains("`remote`: Services poll", At(Policy, "spec.tracing.sampling.mode").Description, StringComparison.Ordinal);
+        Assert.Contains("`remote`: Jaeger serves", At(Policy, "spec.tracing.sampling.mode").Description, StringComparison.Ordinal);
+        Assert.Equal(["Rollout", "RemoteDocument", "UserEnvironment"], At(Service, "status.effective.samplingAppliedBy").EnumProperty);
     }
 
     [Theory]

@@ -279,19 +279,28 @@ public sealed partial class EnvInjectionTests
         Assert.Contains(Sample.Env(onlySidecar, "sidecar"), e => e.Name == "OTEL_SERVICE_NAME");
     }
 
+    private static ObservabilityPolicy Remote(double ratio, bool? sdkRemote = null, double health = 0.05) => Sample.Policy("p", p => p.Tracing = new TracingPolicy
+    {
+        Exporter = TraceExporter.Otlp,
+        Endpoint = "http://collector.observability.svc:4317",
+        Sampling = new SamplingPolicy
+        {
+            Mode = SamplingMode.Remote,
+            DefaultRatio = ratio,
+            SdkRemote = sdkRemote,
+            Operations = [new OperationSampling { Operation = "GET /health", Ratio = health }],
+        },
+    });
+
     [Fact]
     public void Variables_no_longer_wanted_are_removed()
     {
         var staticMode = Inject(Sample.Deployment("router")).Workload;
         Assert.Equal("0.25", Sample.Value(staticMode, "TRACING_SAMPLE_RATE"));
+        Assert.Equal("0.25", Sample.Value(staticMode, "OTEL_TRACES_SAMPLER_ARG"));
 
-        var remote = Sample.Policy("p", p => p.Tracing = new TracingPolicy
-        {
-            Exporter = TraceExporter.Otlp,
-            Endpoint = "http://collector.observability.svc:4317",
-            Sampling = new SamplingPolicy { Mode = SamplingMode.Remote, DefaultRatio = 0.25 },
-        });
-        var remoteMode = Inject(staticMode, Router(remote)).Workload;
+        // Remote mode with an SDK that samples remotely: the ratio leaves the environment.
+        var remoteMode = Inject(staticMode, Router(Remote(0.25, sdkRemote: true))).Workload;
 
         Assert.DoesNotContain(Sample.Env(remoteMode), e => e.Name == "TRACING_SAMPLE_RATE");
         Assert.Equal("parentbased_jaeger_remote", Sample.Value(remoteMode, "OTEL_TRACES_SAMPLER"));
@@ -311,19 +320,91 @@ public sealed partial class EnvInjectionTests
         Assert.NotEqual(baseline, Inject(workload, Router(configure: s => s.Version = "1.0.1")).ConfigHash);
     }
 
-    [Fact]
-    public void In_remote_mode_a_ratio_change_does_not_touch_the_environment()
+    public static TheoryData<string, bool?, bool?, string, SamplingApplication> RemoteModes => new()
     {
-        static ObservabilityPolicy Remote(double ratio, double health) => Sample.Policy("p", p => p.Tracing = new TracingPolicy
-        {
-            Sampling = new SamplingPolicy { Mode = SamplingMode.Remote, DefaultRatio = ratio, Operations = [new OperationSampling { Operation = "GET /health", Ratio = health }] },
-        });
+        // case, policy sdkRemote, service sdkRemote, expected TRACING_SAMPLE_RATE ("-" = absent), status.effective.samplingAppliedBy
+        { "default: WaddleBot's library reads the ratio from the environment", null, null, "0.3", SamplingApplication.Rollout },
+        { "policy: the SDKs sample remotely", true, null, "-", SamplingApplication.RemoteDocument },
+        { "policy says false", false, null, "0.3", SamplingApplication.Rollout },
+        { "service samples remotely, policy does not", false, true, "-", SamplingApplication.RemoteDocument },
+        { "service does not, policy does", true, false, "0.3", SamplingApplication.Rollout },
+    };
 
-        var a = Inject(Sample.Deployment("router"), Router(Remote(0.1, 0.05), s => s.Tracing = new ServiceTracing { SamplingRatio = 1.0 }));
-        var b = Inject(Sample.Deployment("router"), Router(Remote(0.2, 0.01), s => s.Tracing = new ServiceTracing { SamplingRatio = 0.3 }));
+    [Theory]
+    [MemberData(nameof(RemoteModes))]
+    public void In_remote_mode_the_ratio_is_in_the_environment_unless_the_sdk_samples_remotely(string name, bool? policySdkRemote, bool? serviceSdkRemote, string expected, SamplingApplication appliedBy)
+    {
+        var service = Router(Remote(0.1, policySdkRemote), s => s.Tracing = new ServiceTracing { SamplingRatio = 0.3, SdkRemote = serviceSdkRemote });
+        var workload = Inject(Sample.Deployment("router"), service).Workload;
 
+        Assert.True((expected == "-" ? null : expected) == Sample.Value(workload, "TRACING_SAMPLE_RATE"), $"{name}: TRACING_SAMPLE_RATE is {Sample.Value(workload, "TRACING_SAMPLE_RATE") ?? "absent"}");
+        // Either way the OTel sampler is the remote one, and no ratio is in its argument.
+        Assert.Equal("parentbased_jaeger_remote", Sample.Value(workload, "OTEL_TRACES_SAMPLER"));
+        Assert.DoesNotContain("0.3", Sample.Value(workload, "OTEL_TRACES_SAMPLER_ARG"), StringComparison.Ordinal);
+        Assert.Equal(appliedBy, EnvInjectionPlanner.AppliedBy(service));
+    }
+
+    [Fact]
+    public void In_remote_mode_a_ratio_change_rolls_only_services_whose_sdk_does_not_sample_remotely()
+    {
+        ResolvedService Service(double policyRatio, double ownRatio, double health, bool sdkRemote) =>
+            Router(Remote(policyRatio, health: health), s => s.Tracing = new ServiceTracing { SamplingRatio = ownRatio, SdkRemote = sdkRemote });
+
+        // sdkRemote: the document carries every ratio, so the pod template stays byte for byte the same.
+        var a = Inject(Sample.Deployment("router"), Service(0.1, 1.0, 0.05, sdkRemote: true));
+        var b = Inject(Sample.Deployment("router"), Service(0.2, 0.3, 0.01, sdkRemote: true));
         Assert.Equal(a.ConfigHash, b.ConfigHash);
         Assert.Equal(Sample.Yaml(a.Workload), Sample.Yaml(b.Workload));
+
+        // WaddleBot's library: its own ratio changes the environment and the hash (a rollout)...
+        var c = Inject(Sample.Deployment("router"), Service(0.1, 1.0, 0.05, sdkRemote: false));
+        var d = Inject(Sample.Deployment("router"), Service(0.1, 0.3, 0.05, sdkRemote: false));
+        Assert.NotEqual(c.ConfigHash, d.ConfigHash);
+        Assert.Equal("0.3", Sample.Value(d.Workload, "TRACING_SAMPLE_RATE"));
+
+        // ...but the policy's default and per-operation ratios, which it does not use, change nothing.
+        var e = Inject(Sample.Deployment("router"), Service(0.2, 1.0, 0.01, sdkRemote: false));
+        Assert.Equal(c.ConfigHash, e.ConfigHash);
+        Assert.Equal(Sample.Yaml(c.Workload), Sample.Yaml(e.Workload));
+    }
+
+    [Fact]
+    public void A_sample_rate_the_user_set_is_kept_and_the_status_says_so()
+    {
+        var service = Router(Remote(0.1), s => s.Tracing = new ServiceTracing { SamplingRatio = 0.3 });
+        var result = Inject(Sample.Deployment("router", Sample.Container("app", ("TRACING_SAMPLE_RATE", "0.9"))), service);
+
+        Assert.Equal(["TRACING_SAMPLE_RATE"], result.OverriddenEnv);
+        Assert.Equal("0.9", Assert.Single(Sample.Env(result.Workload), v => v.Name == "TRACING_SAMPLE_RATE").Value);
+        Assert.Equal(SamplingApplication.UserEnvironment, EnvInjectionPlanner.AppliedBy(service, result.OverriddenEnv));
+        // Only the ratio's variable counts: another overridden variable leaves the ratio to the operator.
+        Assert.Equal(SamplingApplication.Rollout, EnvInjectionPlanner.AppliedBy(service, ["METRICS_NAMESPACE"]));
+    }
+
+    [Theory]
+    [InlineData("waddlebot-library", false, "Rollout", "0.3")]
+    [InlineData("remote-sdk", true, "RemoteDocument", null)]
+    public void The_status_says_how_a_ratio_change_reaches_the_service(string name, bool sdkRemote, string appliedBy, string? sampleRate)
+    {
+        var policy = Remote(0.1);
+        var service = Sample.Service(name, ServiceLayer.Action, s => s.Tracing = new ServiceTracing { SamplingRatio = 0.3, SdkRemote = sdkRemote });
+        var input = Sample.Input([policy], [service], [Sample.Deployment(name, new V1Container { Name = "app" })], [Sample.KubeService(name)]);
+
+        var render = ServiceRenderer.Render(input, Sample.Namespace, name);
+        var status = StatusRenderer.ServiceStatus(render.Outcome, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        Assert.Equal(appliedBy, KubernetesJson.Serialize(status.Effective!.SamplingAppliedBy).Trim('"'));
+        Assert.Equal(0.3, status.Effective.SamplingRatio);
+        Assert.Equal(sampleRate, Sample.Value(Assert.Single(render.Workloads).Workload, "TRACING_SAMPLE_RATE"));
+    }
+
+    [Fact]
+    public void Tracing_off_has_no_sampling_application()
+    {
+        Assert.Null(EnvInjectionPlanner.AppliedBy(Router(configure: s => s.Tracing = new ServiceTracing { Enabled = false })));
+        Assert.Equal(SamplingApplication.Rollout, EnvInjectionPlanner.AppliedBy(Router()));
+        // sdkRemote means nothing in static mode: the ratio is the sampler's argument.
+        Assert.Equal(SamplingApplication.Rollout, EnvInjectionPlanner.AppliedBy(Router(configure: s => s.Tracing = new ServiceTracing { SdkRemote = true })));
     }
 
     public static TheoryData<string, TraceExporter, bool, string> Exporters => new()

@@ -75,7 +75,13 @@ public sealed class WaddleBotSampleTests
             "True",
             (string?)s["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!["status"]));
         Assert.Equal(["METRICS_NAMESPACE"], Overridden(services, "ai"));
-        Assert.Equal(["GENERATE_REQUEST_ID"], Overridden(services, "hub"));
+        // The hub's leftover TRACING_SAMPLE_RATE is kept (remote mode injects it for WaddleBot's library), so its ratio is the user's.
+        Assert.Equal(["GENERATE_REQUEST_ID", "TRACING_SAMPLE_RATE"], Overridden(services, "hub"));
+        Assert.Equal("UserEnvironment", AppliedBy(services, "hub"));
+        Assert.All(services.Where(s => (string?)s["metadata"]!["name"] != "hub"), s => Assert.Equal("Rollout", (string?)s["status"]!["effective"]!["samplingAppliedBy"]));
+
+        static string? AppliedBy(List<JsonNode> services, string name) =>
+            (string?)services.Single(s => (string?)s["metadata"]!["name"] == name)["status"]!["effective"]!["samplingAppliedBy"];
 
         static IEnumerable<string> Overridden(List<JsonNode> services, string name) =>
             services.Single(s => (string?)s["metadata"]!["name"] == name)["status"]!["overriddenEnv"]!.AsArray().Select(e => (string)e!);

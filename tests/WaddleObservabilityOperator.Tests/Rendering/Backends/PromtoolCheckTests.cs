@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using WaddleObservabilityOperator.Cli;
+using WaddleObservabilityOperator.Rendering;
 using WaddleObservabilityOperator.Rendering.Backends;
 using WaddleObservabilityOperator.Tests.Api;
 using YamlDotNet.RepresentationModel;
@@ -178,6 +179,24 @@ public sealed class PromtoolCheckTests
                 alertname: PostgresExporterDown
                 exp_alerts: []
         """;
+
+    [Fact]
+    public async Task Config_with_exemplar_storage_passes_promtool_and_promtool_reads_its_keys()
+    {
+        // Debian's promtool 2.42 parses storage.exemplars strictly (config.ExemplarsConfig), as Prometheus 3 does.
+        var policy = BackendTestData.Policy();
+        policy = policy with { Metrics = policy.Metrics with { Exemplars = new EffectiveExemplars(true, 250_000, Requested: true) } };
+        var config = PrometheusConfigDocument.Render(policy, BackendTestData.ThreeServices(policy));
+        Assert.Contains("max_exemplars: 250000", config, StringComparison.Ordinal);
+        Assert.DoesNotContain("scrape_protocols", config, StringComparison.Ordinal);
+        var result = await CheckAsync(config);
+        Assert.True(result.ExitCode == 0, result.Describe());
+
+        // Control: a misspelled key fails, so the block is really read (not ignored as an unknown section).
+        var misspelled = await CheckAsync(config.Replace("max_exemplars:", "max_exemplar:", StringComparison.Ordinal));
+        Assert.True(misspelled.ExitCode != 0, misspelled.Describe());
+        Assert.Contains("config.ExemplarsConfig", misspelled.Output, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Promtool_rejects_the_config_when_an_escaped_regex_is_broken()

@@ -54,7 +54,7 @@ public static class GrafanaProvisioning
                 {
                     // $__rate_interval is at least four of these: rates never span fewer than four samples.
                     TimeInterval = Escape(policy.Metrics.ScrapeInterval),
-                    ExemplarTraceIdDestinations = jaegerUrl is null
+                    ExemplarTraceIdDestinations = jaegerUrl is null || !policy.Metrics.Exemplars.Enabled
                         ? null
                         : [new ExemplarTraceIdDestination { Name = ExemplarTraceIdLabel, DatasourceUid = JaegerUid, UrlDisplayLabel = "Trace in Jaeger" }],
                 },

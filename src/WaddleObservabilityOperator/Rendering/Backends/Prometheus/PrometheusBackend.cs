@@ -182,6 +182,9 @@ internal static class PrometheusBackend
         };
     }
 
+    /// <summary>The flag that turns exemplar storage on (storage.exemplars in prometheus.yml sizes it).</summary>
+    public const string ExemplarStorageFlag = "--enable-feature=exemplar-storage";
+
     private static V1PodTemplateSpec PodTemplate(BackendIdentity identity, EffectivePolicy policy)
     {
         var container = new V1Container
@@ -196,8 +199,9 @@ internal static class PrometheusBackend
                 $"--storage.tsdb.retention.time={PrometheusComponent.Settings(policy).Retention}",
                 // POST /-/reload, which the config reloader calls (and /-/quit): see the remarks.
                 "--web.enable-lifecycle",
-                // Keeps the trace ids services attach to histogram samples, which Grafana's latency panels link to Jaeger.
-                "--enable-feature=exemplar-storage",
+                // Keeps the trace ids services attach to histogram samples, which Grafana's latency panels link to Jaeger
+                // (spec.metrics.exemplars; still a feature flag in Prometheus 3, and only read at start).
+                .. policy.Metrics.Exemplars.Enabled ? [ExemplarStorageFlag] : Array.Empty<string>(),
             ],
             Ports = [new V1ContainerPort { Name = "web", ContainerPort = PrometheusConfigDocument.WebPort, Protocol = "TCP" }],
             // Replaying a large WAL can take minutes; the startup probe holds the liveness probe off until then.

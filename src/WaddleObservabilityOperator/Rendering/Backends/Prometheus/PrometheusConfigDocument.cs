@@ -77,6 +77,10 @@ public static class PrometheusConfigDocument
                     })],
                 }
                 : null,
+            // Read only with --enable-feature=exemplar-storage (PrometheusBackend); resized by a reload.
+            Storage = policy.Metrics.Exemplars.Enabled
+                ? new PrometheusStorageConfig { Exemplars = new PrometheusExemplarsConfig { MaxExemplars = policy.Metrics.Exemplars.MaxExemplars } }
+                : null,
         };
     }
 
@@ -285,6 +289,17 @@ internal sealed record PrometheusConfig
     [YamlMember(Alias = "scrape_configs", Order = 1)] public required IReadOnlyList<PrometheusScrapeConfig> ScrapeConfigs { get; init; }
     [YamlMember(Alias = "rule_files", Order = 2)] public IReadOnlyList<string>? RuleFiles { get; init; }
     [YamlMember(Alias = "alerting", Order = 3)] public PrometheusAlertingConfig? Alerting { get; init; }
+    [YamlMember(Alias = "storage", Order = 4)] public PrometheusStorageConfig? Storage { get; init; }
+}
+
+internal sealed record PrometheusStorageConfig
+{
+    [YamlMember(Alias = "exemplars")] public required PrometheusExemplarsConfig Exemplars { get; init; }
+}
+
+internal sealed record PrometheusExemplarsConfig
+{
+    [YamlMember(Alias = "max_exemplars")] public required long MaxExemplars { get; init; }
 }
 
 internal sealed record PrometheusGlobalConfig

@@ -157,6 +157,8 @@ internal static class WaddleBotDashboards
         var library = new WaddleBotLibraryMetrics(policy.Metrics.Namespace);
         var inNamespace = new PromScope(PromQl.Equal("namespace", policy.Namespace));
         var scope = inNamespace.With($"{WellKnown.ServiceMetricLabel}=\"$service\"");
+        // spec.metrics.exemplars: the latency panels ask for the trace ids kept with the histogram samples.
+        var exemplar = policy.Metrics.Exemplars.Enabled;
         var errors = PromQl.Matches(red.StatusLabel, red.ErrorStatusRegex);
         var grid = new DashboardGrid();
 
@@ -177,18 +179,18 @@ internal static class WaddleBotDashboards
             [DashboardGrid.Query("A", scope.Rate(red.RequestsMetric, [red.StatusLabel]), $"{{{{{red.StatusLabel}}}}}")]));
         grid.Add(8, 8, DashboardGrid.TimeSeries("Error ratio", $"Share of HTTP requests whose {red.StatusLabel} matches {red.ErrorStatusRegex}.", "percentunit",
             [DashboardGrid.Query("A", scope.Ratio(red.RequestsMetric, errors, None), "errors")]));
-        grid.Add(8, 8, DashboardGrid.TimeSeries("Latency p50 / p95 / p99", "HTTP request duration percentiles. Exemplars link a slow request to its trace in Jaeger.", "s",
-            [.. Percentiles(scope, red.DurationMetric, None, "", exemplar: true)]));
+        grid.Add(8, 8, DashboardGrid.TimeSeries("Latency p50 / p95 / p99", exemplar ? "HTTP request duration percentiles. Exemplars link a slow request to its trace in Jaeger." : "HTTP request duration percentiles.", "s",
+            [.. Percentiles(scope, red.DurationMetric, None, "", exemplar)]));
         grid.Add(12, 8, DashboardGrid.TimeSeries("Busiest endpoints", "The ten endpoints with the most HTTP requests per second.", "reqps",
             [DashboardGrid.Query("A", $"topk(10, {scope.Rate(red.RequestsMetric, ["method", "endpoint"])})", "{{method}} {{endpoint}}")]));
         grid.Add(12, 8, DashboardGrid.TimeSeries("Slowest endpoints p95", "The ten endpoints with the highest 95th percentile of HTTP request duration.", "s",
-            [DashboardGrid.Query("A", $"topk(10, {scope.Quantile(0.95, red.DurationMetric, ["method", "endpoint"])})", "{{method}} {{endpoint}}", exemplar: true)]));
+            [DashboardGrid.Query("A", $"topk(10, {scope.Quantile(0.95, red.DurationMetric, ["method", "endpoint"])})", "{{method}} {{endpoint}}", exemplar)]));
 
         grid.Row("Commands and messages");
         grid.Add(8, 8, DashboardGrid.TimeSeries("Commands by status", "Bot commands processed per second, by command and outcome.", "ops",
             [DashboardGrid.Query("A", scope.Rate(library.Commands, ["command", "status"]), "{{command}} {{status}}")]));
         grid.Add(8, 8, DashboardGrid.TimeSeries("Command latency p95", "95th percentile of processing time by command.", "s",
-            [DashboardGrid.Query("A", scope.Quantile(0.95, library.CommandDuration, ["command"]), "{{command}}", exemplar: true)]));
+            [DashboardGrid.Query("A", scope.Quantile(0.95, library.CommandDuration, ["command"]), "{{command}}", exemplar)]));
         grid.Add(8, 8, DashboardGrid.TimeSeries("Messages", "Messages processed per second, by platform and type.", "ops",
             [DashboardGrid.Query("A", scope.Rate(library.Messages, ["platform", "message_type"]), "{{platform}} {{message_type}}")]));
         grid.Add(12, 8, DashboardGrid.TimeSeries("Errors by type", "Errors the library recorded per second, by type and severity.", "ops",
@@ -200,7 +202,7 @@ internal static class WaddleBotDashboards
         grid.Add(8, 8, DashboardGrid.TimeSeries("Database queries", "Database queries per second, by operation and outcome.", "ops",
             [DashboardGrid.Query("A", scope.Rate(library.DbQueries, ["operation", "status"]), "{{operation}} {{status}}")]));
         grid.Add(8, 8, DashboardGrid.TimeSeries("Database query latency p95", "95th percentile of query time, by operation and table.", "s",
-            [DashboardGrid.Query("A", scope.Quantile(0.95, library.DbQueryDuration, ["operation", "table"]), "{{operation}} {{table}}", exemplar: true)]));
+            [DashboardGrid.Query("A", scope.Quantile(0.95, library.DbQueryDuration, ["operation", "table"]), "{{operation}} {{table}}", exemplar)]));
         grid.Add(8, 8, DashboardGrid.TimeSeries("Cache operations", "Cache operations per second, by operation and outcome.", "ops",
             [DashboardGrid.Query("A", scope.Rate(library.CacheOperations, ["operation", "status"]), "{{operation}} {{status}}")]));
 
@@ -215,7 +217,7 @@ internal static class WaddleBotDashboards
         {
             Uid = ServiceUid(policy),
             Title = $"WaddleBot service ({Where(policy)})",
-            Description = $"One WaddleService of namespace {policy.Namespace}: its requests (rate, errors, duration, with exemplars that open the trace), commands, messages, errors, database, cache, queues and circuit breakers.",
+            Description = $"One WaddleService of namespace {policy.Namespace}: its requests (rate, errors, duration{(exemplar ? ", with exemplars that open the trace" : "")}), commands, messages, errors, database, cache, queues and circuit breakers.",
             Tags = [Tag],
             Links = [OtherDashboards()],
             Templating = new DashboardTemplating(
