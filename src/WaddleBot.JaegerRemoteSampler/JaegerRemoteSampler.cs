@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace WaddleBot.JaegerRemoteSampler;
@@ -85,6 +86,8 @@ public sealed class JaegerRemoteSampler : Sampler, IDisposable
             SamplingStrategy strategy;
             try
             {
+                // The sampler's own polls are not the application's traffic: no span for them.
+                using var suppressed = SuppressInstrumentationScope.Begin();
                 using var response = await _http.GetAsync(url, cancellationToken).ConfigureAwait(false);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
