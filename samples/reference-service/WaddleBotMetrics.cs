@@ -50,9 +50,12 @@ public sealed class WaddleBotMetrics
 
     public void Error(string errorType, string severity) => _errors.WithLabels(_service, errorType, severity).Inc();
 
-    /// <summary>The trace id of a sampled trace; none otherwise, since an exemplar should lead to a trace that was kept.</summary>
-    private static Exemplar? TraceExemplar() =>
+    /// <summary>
+    /// The trace id of a sampled trace; none otherwise, since an exemplar should lead to a trace that was kept
+    /// (<see cref="Exemplar.None"/>, not null: with null prometheus-net attaches the current trace, sampled or not).
+    /// </summary>
+    private static Exemplar TraceExemplar() =>
         Activity.Current is { Recorded: true } activity
             ? Exemplar.From(Exemplar.Pair("trace_id", activity.TraceId.ToHexString()), Exemplar.Pair("span_id", activity.SpanId.ToHexString()))
-            : null;
+            : Exemplar.None;
 }
