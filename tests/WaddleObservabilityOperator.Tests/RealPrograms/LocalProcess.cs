@@ -27,6 +27,9 @@ internal sealed class LocalProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Its process id (the same one means the same process, never restarted).</summary>
+    public int Pid => _process.Id;
+
     /// <summary>Starts <paramref name="executable"/>; <paramref name="runAs"/> (a user name or uid) runs it as that user, through setpriv, when the test runs as root.</summary>
     public static LocalProcess Start(string name, string executable, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? env = null, string? workingDirectory = null, string? runAs = null)
     {
