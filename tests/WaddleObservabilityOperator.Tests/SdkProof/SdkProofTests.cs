@@ -174,6 +174,8 @@ public sealed class SdkProofTests(ITestOutputHelper output)
             },
         });
         (service, env) = await InjectedAsync(cluster, "parentbased_jaeger_remote");
+        Assert.Equal(WaddleObservabilityOperator.Api.SamplingApplication.RemoteDocument, service.Status?.Effective?.SamplingAppliedBy); // the sample declares tracing.sdkRemote
+        Assert.DoesNotContain(env, e => e.Name == "TRACING_SAMPLE_RATE");
         var samplerArg = Value(env, "OTEL_TRACES_SAMPLER_ARG");
         var samplingUrl = samplerArg.Split(',').Single(p => p.StartsWith("endpoint=", StringComparison.Ordinal))["endpoint=".Length..];
         Assert.Contains("pollingIntervalMs=1000", samplerArg, StringComparison.Ordinal);
