@@ -51,7 +51,7 @@ public sealed class RemoteWriteSpec
 
 /// <summary>
 /// Basic authentication of a remote write endpoint. Unlike prometheus-operator's, the user name is a plain value: the
-/// operator never reads Secrets, and Prometheus before 2.49 (Debian 12's 2.42 among them) has no username_file.
+/// operator never reads Secrets, and Prometheus 2.42 (Debian 12's, which the tests run) refuses username_file, a later addition.
 /// </summary>
 public sealed class RemoteWriteBasicAuth
 {

@@ -86,6 +86,19 @@ public sealed class PrometheusRemoteWriteTests
     }
 
     [Fact]
+    public void The_replicas_alerts_reach_alertmanager_without_the_replica_label_so_it_deduplicates_them()
+    {
+        var everything = BackendTestData.Everything();
+        var policy = everything with { Components = everything.Components.With(everything.Prometheus with { Replicas = 2 }) };
+        var alerting = YamlTree.Load(PrometheusConfigDocument.Render(policy, [])).At("alerting");
+        var rule = Assert.Single(alerting.Items("alert_relabel_configs"));
+        Assert.Equal(("labeldrop", "replica"), (rule.Text("action"), rule.Text("regex")));
+
+        // One Prometheus has no replica label to drop.
+        Assert.False(YamlTree.Load(PrometheusConfigDocument.Render(everything, [])).At("alerting").Has("alert_relabel_configs"));
+    }
+
+    [Fact]
     public void One_replica_keeps_the_single_prometheus_as_it_was()
     {
         var objects = Render(HighlyAvailable(replicas: 1, remoteWrite: []));

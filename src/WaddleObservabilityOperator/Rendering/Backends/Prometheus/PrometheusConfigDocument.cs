@@ -76,6 +76,9 @@ public static class PrometheusConfigDocument
             Alerting = alertmanagers.Count > 0
                 ? new PrometheusAlertingConfig
                 {
+                    // As prometheus-operator does for its replica label: the replicas' alerts are the same alert, so
+                    // Alertmanager gets them without it and deduplicates them.
+                    AlertRelabelConfigs = settings.HighlyAvailable ? [new PrometheusRelabelConfig { Action = "labeldrop", Regex = ReplicaLabel }] : null,
                     Alertmanagers = [.. alertmanagers.Select(a => new PrometheusAlertmanagerConfig
                     {
                         Scheme = a.Scheme,
@@ -90,8 +93,8 @@ public static class PrometheusConfigDocument
 
     /// <summary>
     /// One remote store. Credentials are files the kubelet mounts from the referenced Secret keys
-    /// (<see cref="RemoteWriteSecrets"/>); the user name of basic auth is written as given, because Prometheus 2.x before
-    /// 2.49 has no username_file.
+    /// (<see cref="RemoteWriteSecrets"/>); the user name of basic auth is written as given, because Prometheus 2.42
+    /// refuses username_file, a later addition.
     /// </summary>
     private static PrometheusRemoteWriteConfig RemoteWrite(Api.RemoteWriteSpec spec)
     {
@@ -406,7 +409,8 @@ internal sealed record PrometheusGlobalConfig
 
 internal sealed record PrometheusAlertingConfig
 {
-    [YamlMember(Alias = "alertmanagers")] public required IReadOnlyList<PrometheusAlertmanagerConfig> Alertmanagers { get; init; }
+    [YamlMember(Alias = "alert_relabel_configs", Order = 0)] public IReadOnlyList<PrometheusRelabelConfig>? AlertRelabelConfigs { get; init; }
+    [YamlMember(Alias = "alertmanagers", Order = 1)] public required IReadOnlyList<PrometheusAlertmanagerConfig> Alertmanagers { get; init; }
 }
 
 internal sealed record PrometheusAlertmanagerConfig
