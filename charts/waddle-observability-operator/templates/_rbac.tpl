@@ -69,6 +69,10 @@ Role in each watched namespace otherwise.
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["rolebindings"]
   verbs: ["list", "watch", "create", "update", "delete"]
+# observabilitypolicy: the PodDisruptionBudget of a managed component with two or more replicas (Prometheus's replicas)
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["list", "watch", "create", "update", "delete"]
 # observabilitypolicy: the managed components' NetworkPolicies, when a policy sets spec.backends.networkPolicy
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]

@@ -98,3 +98,31 @@ public enum WorkloadKind
     [JsonStringEnumMemberName("StatefulSet")] StatefulSet,
     [JsonStringEnumMemberName("DaemonSet")] DaemonSet,
 }
+
+/// <summary>What a relabelling rule does (Prometheus's relabel actions, each in Prometheus 2.42 and 3.x).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RelabelAction>))]
+public enum RelabelAction
+{
+    /// <summary>Writes replacement (with regex groups) to targetLabel when regex matches.</summary>
+    [JsonStringEnumMemberName("replace")] Replace,
+    /// <summary>Keeps only the series whose source labels match regex.</summary>
+    [JsonStringEnumMemberName("keep")] Keep,
+    /// <summary>Drops the series whose source labels match regex.</summary>
+    [JsonStringEnumMemberName("drop")] Drop,
+    /// <summary>Writes the hash of the source labels modulo modulus to targetLabel.</summary>
+    [JsonStringEnumMemberName("hashmod")] HashMod,
+    /// <summary>Copies the labels whose names match regex to the names replacement gives.</summary>
+    [JsonStringEnumMemberName("labelmap")] LabelMap,
+    /// <summary>Removes the labels whose names match regex.</summary>
+    [JsonStringEnumMemberName("labeldrop")] LabelDrop,
+    /// <summary>Removes the labels whose names do not match regex.</summary>
+    [JsonStringEnumMemberName("labelkeep")] LabelKeep,
+    /// <summary>Writes the lower-cased source labels to targetLabel.</summary>
+    [JsonStringEnumMemberName("lowercase")] Lowercase,
+    /// <summary>Writes the upper-cased source labels to targetLabel.</summary>
+    [JsonStringEnumMemberName("uppercase")] Uppercase,
+    /// <summary>Keeps the series whose source labels equal targetLabel's value.</summary>
+    [JsonStringEnumMemberName("keepequal")] KeepEqual,
+    /// <summary>Drops the series whose source labels equal targetLabel's value.</summary>
+    [JsonStringEnumMemberName("dropequal")] DropEqual,
+}

@@ -339,6 +339,16 @@ public sealed class PrometheusBackend
     [JsonPropertyName("resources")]
     public V1ResourceRequirements? Resources { get; set; }
 
+    /// <summary>How many Prometheus pods scrape the same targets. Default 1. With 2 or more (a StatefulSet), each pod adds the external label replica=&lt;pod name&gt;, which Thanos and Mimir deduplicate on, and gets a PodDisruptionBudget and anti-affinity by node.</summary>
+    [JsonPropertyName("replicas")]
+    [Bounds(1, 10)]
+    public int? Replicas { get; set; }
+
+    /// <summary>Remote stores every sample is also sent to (remote_write), e.g. Thanos Receive, Mimir or Cortex.</summary>
+    [JsonPropertyName("remoteWrite")]
+    [MaxItems(16)]
+    public IList<RemoteWriteSpec>? RemoteWrite { get; set; }
+
     /// <summary>Address (e.g. http://prometheus-operated.monitoring.svc:9090) of a Prometheus the operator does not run: the managed Grafana's Prometheus data source. Only without managed.</summary>
     [JsonPropertyName("url")]
     [Pattern(UrlPatterns.Http)]

@@ -55,6 +55,7 @@ public static class OperatorControllers
             .Owns<V1RoleBinding>("the managed components' RoleBindings", EventRouting.PolicyByLabel)
             .Owns<V1Deployment>("the managed components' Deployments", EventRouting.PolicyByLabel)
             .Owns<V1StatefulSet>("the managed components' StatefulSets", EventRouting.PolicyByLabel)
+            .Owns<V1PodDisruptionBudget>("the PodDisruptionBudget of a managed component with two or more replicas (Prometheus's replicas)", EventRouting.PolicyByLabel)
             .Owns<V1NetworkPolicy>("the managed components' NetworkPolicies, when a policy sets spec.backends.networkPolicy", EventRouting.PolicyByLabel)
             .Owns<V1DaemonSet>("the node exporter's DaemonSet", EventRouting.PolicyByLabel)
             .Owns<ServiceMonitor>("the exporters' and the kubelet scrape's ServiceMonitors, while prometheus-operator's CRD is installed (never a WaddleService's)", EventRouting.PolicyByLabel, optional: true)

@@ -67,7 +67,7 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
     /// <summary>
     /// The sample system converges with leader election on; then everything a user can make the operator do to what it
     /// owns: the policy changes (a ratio: ConfigMaps; the scrape interval: every ServiceMonitor and the Prometheus
-    /// config), the backends' NetworkPolicies are switched on, someone edits each managed backend object (the operator puts it back), one service stops exporting
+    /// config), the backends' NetworkPolicies and two Prometheus replicas (a PodDisruptionBudget) are switched on, someone edits each managed backend object (the operator puts it back), one service stops exporting
     /// metrics (its ServiceMonitor goes), one service is deleted (its injection goes), and the managed backends are
     /// switched off (every backend object goes), and a service whose workload is a DaemonSet is injected.
     /// </summary>
@@ -115,8 +115,10 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
         await cluster.PatchPolicyAsync(new JsonObject { ["exporters"] = new JsonObject { ["node"] = new JsonObject { ["enabled"] = true } } });
         await OperatorCluster.WaitUntilAsync("the node exporter's DaemonSet", async () => (await GetAsync(cluster.User, NodeExporterPath) is not null, "missing"));
 
-        // The backends' NetworkPolicies: created when the policy asks for them, then edited and put back like the rest.
-        await cluster.PatchPolicyAsync(new JsonObject { ["backends"] = new JsonObject { ["networkPolicy"] = true } });
+        // The backends' NetworkPolicies, and two Prometheus replicas with their PodDisruptionBudget: created when the policy
+        // asks for them, then edited and put back like the rest.
+        await cluster.PatchPolicyAsync(new JsonObject { ["backends"] = new JsonObject { ["networkPolicy"] = true, ["prometheus"] = new JsonObject { ["replicas"] = 2 } } });
+        await OperatorCluster.WaitUntilAsync("the Prometheus PodDisruptionBudget", async () => (await GetAsync(cluster.User, PrometheusDisruptionBudgetPath) is not null, "missing"));
         await OperatorCluster.WaitUntilAsync("a NetworkPolicy for each managed backend", async () =>
         {
             var missing = new List<string>();
@@ -241,9 +243,12 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
 
     private const string NodeExporterPath = "/apis/apps/v1/namespaces/waddlebot/daemonsets/waddlebot-node-exporter";
 
+    private const string PrometheusDisruptionBudgetPath = "/apis/policy/v1/namespaces/waddlebot/poddisruptionbudgets/waddlebot-prometheus";
+
     private static readonly string[] BackendObjectPaths =
     [
         .. NetworkPolicyPaths,
+        PrometheusDisruptionBudgetPath,
         NodeExporterPath,
         "/api/v1/namespaces/waddlebot/services/waddlebot-node-exporter",
         "/api/v1/namespaces/waddlebot/configmaps/waddlebot-alertmanager-config",

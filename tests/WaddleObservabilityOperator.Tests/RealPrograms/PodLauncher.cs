@@ -74,11 +74,16 @@ internal sealed class PodLauncher(string root)
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var variable in container.Env ?? [])
         {
-            env[variable.Name] = variable.ValueFrom?.SecretKeyRef is { } secret
-                ? Secrets.TryGetValue((secret.Name, secret.Key), out var value)
+            env[variable.Name] = variable.ValueFrom switch
+            {
+                { SecretKeyRef: { } secret } => Secrets.TryGetValue((secret.Name, secret.Key), out var value)
                     ? value
-                    : throw new InvalidOperationException($"{variable.Name}: no key {secret.Key} in the test's Secret {secret.Name}; the kubelet would not start the container")
-                : MapAddresses(variable.Value ?? "");
+                    : throw new InvalidOperationException($"{variable.Name}: no key {secret.Key} in the test's Secret {secret.Name}; the kubelet would not start the container"),
+                // The downward API: the pod's own name (a StatefulSet's pods are <name>-<ordinal>).
+                { FieldRef.FieldPath: "metadata.name" } => podName,
+                { } other => throw new InvalidOperationException($"{variable.Name}: a valueFrom this test does not provide ({KubernetesJson(other)})"),
+                null => MapAddresses(variable.Value ?? ""),
+            };
         }
 
         var user = container.SecurityContext?.RunAsUser ?? pod.SecurityContext?.RunAsUser;
@@ -91,11 +96,21 @@ internal sealed class PodLauncher(string root)
     /// </summary>
     public string VolumePath(string podName, string volumeName) => Path.Combine(root, podName, volumeName);
 
+    /// <summary>
+    /// Replaces, in <paramref name="text"/>, each path under one of <paramref name="mounts"/> by the same path under the
+    /// directory standing in for its volume: the files a config names where the kubelet would mount them.
+    /// </summary>
+    public string MapMounts(string text, string podName, IEnumerable<V1VolumeMount> mounts) =>
+        mounts.OrderByDescending(m => m.MountPath.Length)
+            .Aggregate(text, (current, mount) => current.Replace(mount.MountPath + "/", VolumePath(podName, mount.Name) + "/", StringComparison.Ordinal));
+
     /// <summary>Replaces every cluster address in <paramref name="text"/> by its local stand-in.</summary>
     public string MapAddresses(string text) =>
         ServiceAddresses.OrderByDescending(a => a.Key.Length).Aggregate(text, (current, address) => current.Replace(address.Key, address.Value, StringComparison.Ordinal));
 
     private const string ListenFlag = "--web.listen-address=";
+
+    private static string KubernetesJson(V1EnvVarSource source) => k8s.KubernetesJson.Serialize(source);
 
     private static string MapPaths(string arg, List<(string MountPath, string HostPath)> mounts)
     {

@@ -106,4 +106,57 @@ public sealed class WaddleBotSampleTests
 
         Assert.Equal(snapshot, k8s.KubernetesJson.Serialize(before.Deployments));
     }
+
+    private static readonly string ProductionFolder = RepositoryLayout.PathOf("config", "samples", "waddlebot-production");
+
+    /// <summary>The production policy with the sample's namespace and services (every file of the sample but its policy, which it replaces).</summary>
+    private static string[] ProductionInput() =>
+    [
+        .. Directory.GetFiles(SamplesFolder, "*.yaml").Where(f => Path.GetFileName(f) != "01-policy.yaml").Order(StringComparer.Ordinal),
+        ProductionFolder,
+    ];
+
+    [Fact]
+    public void The_production_variant_renders_with_the_samples_services_to_the_golden_file()
+    {
+        var (exitCode, stdout, stderr) = Render(ProductionInput());
+
+        Assert.Equal("", stderr);
+        Assert.Equal(0, exitCode);
+        GoldenFile.AssertMatches(Path.Combine(GoldenFolder, "waddlebot-production.yaml"), stdout);
+
+        // Two replicas with their disruption budget, and a remote write whose password is a file of the Secret's volume.
+        var objects = ManifestLoaderTests.ReadYamlDocuments(stdout);
+        var prometheus = objects.Single(o => (string?)o["kind"] == "StatefulSet" && (string?)o["metadata"]!["name"] == "waddlebot-prometheus");
+        Assert.Equal(2L, (long)prometheus["spec"]!["replicas"]!);
+        Assert.Single(objects, o => (string?)o["kind"] == "PodDisruptionBudget" && (string?)o["metadata"]!["name"] == "waddlebot-prometheus");
+        var volume = prometheus["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => v!["secret"] is not null)!;
+        Assert.Equal("mimir-remote-write", (string?)volume["secret"]!["secretName"]);
+        Assert.Equal(["password"], volume["secret"]!["items"]!.AsArray().Select(i => (string)i!["key"]!));
+        var config = objects.Single(o => (string?)o["metadata"]!["name"] == "waddlebot-prometheus-config")["data"]!["prometheus.yml"]!.GetValue<string>();
+        Assert.Contains("password_file: /etc/prometheus-secrets/mimir-remote-write/password", config, StringComparison.Ordinal);
+        Assert.Contains("replica: ${POD_NAME}", config, StringComparison.Ordinal);
+        Assert.Equal(19, objects.Count(o => (string?)o["kind"] == "WaddleService"));
+    }
+
+    [Fact]
+    public async Task The_production_prometheus_config_passes_promtool()
+    {
+        var objects = ManifestLoaderTests.ReadYamlDocuments(Render(ProductionInput()).Stdout);
+        var data = objects.Single(o => (string?)o["metadata"]!["name"] == "waddlebot-prometheus-config")["data"]!.AsObject();
+        var secrets = Directory.CreateTempSubdirectory("waddle-production-secrets-").FullName;
+        try
+        {
+            // Where the kubelet would mount the Secret's key.
+            Directory.CreateDirectory(Path.Combine(secrets, "mimir-remote-write"));
+            await File.WriteAllTextAsync(Path.Combine(secrets, "mimir-remote-write", "password"), "secret");
+            var config = data["prometheus.yml"]!.GetValue<string>().Replace(WaddleObservabilityOperator.Rendering.Backends.RemoteWriteSecrets.Directory, secrets, StringComparison.Ordinal);
+            var result = await Rendering.Backends.PromtoolCheckTests.CheckAsync(config, [.. data.Where(d => d.Key != "prometheus.yml").Select(d => (d.Key, d.Value!.GetValue<string>()))]);
+            Assert.True(result.ExitCode == 0, result.Describe());
+        }
+        finally
+        {
+            Directory.Delete(secrets, recursive: true);
+        }
+    }
 }

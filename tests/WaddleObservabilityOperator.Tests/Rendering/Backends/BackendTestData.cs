@@ -24,7 +24,9 @@ internal static class BackendTestData
         int maxTraces = 10_000,
         string scrapeInterval = "15s",
         string scrapeTimeout = "10s",
-        EffectiveGrafana? grafana = null) => new(
+        EffectiveGrafana? grafana = null,
+        int prometheusReplicas = 1,
+        IReadOnlyList<RemoteWriteSpec>? remoteWrite = null) => new(
         Name: name,
         Namespace: Namespace,
         Priority: 0,
@@ -59,7 +61,9 @@ internal static class BackendTestData
                 Storage: storage,
                 ExternalLabels: externalLabels ?? [new("environment", "production"), new("cluster", "waddle-prod")],
                 Resources: null,
-                ConfigReloaderImage: PrometheusComponent.DefaultConfigReloaderImage))
+                ConfigReloaderImage: PrometheusComponent.DefaultConfigReloaderImage,
+                Replicas: prometheusReplicas,
+                RemoteWrite: remoteWrite))
             .With(grafana ?? Grafana(managed: false)),
         NetworkPolicy: networkPolicy,
         Uid: uid);
@@ -202,5 +206,31 @@ internal static class BackendTestData
         Service(policy, "router", interval: "30s", selector: [new("app.kubernetes.io/name", "router"), new("app.kubernetes.io/part-of", "waddlebot")]),
         Service(policy, "ai", port: "metrics", path: "/internal/metrics"),
         Service(policy, "twitch", interval: "5s"),
+    ];
+
+    /// <summary>Two remote stores as a production policy declares them: Thanos Receive with basic auth and a tenant header, Mimir with a bearer token, queue settings and write relabelling.</summary>
+    public static IReadOnlyList<RemoteWriteSpec> RemoteWrites() =>
+    [
+        new RemoteWriteSpec
+        {
+            Name = "thanos",
+            Url = "https://thanos-receive.monitoring.svc:19291/api/v1/receive",
+            RemoteTimeout = "30s",
+            Headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["THANOS-TENANT"] = "waddlebot" },
+            BasicAuth = new RemoteWriteBasicAuth { Username = "waddlebot", Password = new SecretKeyReference { Name = "thanos-remote-write", Key = "password" } },
+            QueueConfig = new RemoteWriteQueueConfig { Capacity = 10_000, MaxShards = 50, MinShards = 1, MaxSamplesPerSend = 2_000, BatchSendDeadline = "5s", MinBackoff = "30ms", MaxBackoff = "5s" },
+            WriteRelabelConfigs =
+            [
+                new WriteRelabelConfig { Action = RelabelAction.Drop, SourceLabels = ["__name__"], Regex = "go_gc_.*" },
+                new WriteRelabelConfig { Action = RelabelAction.Replace, TargetLabel = "source", Replacement = "waddlebot-$1", SourceLabels = ["namespace"], Separator = "/" },
+            ],
+        },
+        new RemoteWriteSpec
+        {
+            Name = "mimir",
+            Url = "https://mimir.example.com/api/v1/push",
+            Headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["X-Scope-OrgID"] = "waddlebot" },
+            Authorization = new RemoteWriteAuthorization { Type = "Bearer", Credentials = new SecretKeyReference { Name = "mimir.token", Key = "token" } },
+        },
     ];
 }

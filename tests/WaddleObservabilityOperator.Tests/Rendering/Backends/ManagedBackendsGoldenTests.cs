@@ -35,6 +35,15 @@ public sealed class ManagedBackendsGoldenTests
     }
 
     [Fact]
+    public void Highly_available_prometheus_with_remote_write_matches_the_golden_files()
+    {
+        var policy = BackendTestData.Policy(jaeger: false, prometheusReplicas: 2, remoteWrite: BackendTestData.RemoteWrites());
+        var services = BackendTestData.ThreeServices(policy);
+        GoldenFile.AssertMatches(Golden("remote-write-ha-objects.yaml"), AsYamlStream(ManagedBackendsRenderer.Render(policy, services)));
+        GoldenFile.AssertMatches(Golden("remote-write-ha-prometheus.yml"), PrometheusConfigDocument.Render(policy, services));
+    }
+
+    [Fact]
     public void Jaeger_config_matches_the_golden_file()
     {
         GoldenFile.AssertMatches(Golden("representative-jaeger-config.yaml"), JaegerConfigDocument.Render(BackendTestData.Policy().Jaeger));

@@ -139,7 +139,7 @@ public sealed class ManagedBackendsRendererTests
         var pod = deployment.Spec.Template.Spec;
         Assert.NotNull(Assert.Single(pod.Volumes, v => v.Name == "data").EmptyDir);
         Assert.Equal(
-            ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=30d", "--web.enable-lifecycle", "--enable-feature=exemplar-storage"],
+            ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=30d", "--web.enable-lifecycle", "--enable-feature=exemplar-storage", "--enable-feature=expand-external-labels"],
             Assert.Single(pod.Containers, c => c.Name == "prometheus").Args);
     }
 

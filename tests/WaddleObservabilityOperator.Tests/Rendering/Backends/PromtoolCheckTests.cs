@@ -212,7 +212,7 @@ public sealed class PromtoolCheckTests
     }
 
     /// <summary>promtool check config on <paramref name="config"/> with discovery swapped, and <paramref name="files"/> beside it.</summary>
-    private static async Task<PromtoolResult> CheckAsync(string config, params (string Name, string Content)[] files)
+    internal static async Task<PromtoolResult> CheckAsync(string config, params (string Name, string Content)[] files)
     {
         var directory = Directory.CreateTempSubdirectory("waddle-promtool-").FullName;
         // The service account's token and CA, which promtool checks exist, where the kubelet would mount them.

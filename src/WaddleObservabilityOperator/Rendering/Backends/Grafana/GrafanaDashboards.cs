@@ -197,20 +197,7 @@ internal static partial class GrafanaDashboards
             return "must not contain '$': Grafana reads $name in a query as a variable, and Prometheus anchors the regex at both ends already";
         }
 
-        if (Re2Unsupported().IsMatch(regex))
-        {
-            return "uses lookaround or a backreference, which Prometheus's regular expressions (RE2) do not have";
-        }
-
-        try
-        {
-            _ = new Regex(regex, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            return null;
-        }
-        catch (ArgumentException e)
-        {
-            return $"is not a regular expression: {e.Message}";
-        }
+        return PrometheusSyntax.RegexProblem(regex);
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9 ._-]*$", RegexOptions.CultureInvariant)]
@@ -221,9 +208,6 @@ internal static partial class GrafanaDashboards
 
     [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex LabelNamePattern();
-
-    [GeneratedRegex(@"\(\?<?[=!]|\\[1-9]|\\k<", RegexOptions.CultureInvariant)]
-    private static partial Regex Re2Unsupported();
 
     /// <summary>The published dashboards' objects for a foreign caller (tests): the ConfigMaps as <see cref="Publish"/> gives them.</summary>
     internal static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> ConfigMaps(EffectivePolicy policy, bool withSlos = false) => Publish(policy, withSlos)?.Objects ?? [];

@@ -12,4 +12,13 @@ public sealed record EffectivePrometheus(
     PersistentStorage? Storage,
     IReadOnlyList<KeyValuePair<string, string>> ExternalLabels,
     V1ResourceRequirements? Resources,
-    string ConfigReloaderImage) : IComponentSettings;
+    string ConfigReloaderImage,
+    int Replicas = 1,
+    IReadOnlyList<RemoteWriteSpec>? RemoteWrite = null) : IComponentSettings
+{
+    /// <summary>The remote stores samples are sent to, in the policy's order; none without remoteWrite.</summary>
+    public IReadOnlyList<RemoteWriteSpec> RemoteWrites => RemoteWrite ?? [];
+
+    /// <summary>Two or more pods scraping the same targets, each with its own replica external label.</summary>
+    public bool HighlyAvailable => Replicas > 1;
+}

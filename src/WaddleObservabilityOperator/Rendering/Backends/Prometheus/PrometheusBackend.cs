@@ -117,15 +117,39 @@ internal static class PrometheusBackend
         {
             yield return identity.NetworkPolicy(name, [PrometheusConfigDocument.WebPort]);
         }
+
+        if (PrometheusComponent.Settings(policy).HighlyAvailable)
+        {
+            yield return HighAvailability.DisruptionBudget(identity);
+        }
+    }
+
+    /// <summary>
+    /// A StatefulSet with persistent storage, or with two or more replicas: its pods have stable names
+    /// (&lt;policy&gt;-prometheus-0, -1...), so each replica's external label stays the same across restarts and the
+    /// remote store keeps one series per replica. A single Prometheus without storage is a Recreate Deployment.
+    /// </summary>
+    public static bool RunsAsStatefulSet(EffectivePrometheus settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.Storage?.Size is { Length: > 0 } || settings.HighlyAvailable;
     }
 
     private static IKubernetesObject<V1ObjectMeta> Workload(BackendIdentity identity, EffectivePolicy policy)
     {
         var template = PodTemplate(identity, policy);
         var selector = new V1LabelSelector { MatchLabels = identity.SelectorLabels() };
-        var storage = PrometheusComponent.Settings(policy).Storage;
-        if (storage?.Size is { Length: > 0 } size)
+        var settings = PrometheusComponent.Settings(policy);
+        var storage = settings.Storage;
+        if (RunsAsStatefulSet(settings))
         {
+            var size = storage?.Size;
+            if (size is not { Length: > 0 })
+            {
+                // Replicas without storage: each pod its own emptyDir.
+                template.Spec.Volumes.Add(new V1Volume { Name = DataVolume, EmptyDir = new V1EmptyDirVolumeSource() });
+            }
+
             return new V1StatefulSet
             {
                 ApiVersion = "apps/v1",
@@ -133,7 +157,7 @@ internal static class PrometheusBackend
                 Metadata = identity.Metadata(identity.InstanceName),
                 Spec = new V1StatefulSetSpec
                 {
-                    Replicas = 1,
+                    Replicas = settings.Replicas,
                     ServiceName = identity.InstanceName,
                     Selector = selector,
                     Template = template,
@@ -143,7 +167,9 @@ internal static class PrometheusBackend
                         WhenDeleted = "Retain",
                         WhenScaled = "Retain",
                     },
-                    VolumeClaimTemplates =
+                    VolumeClaimTemplates = size is null
+                        ? null
+                        :
                     [
                         new V1PersistentVolumeClaim
                         {
@@ -153,7 +179,7 @@ internal static class PrometheusBackend
                             Spec = new V1PersistentVolumeClaimSpec
                             {
                                 AccessModes = ["ReadWriteOnce"],
-                                StorageClassName = string.IsNullOrEmpty(storage.StorageClassName) ? null : storage.StorageClassName,
+                                StorageClassName = string.IsNullOrEmpty(storage!.StorageClassName) ? null : storage.StorageClassName,
                                 Resources = new V1VolumeResourceRequirements
                                 {
                                     Requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal) { ["storage"] = new(size) },
@@ -187,6 +213,7 @@ internal static class PrometheusBackend
 
     private static V1PodTemplateSpec PodTemplate(BackendIdentity identity, EffectivePolicy policy)
     {
+        var settings = PrometheusComponent.Settings(policy);
         var container = new V1Container
         {
             Name = AppName,
@@ -202,7 +229,21 @@ internal static class PrometheusBackend
                 // Keeps the trace ids services attach to histogram samples, which Grafana's latency panels link to Jaeger
                 // (spec.metrics.exemplars; still a feature flag in Prometheus 3, and only read at start).
                 .. policy.Metrics.Exemplars.Enabled ? [ExemplarStorageFlag] : Array.Empty<string>(),
+                // ${POD_NAME} in external_labels (the replica label) and $$ for a literal '$': a feature flag in 2.x,
+                // always on in 3.x, which logs the flag as unknown and goes on. With it both read the file alike.
+                "--enable-feature=expand-external-labels",
             ],
+            // The pod's own name for the replica external label; only the pods of a highly available Prometheus need it.
+            Env = settings.HighlyAvailable
+                ?
+                [
+                    new V1EnvVar
+                    {
+                        Name = PrometheusConfigDocument.PodNameVariable,
+                        ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { ApiVersion = "v1", FieldPath = "metadata.name" } },
+                    },
+                ]
+                : null,
             Ports = [new V1ContainerPort { Name = "web", ContainerPort = PrometheusConfigDocument.WebPort, Protocol = "TCP" }],
             // Replaying a large WAL can take minutes; the startup probe holds the liveness probe off until then.
             StartupProbe = new V1Probe { HttpGet = Http("/-/ready"), PeriodSeconds = 10, FailureThreshold = 60, TimeoutSeconds = 5 },
@@ -214,6 +255,8 @@ internal static class PrometheusBackend
             [
                 new V1VolumeMount { Name = "config", MountPath = ConfigDirectory, ReadOnlyProperty = true },
                 new V1VolumeMount { Name = DataVolume, MountPath = DataDirectory },
+                // The remote stores' credentials: Secret keys as files, only in this container (not the reloader's).
+                .. RemoteWriteSecrets.Mounts(settings),
             ],
         };
 
@@ -228,10 +271,12 @@ internal static class PrometheusBackend
                 AutomountServiceAccountToken = true,
                 EnableServiceLinks = false,
                 SecurityContext = RestrictedPodSecurity.Pod(UserId, fsGroup: UserId),
-                Containers = [container, Reloader(PrometheusComponent.Settings(policy))],
+                Affinity = settings.HighlyAvailable ? HighAvailability.SpreadByNode(identity) : null,
+                Containers = [container, Reloader(settings)],
                 Volumes =
                 [
                     new V1Volume { Name = "config", ConfigMap = new V1ConfigMapVolumeSource { Name = ConfigMapName(identity.PolicyName) } },
+                    .. RemoteWriteSecrets.Volumes(settings),
                 ],
             },
         };

@@ -54,7 +54,9 @@ public sealed class PrometheusComponent : ManagedComponent<EffectivePrometheus>
             prometheus?.Storage,
             prometheus?.ExternalLabels is { } labels ? [.. labels.OrderBy(kv => kv.Key, StringComparer.Ordinal)] : [],
             prometheus?.Resources,
-            string.IsNullOrEmpty(prometheus?.ConfigReloaderImage) ? DefaultConfigReloaderImage : prometheus.ConfigReloaderImage);
+            string.IsNullOrEmpty(prometheus?.ConfigReloaderImage) ? DefaultConfigReloaderImage : prometheus.ConfigReloaderImage,
+            prometheus?.Replicas ?? 1,
+            prometheus?.RemoteWrite is { Count: > 0 } remoteWrite ? [.. remoteWrite] : null);
     }
 
     public override IReadOnlyList<string> ServiceNames(EffectivePolicy policy)
@@ -70,12 +72,13 @@ public sealed class PrometheusComponent : ManagedComponent<EffectivePrometheus>
         ArgumentNullException.ThrowIfNull(problems);
         var prometheus = Settings(policy);
         var persistent = prometheus.Storage?.Size is { Length: > 0 };
+        var statefulSet = PrometheusBackend.RunsAsStatefulSet(prometheus);
         BackendValidation.CheckName(
             problems,
             policy.Name!,
             InstanceName(policy.Name!),
-            persistent ? BackendValidation.MaxStatefulSetNameLength : BackendValidation.MaxServiceNameLength,
-            persistent ? "Service and StatefulSet" : "Service and Deployment");
+            statefulSet ? BackendValidation.MaxStatefulSetNameLength : BackendValidation.MaxServiceNameLength,
+            statefulSet ? "Service and StatefulSet" : "Service and Deployment");
         BackendValidation.CheckImage(problems, prometheus.Image, "spec.backends.prometheus.image");
         BackendValidation.CheckImage(problems, prometheus.ConfigReloaderImage, "spec.backends.prometheus.configReloaderImage");
         BackendValidation.CheckDuration(problems, prometheus.Retention, "spec.backends.prometheus.retention");
@@ -98,6 +101,18 @@ public sealed class PrometheusComponent : ManagedComponent<EffectivePrometheus>
         {
             problems.Add($"spec.backends.prometheus.externalLabels: \"{group.Key}\" is given more than once.");
         }
+
+        if (prometheus.Replicas < 1)
+        {
+            problems.Add($"spec.backends.prometheus.replicas: {prometheus.Replicas} is not a number of pods (1 or more).");
+        }
+
+        if (prometheus.HighlyAvailable && prometheus.ExternalLabels.Any(l => l.Key == PrometheusConfigDocument.ReplicaLabel))
+        {
+            problems.Add($"spec.backends.prometheus.externalLabels: \"{PrometheusConfigDocument.ReplicaLabel}\" is set by the operator to each pod's name when replicas is 2 or more; remove it.");
+        }
+
+        RemoteWriteValidation.Check(prometheus.RemoteWrites, problems);
 
         var scraped = PrometheusConfigDocument.ScrapedServices(policy, services).ToList();
         foreach (var service in scraped)

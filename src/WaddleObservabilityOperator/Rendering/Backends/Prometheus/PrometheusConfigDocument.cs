@@ -12,6 +12,12 @@ public static class PrometheusConfigDocument
     public const int WebPort = 9090;
     public const string SelfJobName = "prometheus";
 
+    /// <summary>The external label that tells the pods of a highly available Prometheus apart (the one Thanos and Mimir deduplicate on).</summary>
+    public const string ReplicaLabel = "replica";
+
+    /// <summary>The environment variable holding the pod's name (downward API), expanded in external_labels.</summary>
+    public const string PodNameVariable = "POD_NAME";
+
     /// <summary>The scrape job name of a WaddleService; unique per namespace and name, so never a duplicate job.</summary>
     public static string JobName(ResolvedService service)
     {
@@ -51,6 +57,7 @@ public static class PrometheusConfigDocument
         var sloFiles = Slos.SloRulesFiles.Of(services);
         List<string> ruleFiles = [.. rules.Count > 0 ? [PrometheusRulesDocument.FileName] : Array.Empty<string>(), .. sloFiles.Select(f => f.FileName)];
         var alertmanagers = ManagedComponents.All.SelectMany(c => c.AlertmanagerAddresses(policy)).ToList();
+        var settings = PrometheusComponent.Settings(policy);
         return new PrometheusConfig
         {
             Global = new PrometheusGlobalConfig
@@ -61,7 +68,7 @@ public static class PrometheusConfigDocument
                 ScrapeTimeout = globalTimeout > globalInterval ? policy.Metrics.ScrapeInterval : policy.Metrics.ScrapeTimeout,
                 // Rules are evaluated as often as targets are scraped (Prometheus's default is 1m).
                 EvaluationInterval = ruleFiles.Count > 0 ? policy.Metrics.ScrapeInterval : null,
-                ExternalLabels = ExternalLabels(PrometheusComponent.Settings(policy).ExternalLabels),
+                ExternalLabels = ExternalLabels(settings),
             },
             ScrapeConfigs = jobs,
             // Relative: Prometheus reads it next to prometheus.yml, from the same ConfigMap.
@@ -69,6 +76,9 @@ public static class PrometheusConfigDocument
             Alerting = alertmanagers.Count > 0
                 ? new PrometheusAlertingConfig
                 {
+                    // As prometheus-operator does for its replica label: the replicas' alerts are the same alert, so
+                    // Alertmanager gets them without it and deduplicates them.
+                    AlertRelabelConfigs = settings.HighlyAvailable ? [new PrometheusRelabelConfig { Action = "labeldrop", Regex = ReplicaLabel }] : null,
                     Alertmanagers = [.. alertmanagers.Select(a => new PrometheusAlertmanagerConfig
                     {
                         Scheme = a.Scheme,
@@ -81,8 +91,73 @@ public static class PrometheusConfigDocument
             Storage = policy.Metrics.Exemplars.Enabled
                 ? new PrometheusStorageConfig { Exemplars = new PrometheusExemplarsConfig { MaxExemplars = policy.Metrics.Exemplars.MaxExemplars } }
                 : null,
+            RemoteWrite = settings.RemoteWrites.Count > 0 ? [.. settings.RemoteWrites.Select(RemoteWrite)] : null,
         };
     }
+
+    /// <summary>
+    /// One remote store. Credentials are files the kubelet mounts from the referenced Secret keys
+    /// (<see cref="RemoteWriteSecrets"/>); the user name of basic auth is written as given, because Prometheus 2.42
+    /// refuses username_file, a later addition.
+    /// </summary>
+    private static PrometheusRemoteWriteConfig RemoteWrite(Api.RemoteWriteSpec spec)
+    {
+        var queue = spec.QueueConfig;
+        return new PrometheusRemoteWriteConfig
+        {
+            Url = spec.Url,
+            Name = spec.Name,
+            RemoteTimeout = spec.RemoteTimeout,
+            Headers = spec.Headers is { Count: > 0 } headers ? new SortedDictionary<string, string>(headers, StringComparer.Ordinal) : null,
+            BasicAuth = spec.BasicAuth is { } basic
+                ? new PrometheusBasicAuth { Username = basic.Username, PasswordFile = RemoteWriteSecrets.FilePath(basic.Password) }
+                : null,
+            Authorization = spec.Authorization is { } authorization
+                ? new PrometheusAuthorization { Type = authorization.Type, CredentialsFile = RemoteWriteSecrets.FilePath(authorization.Credentials) }
+                : null,
+            QueueConfig = queue is null
+                ? null
+                : new PrometheusQueueConfig
+                {
+                    Capacity = queue.Capacity,
+                    MaxShards = queue.MaxShards,
+                    MinShards = queue.MinShards,
+                    MaxSamplesPerSend = queue.MaxSamplesPerSend,
+                    BatchSendDeadline = queue.BatchSendDeadline,
+                    MinBackoff = queue.MinBackoff,
+                    MaxBackoff = queue.MaxBackoff,
+                },
+            WriteRelabelConfigs = spec.WriteRelabelConfigs is { Count: > 0 } rules
+                ? [.. rules.Select(r => new PrometheusRelabelConfig
+                {
+                    Action = r.Action is { } action ? RelabelActionName(action) : null,
+                    SourceLabels = r.SourceLabels is { Count: > 0 } sources ? [.. sources] : null,
+                    Separator = r.Separator,
+                    Regex = r.Regex,
+                    Modulus = r.Modulus,
+                    Replacement = r.Replacement,
+                    TargetLabel = r.TargetLabel,
+                })]
+                : null,
+        };
+    }
+
+    /// <summary>The name Prometheus gives a relabel action (the API's enum value).</summary>
+    internal static string RelabelActionName(Api.RelabelAction action) => action switch
+    {
+        Api.RelabelAction.Replace => "replace",
+        Api.RelabelAction.Keep => "keep",
+        Api.RelabelAction.Drop => "drop",
+        Api.RelabelAction.HashMod => "hashmod",
+        Api.RelabelAction.LabelMap => "labelmap",
+        Api.RelabelAction.LabelDrop => "labeldrop",
+        Api.RelabelAction.LabelKeep => "labelkeep",
+        Api.RelabelAction.Lowercase => "lowercase",
+        Api.RelabelAction.Uppercase => "uppercase",
+        Api.RelabelAction.KeepEqual => "keepequal",
+        Api.RelabelAction.DropEqual => "dropequal",
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, "not a relabel action"),
+    };
 
     /// <summary>The scrape job name of a component's <see cref="ScrapeJob"/>: never a service's, whose names have no '/'.</summary>
     public static string JobName(EffectivePolicy policy, ScrapeJob job)
@@ -258,17 +333,24 @@ public static class PrometheusConfigDocument
     private static PrometheusRelabelConfig Copy(IReadOnlyList<string> sources, string target) =>
         new() { SourceLabels = sources, TargetLabel = target };
 
-    private static SortedDictionary<string, string>? ExternalLabels(IReadOnlyList<KeyValuePair<string, string>> labels)
+    private static SortedDictionary<string, string>? ExternalLabels(EffectivePrometheus settings)
     {
-        if (labels.Count == 0)
+        if (settings.ExternalLabels.Count == 0 && !settings.HighlyAvailable)
         {
             return null;
         }
 
         var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in labels)
+        foreach (var (name, value) in settings.ExternalLabels)
         {
             sorted[name] = PrometheusSyntax.EscapeExpansion(value);
+        }
+
+        if (settings.HighlyAvailable)
+        {
+            // One ConfigMap for every pod: Prometheus expands the pod's own name from its environment (downward API),
+            // with --enable-feature=expand-external-labels in 2.x and always in 3.x.
+            sorted[ReplicaLabel] = $"${{{PodNameVariable}}}";
         }
 
         return sorted;
@@ -290,6 +372,7 @@ internal sealed record PrometheusConfig
     [YamlMember(Alias = "rule_files", Order = 2)] public IReadOnlyList<string>? RuleFiles { get; init; }
     [YamlMember(Alias = "alerting", Order = 3)] public PrometheusAlertingConfig? Alerting { get; init; }
     [YamlMember(Alias = "storage", Order = 4)] public PrometheusStorageConfig? Storage { get; init; }
+    [YamlMember(Alias = "remote_write", Order = 5)] public IReadOnlyList<PrometheusRemoteWriteConfig>? RemoteWrite { get; init; }
 }
 
 internal sealed record PrometheusStorageConfig
@@ -302,6 +385,35 @@ internal sealed record PrometheusExemplarsConfig
     [YamlMember(Alias = "max_exemplars")] public required long MaxExemplars { get; init; }
 }
 
+internal sealed record PrometheusRemoteWriteConfig
+{
+    [YamlMember(Alias = "url", Order = 0)] public required string Url { get; init; }
+    [YamlMember(Alias = "name", Order = 1)] public string? Name { get; init; }
+    [YamlMember(Alias = "remote_timeout", Order = 2)] public string? RemoteTimeout { get; init; }
+    [YamlMember(Alias = "headers", Order = 3)] public SortedDictionary<string, string>? Headers { get; init; }
+    [YamlMember(Alias = "basic_auth", Order = 4)] public PrometheusBasicAuth? BasicAuth { get; init; }
+    [YamlMember(Alias = "authorization", Order = 5)] public PrometheusAuthorization? Authorization { get; init; }
+    [YamlMember(Alias = "queue_config", Order = 6)] public PrometheusQueueConfig? QueueConfig { get; init; }
+    [YamlMember(Alias = "write_relabel_configs", Order = 7)] public IReadOnlyList<PrometheusRelabelConfig>? WriteRelabelConfigs { get; init; }
+}
+
+internal sealed record PrometheusBasicAuth
+{
+    [YamlMember(Alias = "username", Order = 0)] public required string Username { get; init; }
+    [YamlMember(Alias = "password_file", Order = 1)] public required string PasswordFile { get; init; }
+}
+
+internal sealed record PrometheusQueueConfig
+{
+    [YamlMember(Alias = "capacity", Order = 0)] public int? Capacity { get; init; }
+    [YamlMember(Alias = "max_shards", Order = 1)] public int? MaxShards { get; init; }
+    [YamlMember(Alias = "min_shards", Order = 2)] public int? MinShards { get; init; }
+    [YamlMember(Alias = "max_samples_per_send", Order = 3)] public int? MaxSamplesPerSend { get; init; }
+    [YamlMember(Alias = "batch_send_deadline", Order = 4)] public string? BatchSendDeadline { get; init; }
+    [YamlMember(Alias = "min_backoff", Order = 5)] public string? MinBackoff { get; init; }
+    [YamlMember(Alias = "max_backoff", Order = 6)] public string? MaxBackoff { get; init; }
+}
+
 internal sealed record PrometheusGlobalConfig
 {
     [YamlMember(Alias = "scrape_interval", Order = 0)] public required string ScrapeInterval { get; init; }
@@ -312,7 +424,8 @@ internal sealed record PrometheusGlobalConfig
 
 internal sealed record PrometheusAlertingConfig
 {
-    [YamlMember(Alias = "alertmanagers")] public required IReadOnlyList<PrometheusAlertmanagerConfig> Alertmanagers { get; init; }
+    [YamlMember(Alias = "alert_relabel_configs", Order = 0)] public IReadOnlyList<PrometheusRelabelConfig>? AlertRelabelConfigs { get; init; }
+    [YamlMember(Alias = "alertmanagers", Order = 1)] public required IReadOnlyList<PrometheusAlertmanagerConfig> Alertmanagers { get; init; }
 }
 
 internal sealed record PrometheusAlertmanagerConfig
@@ -324,7 +437,8 @@ internal sealed record PrometheusAlertmanagerConfig
 
 internal sealed record PrometheusAuthorization
 {
-    [YamlMember(Alias = "credentials_file")] public required string CredentialsFile { get; init; }
+    [YamlMember(Alias = "type", Order = 0)] public string? Type { get; init; }
+    [YamlMember(Alias = "credentials_file", Order = 1)] public required string CredentialsFile { get; init; }
 }
 
 internal sealed record PrometheusTlsConfig
@@ -374,5 +488,7 @@ internal sealed record PrometheusRelabelConfig
     [YamlMember(Alias = "regex", Order = 2)] public string? Regex { get; init; }
     [YamlMember(Alias = "replacement", Order = 3)] public string? Replacement { get; init; }
     [YamlMember(Alias = "target_label", Order = 4)] public string? TargetLabel { get; init; }
+    [YamlMember(Alias = "separator", Order = 5)] public string? Separator { get; init; }
+    [YamlMember(Alias = "modulus", Order = 6)] public long? Modulus { get; init; }
 }
 #pragma warning restore CA1812

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace WaddleObservabilityOperator.Rendering.Backends;
 
@@ -6,7 +7,7 @@ namespace WaddleObservabilityOperator.Rendering.Backends;
 /// Turns user values into Prometheus syntax: RE2 literals, label names, and text that Prometheus expands.
 /// YAML quoting is not done here; the YAML serializer does it.
 /// </summary>
-public static class PrometheusSyntax
+public static partial class PrometheusSyntax
 {
     // Exactly the set Go's regexp.QuoteMeta escapes, so patterns read like the ones prometheus-operator writes.
     // .NET's Regex.Escape follows .NET syntax instead (it also escapes space and '#', and writes whitespace as \n, \t),
@@ -52,6 +53,32 @@ public static class PrometheusSyntax
         name.Length > 0
         && (char.IsAsciiLetter(name[0]) || name[0] == '_')
         && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    /// <summary>
+    /// Why <paramref name="regex"/> is no Prometheus regular expression, or null. Prometheus uses Go's RE2; .NET's parser
+    /// stands in for it, with the RE2 gaps a .NET pattern could use (lookaround, backreferences) refused first.
+    /// </summary>
+    public static string? RegexProblem(string regex)
+    {
+        ArgumentNullException.ThrowIfNull(regex);
+        if (Re2Unsupported().IsMatch(regex))
+        {
+            return "uses lookaround or a backreference, which Prometheus's regular expressions (RE2) do not have";
+        }
+
+        try
+        {
+            _ = new Regex(regex, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"is not a regular expression: {e.Message}";
+        }
+    }
+
+    [GeneratedRegex(@"\(\?<?[=!]|\\[1-9]|\\k<", RegexOptions.CultureInvariant)]
+    private static partial Regex Re2Unsupported();
 
     /// <summary>
     /// Escapes '$' as "$$" in an external label value: Prometheus 3 expands ${VAR} and $VAR there (formerly the
