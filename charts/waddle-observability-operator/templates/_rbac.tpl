@@ -73,6 +73,10 @@ Role in each watched namespace otherwise.
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
   verbs: ["list", "watch", "create", "update", "delete"]
+# observabilitypolicy: the PodDisruptionBudgets of managed components that run more than one replica
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["list", "watch", "create", "update", "delete"]
 # Events about what it did or could not do (injected, conflicts, invalid specs)
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]

@@ -57,6 +57,7 @@ public static class OperatorControllers
             .Owns<V1StatefulSet>("the managed components' StatefulSets", EventRouting.PolicyByLabel)
             .Owns<V1NetworkPolicy>("the managed components' NetworkPolicies, when a policy sets spec.backends.networkPolicy", EventRouting.PolicyByLabel)
             .Owns<V1DaemonSet>("the node exporter's DaemonSet", EventRouting.PolicyByLabel)
+            .Owns<V1PodDisruptionBudget>("the PodDisruptionBudgets of managed components that run more than one replica", EventRouting.PolicyByLabel)
             .Owns<ServiceMonitor>("the exporters' and the kubelet scrape's ServiceMonitors, while prometheus-operator's CRD is installed (never a WaddleService's)", EventRouting.PolicyByLabel, optional: true)
             .Owns<V1ClusterRole>("the managed Prometheus's rights to read the kubelets (nodes, nodes/metrics), cluster-scoped: found by the policy's labels", EventRouting.PolicyOfClusterScopedChild)
             .Owns<V1ClusterRoleBinding>("the binding of that ClusterRole to the managed Prometheus's ServiceAccount", EventRouting.PolicyOfClusterScopedChild)
