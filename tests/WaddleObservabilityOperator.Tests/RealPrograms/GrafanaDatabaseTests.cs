@@ -111,7 +111,13 @@ public sealed partial class GrafanaDatabaseTests
         var (postgres, port) = await LocalServers.StartPostgresAsync(root, Superuser, SuperuserPassword);
         var connectionString = new NpgsqlConnectionStringBuilder
         {
-            Host = "127.0.0.1", Port = port, Username = Superuser, Password = SuperuserPassword, Database = "postgres", SslMode = SslMode.Disable, Pooling = false,
+            Host = "127.0.0.1",
+            Port = port,
+            Username = Superuser,
+            Password = SuperuserPassword,
+            Database = "postgres",
+            SslMode = SslMode.Disable,
+            Pooling = false,
         }.ConnectionString;
         // The port accepts connections while the server still recovers ("the database system is starting up").
         for (var attempt = 1; ; attempt++)
