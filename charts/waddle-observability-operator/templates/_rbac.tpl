@@ -69,13 +69,13 @@ Role in each watched namespace otherwise.
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["rolebindings"]
   verbs: ["list", "watch", "create", "update", "delete"]
-# observabilitypolicy: the PodDisruptionBudget of a managed component with two or more replicas (Prometheus's replicas)
-- apiGroups: ["policy"]
-  resources: ["poddisruptionbudgets"]
-  verbs: ["list", "watch", "create", "update", "delete"]
 # observabilitypolicy: the managed components' NetworkPolicies, when a policy sets spec.backends.networkPolicy
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+# observabilitypolicy: the PodDisruptionBudgets of managed components that run two or more replicas (Prometheus, Jaeger on a remote store, Grafana on a database)
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "update", "delete"]
 # Events about what it did or could not do (injected, conflicts, invalid specs)
 - apiGroups: ["events.k8s.io"]

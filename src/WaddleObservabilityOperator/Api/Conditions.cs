@@ -169,6 +169,9 @@ public static class Reasons
     /// <summary>BackendsReady False: the managed backends' settings are invalid.</summary>
     public const string InvalidBackendSettings = "InvalidBackendSettings";
 
+    /// <summary>An Event: the managed Jaeger's storage type changed; its pods are replaced and no trace is migrated.</summary>
+    public const string JaegerStorageChanged = "JaegerStorageChanged";
+
     // DashboardsPublished
 
     /// <summary>DashboardsPublished True: the dashboards are rendered into ConfigMaps (and, by the controller, written).</summary>

@@ -295,6 +295,15 @@ public sealed class JaegerBackend
     [Bounds(1, 10_000_000)]
     public int? MaxTraces { get; set; }
 
+    /// <summary>Where Jaeger keeps the traces. Default in memory (lost on every restart). Changing the type rolls Jaeger out; traces are never migrated between stores.</summary>
+    [JsonPropertyName("storage")]
+    public JaegerStorage? Storage { get; set; }
+
+    /// <summary>Jaeger pods. Default 1. More than one only with a remote store (elasticsearch, opensearch, cassandra): they then get a PodDisruptionBudget and are spread over nodes.</summary>
+    [JsonPropertyName("replicas")]
+    [Bounds(1, 10)]
+    public int? Replicas { get; set; }
+
     /// <summary>Compute resources of the Jaeger container.</summary>
     [JsonPropertyName("resources")]
     public V1ResourceRequirements? Resources { get; set; }
@@ -304,6 +313,145 @@ public sealed class JaegerBackend
     [Pattern(UrlPatterns.Http)]
     [Length(1, 2048)]
     public string? QueryUrl { get; set; }
+}
+
+/// <summary>The trace store of the managed Jaeger v2 (its jaeger_storage extension). Only the block of the chosen type may be set.</summary>
+public sealed class JaegerStorage
+{
+    /// <summary>The store. Default memory.</summary>
+    [JsonPropertyName("type")]
+    public JaegerStorageType? Type { get; set; }
+
+    /// <summary>Settings of the badger store (type badger).</summary>
+    [JsonPropertyName("badger")]
+    public JaegerBadgerStorage? Badger { get; set; }
+
+    /// <summary>Settings of the Elasticsearch store (type elasticsearch).</summary>
+    [JsonPropertyName("elasticsearch")]
+    public JaegerSearchStorage? Elasticsearch { get; set; }
+
+    /// <summary>Settings of the OpenSearch store (type opensearch).</summary>
+    [JsonPropertyName("opensearch")]
+    public JaegerSearchStorage? Opensearch { get; set; }
+
+    /// <summary>Settings of the Cassandra store (type cassandra).</summary>
+    [JsonPropertyName("cassandra")]
+    public JaegerCassandraStorage? Cassandra { get; set; }
+}
+
+/// <summary>Jaeger v2's trace stores the operator renders.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<JaegerStorageType>))]
+public enum JaegerStorageType
+{
+    /// <summary>In memory: lost on restart, one replica.</summary>
+    [JsonStringEnumMemberName("memory")] Memory,
+    /// <summary>Badger, an embedded key-value store on a persistent volume: one replica (it locks its directory).</summary>
+    [JsonStringEnumMemberName("badger")] Badger,
+    /// <summary>An Elasticsearch cluster you run.</summary>
+    [JsonStringEnumMemberName("elasticsearch")] Elasticsearch,
+    /// <summary>An OpenSearch cluster you run.</summary>
+    [JsonStringEnumMemberName("opensearch")] Opensearch,
+    /// <summary>A Cassandra cluster you run.</summary>
+    [JsonStringEnumMemberName("cassandra")] Cassandra,
+}
+
+/// <summary>Badger on a persistent volume claim of the Jaeger StatefulSet.</summary>
+public sealed class JaegerBadgerStorage
+{
+    /// <summary>Size of the volume claim. Default 10Gi.</summary>
+    [JsonPropertyName("size")]
+    [Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")]
+    public string? Size { get; set; }
+
+    /// <summary>StorageClass of the claim; empty uses the cluster default.</summary>
+    [JsonPropertyName("storageClassName")]
+    [Length(1, 253)]
+    public string? StorageClassName { get; set; }
+
+    /// <summary>How long spans are kept (badger ttl.spans), a Go duration such as 72h. Default 72h.</summary>
+    [JsonPropertyName("retention")]
+    [Pattern(GoDurationPattern)]
+    public string? Retention { get; set; }
+
+    /// <summary>A Go duration of hours, minutes and seconds, e.g. 72h or 1h30m.</summary>
+    public const string GoDurationPattern = "^([0-9]+(h|m|s))+$";
+}
+
+/// <summary>An Elasticsearch or OpenSearch cluster: Jaeger writes daily indices and creates their index templates at start.</summary>
+public sealed class JaegerSearchStorage
+{
+    /// <summary>The cluster's URLs, e.g. https://elasticsearch.logging.svc:9200. Required.</summary>
+    [JsonPropertyName("serverUrls")]
+    [MaxItems(16)]
+    [ListSet]
+    [ItemPattern(UrlPatterns.Http)]
+    public IList<string>? ServerUrls { get; set; }
+
+    /// <summary>Prefix of Jaeger's indices (&lt;prefix&gt;-jaeger-span-YYYY-MM-DD). Default waddlebot.</summary>
+    [JsonPropertyName("indexPrefix")]
+    [Pattern("^[a-z0-9][a-z0-9_.-]*$")]
+    [Length(1, 64)]
+    public string? IndexPrefix { get; set; }
+
+    /// <summary>Primary shards of each new index. Default Jaeger's (5).</summary>
+    [JsonPropertyName("shards")]
+    [Bounds(1, 100)]
+    public int? Shards { get; set; }
+
+    /// <summary>Replica shards of each new index. Default Jaeger's (1).</summary>
+    [JsonPropertyName("indexReplicas")]
+    [Bounds(0, 10)]
+    public int? IndexReplicas { get; set; }
+
+    /// <summary>The Secret key holding the user name for basic authentication; with passwordSecretRef.</summary>
+    [JsonPropertyName("usernameSecretRef")]
+    public SecretKeyReference? UsernameSecretRef { get; set; }
+
+    /// <summary>The Secret key holding the password for basic authentication; with usernameSecretRef.</summary>
+    [JsonPropertyName("passwordSecretRef")]
+    public SecretKeyReference? PasswordSecretRef { get; set; }
+
+    /// <summary>The Secret key holding the PEM CA bundle that signed the cluster's certificate (https URLs).</summary>
+    [JsonPropertyName("caSecretRef")]
+    public SecretKeyReference? CaSecretRef { get; set; }
+}
+
+/// <summary>A Cassandra cluster.</summary>
+public sealed class JaegerCassandraStorage
+{
+    /// <summary>Contact points (host names or addresses), e.g. cassandra.db.svc. Required.</summary>
+    [JsonPropertyName("servers")]
+    [MaxItems(16)]
+    [ListSet]
+    [ItemPattern(NamePatterns.Host)]
+    public IList<string>? Servers { get; set; }
+
+    /// <summary>CQL port. Default 9042.</summary>
+    [JsonPropertyName("port")]
+    [Bounds(1, 65535)]
+    public int? Port { get; set; }
+
+    /// <summary>Keyspace of Jaeger's tables. Default jaeger_v1_dc1.</summary>
+    [JsonPropertyName("keyspace")]
+    [Pattern("^[a-zA-Z][a-zA-Z0-9_]*$")]
+    [Length(1, 48)]
+    public string? Keyspace { get; set; }
+
+    /// <summary>Have Jaeger create the keyspace and tables at start when missing (Jaeger's defaults: replication factor 1, data center dc1). Default true; set false when you create the schema yourself.</summary>
+    [JsonPropertyName("createSchema")]
+    public bool? CreateSchema { get; set; }
+
+    /// <summary>The Secret key holding the user name (PasswordAuthenticator); with passwordSecretRef.</summary>
+    [JsonPropertyName("usernameSecretRef")]
+    public SecretKeyReference? UsernameSecretRef { get; set; }
+
+    /// <summary>The Secret key holding the password; with usernameSecretRef.</summary>
+    [JsonPropertyName("passwordSecretRef")]
+    public SecretKeyReference? PasswordSecretRef { get; set; }
+
+    /// <summary>The Secret key holding the PEM CA bundle of the cluster's certificate: set it to connect over TLS (without it the connection is plain).</summary>
+    [JsonPropertyName("caSecretRef")]
+    public SecretKeyReference? CaSecretRef { get; set; }
 }
 
 public sealed class PrometheusBackend
@@ -379,9 +527,56 @@ public sealed class GrafanaBackend
     [JsonPropertyName("resources")]
     public V1ResourceRequirements? Resources { get; set; }
 
-    /// <summary>Persistent storage of Grafana's database (users, preferences, annotations); without it Grafana keeps it in an emptyDir and starts afresh on every restart.</summary>
+    /// <summary>Persistent storage of Grafana's database (users, preferences, annotations); without it Grafana keeps it in an emptyDir and starts afresh on every restart. Not with database.</summary>
     [JsonPropertyName("storage")]
     public PersistentStorage? Storage { get; set; }
+
+    /// <summary>A PostgreSQL or MySQL database you run for Grafana's users, preferences and annotations instead of its own SQLite file; needed for more than one replica.</summary>
+    [JsonPropertyName("database")]
+    public GrafanaDatabase? Database { get; set; }
+
+    /// <summary>Grafana pods. Default 1. More than one needs database (they share it); they then get a PodDisruptionBudget and are spread over nodes.</summary>
+    [JsonPropertyName("replicas")]
+    [Bounds(1, 10)]
+    public int? Replicas { get; set; }
+}
+
+/// <summary>Grafana's database, given as one URL in a Secret (GF_DATABASE_URL): the operator never reads it.</summary>
+public sealed class GrafanaDatabase
+{
+    /// <summary>The database's kind; the URL's scheme must be the same (postgres:// or mysql://).</summary>
+    [JsonPropertyName("type")]
+    [RequiredField]
+    public GrafanaDatabaseType Type { get; set; }
+
+    /// <summary>The Secret key holding the URL, e.g. postgres://grafana:PASSWORD@postgres.db.svc:5432/grafana (special characters of the password percent-encoded).</summary>
+    [JsonPropertyName("urlSecretRef")]
+    [RequiredField]
+    public SecretKeyReference UrlSecretRef { get; set; } = new();
+
+    /// <summary>TLS to the database (GF_DATABASE_SSL_MODE): disable, require (encrypted, certificate not checked) or verify-full. Default require.</summary>
+    [JsonPropertyName("sslMode")]
+    public GrafanaDatabaseSslMode? SslMode { get; set; }
+}
+
+/// <summary>The databases Grafana runs on besides its own SQLite file.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<GrafanaDatabaseType>))]
+public enum GrafanaDatabaseType
+{
+    [JsonStringEnumMemberName("postgres")] Postgres,
+    [JsonStringEnumMemberName("mysql")] Mysql,
+}
+
+/// <summary>How Grafana connects to its database over TLS.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<GrafanaDatabaseSslMode>))]
+public enum GrafanaDatabaseSslMode
+{
+    /// <summary>No TLS.</summary>
+    [JsonStringEnumMemberName("disable")] Disable,
+    /// <summary>TLS without checking the certificate.</summary>
+    [JsonStringEnumMemberName("require")] Require,
+    /// <summary>TLS, the certificate checked against the system roots and the host name.</summary>
+    [JsonStringEnumMemberName("verify-full")] VerifyFull,
 }
 
 /// <summary>The Secret holding the managed Grafana's admin credentials, in the policy's namespace.</summary>

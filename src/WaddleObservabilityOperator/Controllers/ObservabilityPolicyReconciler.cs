@@ -138,6 +138,13 @@ public sealed class ObservabilityPolicyReconciler(
 
         if (written.Action == WriteAction.Updated)
         {
+            // Level-based: a change is told once, by the write that first puts its sentence into BackendsReady.
+            var before = policy.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.BackendsReady)?.Message ?? "";
+            foreach (var change in rendered.Changes.Where(c => !before.Contains(c.Message, StringComparison.Ordinal)))
+            {
+                await events.RecordAsync(policy, EventSeverity.Normal, change.Reason, "Reconcile", change.Message, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var child in foreign.Where(f => policy.Status?.Conditions?.Any(c => c.Reason == Reasons.Conflict) != true))
             {
                 await events.RecordAsync(policy, EventSeverity.Warning, Reasons.Conflict, "Reconcile",

@@ -17,6 +17,9 @@ public sealed record PolicyRender(
     IReadOnlyDictionary<string, ConditionOutcome> MemberSampling,
     IReadOnlyDictionary<string, string>? ObjectConditions = null)
 {
+    /// <summary>Changes of the managed components against what runs, each worth an Event (a Jaeger storage type changed).</summary>
+    public IReadOnlyList<Backends.ComponentChange> Changes { get; init; } = [];
+
     /// <summary>
     /// The condition a foreign object holding the name of <paramref name="child"/> fails: SamplingPublished for the
     /// sampling ConfigMap, the publication's condition (DashboardsPublished) for what a component publishes,
@@ -117,7 +120,10 @@ public static class PolicyRenderer
             new PolicyOutcome(ns, name, policy.Metadata.Generation, members.Count, conditions, backends.Endpoints, sampling.SizeBytes),
             ObjectOrder.Sort(objects),
             memberSampling,
-            objectConditions);
+            objectConditions)
+        {
+            Changes = backends.Changes,
+        };
     }
 
     /// <summary>

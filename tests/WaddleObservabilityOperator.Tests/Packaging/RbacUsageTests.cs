@@ -4,6 +4,7 @@ using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Controllers;
 using WaddleObservabilityOperator.Rendering;
+using WaddleObservabilityOperator.Rendering.Backends;
 using WaddleObservabilityOperator.Tests.Api;
 using WaddleObservabilityOperator.Tests.Integration;
 using Xunit.Abstractions;
@@ -114,6 +115,26 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
         // The node exporter (the namespace has no Pod Security label: privileged pods are admitted): its DaemonSet.
         await cluster.PatchPolicyAsync(new JsonObject { ["exporters"] = new JsonObject { ["node"] = new JsonObject { ["enabled"] = true } } });
         await OperatorCluster.WaitUntilAsync("the node exporter's DaemonSet", async () => (await GetAsync(cluster.User, NodeExporterPath) is not null, "missing"));
+
+        // Jaeger on a remote store with two replicas: its PodDisruptionBudget, edited and put back, then deleted with one replica.
+        var budgetPath = $"/apis/policy/v1/namespaces/{OperatorCluster.Namespace}/poddisruptionbudgets/{JaegerComponent.InstanceName(OperatorCluster.Policy)}";
+        await cluster.PatchPolicyAsync(new JsonObject
+        {
+            ["backends"] = new JsonObject
+            {
+                ["jaeger"] = new JsonObject
+                {
+                    ["replicas"] = 2,
+                    ["storage"] = new JsonObject { ["type"] = "cassandra", ["cassandra"] = new JsonObject { ["servers"] = new JsonArray("cassandra.db.svc") } },
+                },
+            },
+        });
+        await OperatorCluster.WaitUntilAsync("Jaeger's PodDisruptionBudget", async () => (await GetAsync(cluster.User, budgetPath) is not null, "missing"));
+        await MergePatchAsync(cluster.User, budgetPath, new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [ComponentLabel] = "tampered" } } });
+        await OperatorCluster.WaitUntilAsync("Jaeger's PodDisruptionBudget put back", async () =>
+            ((await GetAsync(cluster.User, budgetPath))?["metadata"]?["labels"]?[ComponentLabel]?.GetValue<string>() != "tampered", "still edited"));
+        await cluster.PatchPolicyAsync(new JsonObject { ["backends"] = new JsonObject { ["jaeger"] = new JsonObject { ["replicas"] = 1 } } });
+        await OperatorCluster.WaitUntilAsync("Jaeger's PodDisruptionBudget deleted", async () => (await GetAsync(cluster.User, budgetPath) is null, "still there"));
 
         // The backends' NetworkPolicies, and two Prometheus replicas with their PodDisruptionBudget: created when the policy
         // asks for them, then edited and put back like the rest.

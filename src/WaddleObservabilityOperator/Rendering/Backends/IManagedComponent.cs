@@ -67,6 +67,13 @@ public interface IManagedComponent
     /// </summary>
     ComponentRefusal? Refusal(EffectivePolicy policy);
 
+    /// <summary>
+    /// What changes, against the running objects <paramref name="observed"/> (the policy's workloads from the caches),
+    /// that a user must hear of beyond the rollout itself: each is an Event on the policy and a sentence of BackendsReady
+    /// while it lasts (Jaeger: a change of storage type, whose traces are not migrated). None for most.
+    /// </summary>
+    IReadOnlyList<ComponentChange> Changes(EffectivePolicy policy, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> observed);
+
     /// <summary>What the policy's managed Prometheus scrapes for it (none unless it runs, and is not refused).</summary>
     IReadOnlyList<ScrapeJob> ScrapeJobs(EffectivePolicy policy);
 
@@ -85,6 +92,9 @@ public interface IManagedComponent
     /// <summary>Every rule a ClusterRole it renders grants, which the operator must hold cluster-wide for the same reason.</summary>
     IReadOnlyList<V1PolicyRule> GrantedClusterRules { get; }
 }
+
+/// <summary>A change of a component worth an Event (its reason) and a sentence in the status (its message).</summary>
+public sealed record ComponentChange(string Reason, string Message);
 
 /// <summary>Objects a component publishes for a policy besides the backend it runs, and the condition that reports them.</summary>
 public sealed record ComponentPublication(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, ConditionOutcome Outcome);
@@ -133,6 +143,8 @@ public abstract class ManagedComponent<TSettings> : IManagedComponent
         throw new InvalidOperationException($"{DisplayName} has no status field; it reports no endpoint");
 
     public virtual ComponentRefusal? Refusal(EffectivePolicy policy) => null;
+
+    public virtual IReadOnlyList<ComponentChange> Changes(EffectivePolicy policy, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> observed) => [];
 
     public virtual IReadOnlyList<ScrapeJob> ScrapeJobs(EffectivePolicy policy) => [];
 

@@ -113,7 +113,9 @@ public static class ManagedBackendsRenderer
             1 => names[0],
             _ => $"{string.Join(", ", names.SkipLast(1))} and {names[^1]}",
         };
-        var notes = string.Concat(running.Select(c => c.StatusNote(policy)).OfType<string>().Select(note => "; " + note));
+        // What changes against the running objects (a storage type) is said first, while it lasts, and becomes an Event.
+        var changes = observed is null ? [] : running.SelectMany(c => c.Changes(policy, observed)).ToList();
+        var notes = string.Concat(changes.Select(c => c.Message).Concat(running.Select(c => c.StatusNote(policy)).OfType<string>()).Select(note => "; " + note));
 
         // Without an observation (render from files) the objects are rendered; with one, each running component's
         // workloads say whether it runs.
@@ -141,7 +143,10 @@ public static class ManagedBackendsRenderer
                 .Select(e => new ComponentEndpoint(e.Component, e.Endpoint!,
                     e.Workloads?.All(w => w.Ready), e.Workloads is null ? null : string.Join("; ", e.Workloads.Select(w => w.Message))))],
             outcomes,
-            publishedConditions);
+            publishedConditions)
+        {
+            Changes = changes,
+        };
     }
 
     private static bool IsWorkload(IKubernetesObject<V1ObjectMeta> obj) => obj is V1Deployment or V1StatefulSet or V1DaemonSet;
@@ -164,6 +169,9 @@ public sealed record ManagedBackendsResult(
 {
     /// <summary>The condition each published object belongs to, by <see cref="ObjectKey"/>: a foreign object in its way fails that condition, not BackendsReady.</summary>
     public IReadOnlyDictionary<string, string> ConditionOfPublished => PublishedConditions ?? new Dictionary<string, string>();
+
+    /// <summary>What changes against the running objects that the policy's Events must say (<see cref="IManagedComponent.Changes"/>).</summary>
+    public IReadOnlyList<ComponentChange> Changes { get; init; } = [];
 
     /// <summary>"Kind/name": how an object is told apart among a policy's children.</summary>
     public static string ObjectKey(IKubernetesObject<V1ObjectMeta> obj) => $"{(obj ?? throw new ArgumentNullException(nameof(obj))).Kind}/{obj.Metadata.Name}";

@@ -68,6 +68,41 @@ internal static class BackendTestData
         NetworkPolicy: networkPolicy,
         Uid: uid);
 
+    /// <summary>The representative policy with the Jaeger of <paramref name="store"/> (null: memory) and <paramref name="replicas"/>.</summary>
+    public static EffectivePolicy WithJaeger(JaegerTraceStore? store, int replicas = 1, EffectivePolicy? policy = null)
+    {
+        var basis = policy ?? Policy();
+        return basis with { Components = basis.Components.With(JaegerComponent.Settings(basis) with { Store = store, Replicas = replicas }) };
+    }
+
+    /// <summary>One Jaeger store of each remote and local type, as a user would set them, with the replicas each allows.</summary>
+    public static TheoryData<string> JaegerStoreNames() => ["memory", "badger", "elasticsearch", "opensearch", "cassandra"];
+
+    public static (JaegerTraceStore? Store, int Replicas) JaegerStore(string type) => type switch
+    {
+        "memory" => (null, 1),
+        "badger" => (new BadgerTraceStore("20Gi", "fast-ssd", "168h"), 1),
+        "elasticsearch" => (new SearchTraceStore(
+            JaegerStorageType.Elasticsearch,
+            ["https://es-0.logging.svc:9200", "https://es-1.logging.svc:9200"],
+            "waddlebot",
+            Shards: 1,
+            IndexReplicas: 1,
+            new SecretKeyReference { Name = "jaeger-es", Key = "username" },
+            new SecretKeyReference { Name = "jaeger-es", Key = "password" },
+            new SecretKeyReference { Name = "jaeger-es-ca", Key = "ca.crt" }), 3),
+        "opensearch" => (new SearchTraceStore(JaegerStorageType.Opensearch, ["http://opensearch.logging.svc:9200"], "traces", null, null, null, null, null), 2),
+        "cassandra" => (new CassandraTraceStore(
+            ["cassandra-0.db.svc", "cassandra-1.db.svc"],
+            9042,
+            "waddlebot_traces",
+            CreateSchema: true,
+            new SecretKeyReference { Name = "jaeger-cassandra", Key = "user" },
+            new SecretKeyReference { Name = "jaeger-cassandra", Key = "password" },
+            null), 2),
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no such Jaeger store"),
+    };
+
     /// <summary>Grafana's settings: the defaults (dashboards on, WaddleBot's RED metrics) with an admin Secret, managed or not.</summary>
     public static EffectiveGrafana Grafana(
         bool managed = true,

@@ -101,6 +101,25 @@ public sealed class PodSecurityTests
         });
     }
 
+    /// <summary>Every Jaeger store gives a restricted pod: badger's volume included (fsGroup, no hostPath), the CA a Secret volume.</summary>
+    [Theory]
+    [MemberData(nameof(BackendTestData.JaegerStoreNames), MemberType = typeof(BackendTestData))]
+    public void Jaeger_pod_of_every_store_passes_the_restricted_profile(string type)
+    {
+        var (store, replicas) = BackendTestData.JaegerStore(type);
+        var policy = BackendTestData.WithJaeger(store, replicas);
+        var template = JaegerComponent.Instance.Render(policy, []).Select(o => o switch
+        {
+            V1Deployment d => d.Spec.Template,
+            V1StatefulSet s => s.Spec.Template,
+            _ => null,
+        }).OfType<V1PodTemplateSpec>().Single();
+        Assert.Empty(RestrictedProfileCheck.Violations(template));
+        Assert.True(template.Spec.SecurityContext.RunAsNonRoot);
+        Assert.False(template.Spec.AutomountServiceAccountToken);
+        Assert.All(template.Spec.Volumes, v => Assert.Null(v.HostPath));
+    }
+
     [Fact]
     public void Only_prometheus_mounts_an_api_token()
     {

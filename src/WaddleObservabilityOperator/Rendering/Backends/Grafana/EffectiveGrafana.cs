@@ -19,11 +19,16 @@ public sealed record EffectiveGrafana(
     PersistentStorage? Storage,
     string? PrometheusUrl,
     string? JaegerQueryUrl,
-    EffectiveDashboards Dashboards) : IComponentSettings
+    EffectiveDashboards Dashboards,
+    GrafanaDatabaseSettings? Database = null,
+    int Replicas = 1) : IComponentSettings
 {
     /// <summary>Whether Grafana keeps its database on a persistent volume (a StatefulSet).</summary>
     public bool Persistent => Storage?.Size is { Length: > 0 };
 }
+
+/// <summary>Grafana's PostgreSQL or MySQL database: the Secret key of its URL (GF_DATABASE_URL) and the TLS mode.</summary>
+public sealed record GrafanaDatabaseSettings(GrafanaDatabaseType Type, SecretKeyReference Url, GrafanaDatabaseSslMode SslMode);
 
 /// <summary>The Secret and keys the managed Grafana's admin credentials are injected from.</summary>
 public sealed record GrafanaAdminSecret(string Name, string UserKey, string PasswordKey);

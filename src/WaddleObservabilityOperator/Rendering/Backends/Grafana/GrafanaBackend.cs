@@ -93,6 +93,11 @@ internal static class GrafanaBackend
         {
             yield return identity.NetworkPolicy(name, [HttpPort]);
         }
+
+        if (grafana.Replicas > 1)
+        {
+            yield return HighAvailability.DisruptionBudget(identity);
+        }
     }
 
     /// <summary>Grafana's settings as GF_* variables, in a fixed order; the admin credentials by reference only.</summary>
@@ -114,11 +119,33 @@ internal static class GrafanaBackend
             env.Add(new V1EnvVar { Name = "GF_AUTH_ANONYMOUS_ORG_ROLE", Value = "Viewer" });
         }
 
+        if (grafana.Database is { } database)
+        {
+            // The whole URL, credentials included, comes from the Secret: Grafana reads type, host, name, user and
+            // password from it (GF_DATABASE_URL wins over the split variables), and the operator never sees it.
+            env.Add(new V1EnvVar { Name = "GF_DATABASE_TYPE", Value = DatabaseType(database.Type) });
+            env.Add(new V1EnvVar { Name = "GF_DATABASE_URL", ValueFrom = SecretKey(database.Url.Name, database.Url.Key) });
+            env.Add(new V1EnvVar { Name = "GF_DATABASE_SSL_MODE", Value = SslMode(database) });
+        }
+
         env.Add(new V1EnvVar { Name = "GF_USERS_ALLOW_SIGN_UP", Value = "false" });
         env.Add(new V1EnvVar { Name = "GF_ANALYTICS_REPORTING_ENABLED", Value = "false" });
         env.Add(new V1EnvVar { Name = "GF_ANALYTICS_CHECK_FOR_UPDATES", Value = "false" });
         return env;
     }
+
+    internal static string DatabaseType(Api.GrafanaDatabaseType type) => type == Api.GrafanaDatabaseType.Mysql ? "mysql" : "postgres";
+
+    // Grafana's ssl_mode: libpq's sslmode for PostgreSQL; for MySQL the driver's tls parameter (true verifies).
+    internal static string SslMode(GrafanaDatabaseSettings database) => (database.Type, database.SslMode) switch
+    {
+        (Api.GrafanaDatabaseType.Postgres, Api.GrafanaDatabaseSslMode.Disable) => "disable",
+        (Api.GrafanaDatabaseType.Postgres, Api.GrafanaDatabaseSslMode.Require) => "require",
+        (Api.GrafanaDatabaseType.Postgres, _) => "verify-full",
+        (_, Api.GrafanaDatabaseSslMode.Disable) => "false",
+        (_, Api.GrafanaDatabaseSslMode.Require) => "skip-verify",
+        _ => "true",
+    };
 
     private static V1EnvVarSource SecretKey(string name, string key) =>
         new() { SecretKeyRef = new V1SecretKeySelector { Name = name, Key = key } };
@@ -168,7 +195,13 @@ internal static class GrafanaBackend
             };
         }
 
+        // With a database the emptyDir holds only what Grafana may rebuild (plugins, renders): any pod may go.
         template.Spec.Volumes.Add(new V1Volume { Name = DataVolume, EmptyDir = new V1EmptyDirVolumeSource() });
+        if (grafana.Replicas > 1)
+        {
+            template.Spec.Affinity = HighAvailability.SpreadByNode(identity);
+        }
+
         return new V1Deployment
         {
             ApiVersion = "apps/v1",
@@ -176,8 +209,8 @@ internal static class GrafanaBackend
             Metadata = identity.Metadata(identity.InstanceName),
             Spec = new V1DeploymentSpec
             {
-                Replicas = 1,
-                // Each pod has its own emptyDir database, so old and new may overlap: the UI stays up through a change.
+                Replicas = grafana.Replicas,
+                // Each pod has its own emptyDir database (or they share the PostgreSQL or MySQL one), so old and new may overlap: the UI stays up through a change.
                 Strategy = new V1DeploymentStrategy
                 {
                     Type = "RollingUpdate",

@@ -64,7 +64,11 @@ public sealed class GrafanaComponent : ManagedComponent<EffectiveGrafana>
                     NonEmpty(red?.RequestsMetric) ?? defaults.RequestsMetric,
                     NonEmpty(red?.DurationMetric) ?? defaults.DurationMetric,
                     NonEmpty(red?.StatusLabel) ?? defaults.StatusLabel,
-                    NonEmpty(red?.ErrorStatusRegex) ?? defaults.ErrorStatusRegex)));
+                    NonEmpty(red?.ErrorStatusRegex) ?? defaults.ErrorStatusRegex)),
+            grafana?.Database is { } database
+                ? new GrafanaDatabaseSettings(database.Type, database.UrlSecretRef, database.SslMode ?? GrafanaDatabaseSslMode.Require)
+                : null,
+            grafana?.Replicas ?? 1);
     }
 
     public override IReadOnlyList<string> ServiceNames(EffectivePolicy policy)
@@ -103,6 +107,24 @@ public sealed class GrafanaComponent : ManagedComponent<EffectiveGrafana>
         if (grafana.Persistent)
         {
             BackendValidation.CheckQuantity(problems, grafana.Storage!.Size, "spec.backends.grafana.storage.size");
+        }
+
+        if (grafana.Database is { } database)
+        {
+            if (string.IsNullOrEmpty(database.Url.Name) || string.IsNullOrEmpty(database.Url.Key))
+            {
+                problems.Add("spec.backends.grafana.database.urlSecretRef needs both name and key.");
+            }
+
+            if (grafana.Persistent)
+            {
+                problems.Add("spec.backends.grafana.storage is the volume of Grafana's own SQLite database, unused with spec.backends.grafana.database; remove one of them.");
+            }
+        }
+        else if (grafana.Replicas > 1)
+        {
+            problems.Add($"spec.backends.grafana.replicas is {grafana.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture)}, but each Grafana would have its own SQLite database "
+                + "(users, preferences and annotations differing by pod): more than one replica needs spec.backends.grafana.database, a PostgreSQL or MySQL they share.");
         }
 
         CheckDataSource(problems, "Prometheus", "prometheus", "url", PrometheusComponent.Settings(policy).Managed, grafana.PrometheusUrl, required: true);
@@ -151,7 +173,9 @@ public sealed class GrafanaComponent : ManagedComponent<EffectiveGrafana>
     {
         var grafana = Settings(policy);
         var secret = grafana.AdminSecret?.Name;
-        return grafana.Persistent
+        return grafana.Database is not null
+            ? $"Grafana's admin password is taken from Secret \"{secret}\" only at its first start on its database: a changed Secret does not change it (change it in Grafana, or with grafana cli admin reset-admin-password)"
+            : grafana.Persistent
             ? $"Grafana's admin password is taken from Secret \"{secret}\" only at its first start: with persistent storage a changed Secret does not change it (change it in Grafana, or with grafana cli admin reset-admin-password)"
             : $"Grafana's admin password is taken from Secret \"{secret}\" at each start (its database is an emptyDir): a changed Secret applies when the pod restarts";
     }

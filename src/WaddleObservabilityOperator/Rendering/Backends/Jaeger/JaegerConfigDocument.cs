@@ -4,8 +4,10 @@ using YamlDotNet.Serialization;
 namespace WaddleObservabilityOperator.Rendering.Backends;
 
 /// <summary>
-/// The config.yaml of a managed Jaeger v2 (an OpenTelemetry Collector configuration): OTLP in, in-memory storage,
-/// the query UI, file-based remote sampling reading the mounted sampling ConfigMap, and the v2 health check.
+/// The config.yaml of a managed Jaeger v2 (an OpenTelemetry Collector configuration): OTLP in, the policy's trace store
+/// (<see cref="JaegerTraceStore"/>: memory, badger, Elasticsearch, OpenSearch or Cassandra), the query UI, file-based
+/// remote sampling reading the mounted sampling ConfigMap, and the v2 health check. Whatever the store, sampling is the
+/// same file: several replicas each read it.
 /// </summary>
 public static class JaegerConfigDocument
 {
@@ -25,15 +27,13 @@ public static class JaegerConfigDocument
     /// <summary>How often Jaeger re-reads the strategies file; it re-parses only when the bytes changed.</summary>
     public const string SamplingReloadInterval = "10s";
 
-    private const string StoreName = "memstore";
-
     public static string SamplingFilePath => $"{SamplingDirectory}/{ChildNames.SamplingFileName}";
 
     /// <summary>The generated config.yaml for <paramref name="jaeger"/>.</summary>
     public static string Render(EffectiveJaeger jaeger)
     {
         ArgumentNullException.ThrowIfNull(jaeger);
-        if (jaeger.MaxTraces <= 0)
+        if (jaeger.TraceStore is InMemoryTraceStore { MaxTraces: <= 0 })
         {
             throw new ArgumentException(
                 $"spec.backends.jaeger.maxTraces must be at least 1, got {jaeger.MaxTraces.ToString(CultureInfo.InvariantCulture)}.",
@@ -43,7 +43,13 @@ public static class JaegerConfigDocument
         return ConfigYaml.Serialize(Build(jaeger));
     }
 
-    internal static JaegerConfig Build(EffectiveJaeger jaeger) => new()
+    internal static JaegerConfig Build(EffectiveJaeger jaeger)
+    {
+        var store = jaeger.TraceStore;
+        return Build(store.BackendName, store.Backend());
+    }
+
+    private static JaegerConfig Build(string storeName, JaegerStorageBackend backend) => new()
     {
         Service = new JaegerServiceSection
         {
@@ -64,12 +70,12 @@ public static class JaegerConfigDocument
             {
                 Backends = new SortedDictionary<string, JaegerStorageBackend>(StringComparer.Ordinal)
                 {
-                    [StoreName] = new JaegerStorageBackend { Memory = new JaegerMemoryStore { MaxTraces = jaeger.MaxTraces } },
+                    [storeName] = backend,
                 },
             },
             JaegerQuery = new JaegerQueryExtension
             {
-                Storage = new JaegerQueryStorage { Traces = StoreName },
+                Storage = new JaegerQueryStorage { Traces = storeName },
                 Http = Listen(QueryHttpPort),
             },
             RemoteSampling = new JaegerRemoteSamplingExtension
@@ -90,7 +96,7 @@ public static class JaegerConfigDocument
             },
         },
         Processors = new JaegerProcessors { Batch = new JaegerEmpty() },
-        Exporters = new JaegerExporters { StorageExporter = new JaegerStorageExporter { TraceStorage = StoreName } },
+        Exporters = new JaegerExporters { StorageExporter = new JaegerStorageExporter { TraceStorage = storeName } },
     };
 
     // Collector components default to localhost since OpenTelemetry Collector 0.104; the pod must listen on all
@@ -141,9 +147,104 @@ internal sealed record JaegerStorageExtension
     [YamlMember(Alias = "backends")] public required SortedDictionary<string, JaegerStorageBackend> Backends { get; init; }
 }
 
+/// <summary>One backend of jaeger_storage: exactly one of its stores is set (Jaeger refuses two).</summary>
 internal sealed record JaegerStorageBackend
 {
-    [YamlMember(Alias = "memory")] public required JaegerMemoryStore Memory { get; init; }
+    [YamlMember(Alias = "memory", Order = 0)] public JaegerMemoryStore? Memory { get; init; }
+    [YamlMember(Alias = "badger", Order = 1)] public JaegerBadgerConfig? Badger { get; init; }
+    [YamlMember(Alias = "elasticsearch", Order = 2)] public JaegerSearchConfig? Elasticsearch { get; init; }
+    [YamlMember(Alias = "opensearch", Order = 3)] public JaegerSearchConfig? Opensearch { get; init; }
+    [YamlMember(Alias = "cassandra", Order = 4)] public JaegerCassandraConfig? Cassandra { get; init; }
+}
+
+// Badger: internal/storage/v1/badger/config.go (Config: directories, ephemeral, ttl).
+internal sealed record JaegerBadgerConfig
+{
+    [YamlMember(Alias = "directories", Order = 0)] public required JaegerBadgerDirectories Directories { get; init; }
+    [YamlMember(Alias = "ephemeral", Order = 1)] public required bool Ephemeral { get; init; }
+    [YamlMember(Alias = "ttl", Order = 2)] public required JaegerBadgerTtl Ttl { get; init; }
+}
+
+internal sealed record JaegerBadgerDirectories
+{
+    [YamlMember(Alias = "keys", Order = 0)] public required string Keys { get; init; }
+    [YamlMember(Alias = "values", Order = 1)] public required string Values { get; init; }
+}
+
+internal sealed record JaegerBadgerTtl
+{
+    [YamlMember(Alias = "spans")] public required string Spans { get; init; }
+}
+
+// Elasticsearch and OpenSearch: internal/storage/elasticsearch/config/config.go (Configuration).
+internal sealed record JaegerSearchConfig
+{
+    [YamlMember(Alias = "server_urls", Order = 0)] public required IReadOnlyList<string> ServerUrls { get; init; }
+    [YamlMember(Alias = "indices", Order = 1)] public required JaegerIndices Indices { get; init; }
+    [YamlMember(Alias = "create_mappings", Order = 2)] public required bool CreateMappings { get; init; }
+    [YamlMember(Alias = "use_aliases", Order = 3)] public required bool UseAliases { get; init; }
+    [YamlMember(Alias = "use_ilm", Order = 4)] public required bool UseIlm { get; init; }
+    [YamlMember(Alias = "auth", Order = 5)] public JaegerSearchAuth? Auth { get; init; }
+    [YamlMember(Alias = "tls", Order = 6)] public JaegerTls? Tls { get; init; }
+}
+
+internal sealed record JaegerIndices
+{
+    [YamlMember(Alias = "index_prefix", Order = 0)] public required string IndexPrefix { get; init; }
+    [YamlMember(Alias = "spans", Order = 1)] public JaegerIndexOptions? Spans { get; init; }
+    [YamlMember(Alias = "services", Order = 2)] public JaegerIndexOptions? Services { get; init; }
+    [YamlMember(Alias = "dependencies", Order = 3)] public JaegerIndexOptions? Dependencies { get; init; }
+    [YamlMember(Alias = "sampling", Order = 4)] public JaegerIndexOptions? Sampling { get; init; }
+}
+
+internal sealed record JaegerIndexOptions
+{
+    [YamlMember(Alias = "shards", Order = 0)] public int? Shards { get; init; }
+    [YamlMember(Alias = "replicas", Order = 1)] public int? Replicas { get; init; }
+}
+
+internal sealed record JaegerSearchAuth
+{
+    [YamlMember(Alias = "basic")] public required JaegerBasicAuth Basic { get; init; }
+}
+
+internal sealed record JaegerBasicAuth
+{
+    [YamlMember(Alias = "username", Order = 0)] public required string Username { get; init; }
+    [YamlMember(Alias = "password", Order = 1)] public required string Password { get; init; }
+}
+
+// The OpenTelemetry Collector's configtls.ClientConfig.
+internal sealed record JaegerTls
+{
+    [YamlMember(Alias = "insecure", Order = 0)] public bool? Insecure { get; init; }
+    [YamlMember(Alias = "ca_file", Order = 1)] public string? CaFile { get; init; }
+}
+
+// Cassandra: internal/storage/cassandra/config/config.go (Configuration: schema, connection).
+internal sealed record JaegerCassandraConfig
+{
+    [YamlMember(Alias = "schema", Order = 0)] public required JaegerCassandraSchema Schema { get; init; }
+    [YamlMember(Alias = "connection", Order = 1)] public required JaegerCassandraConnection Connection { get; init; }
+}
+
+internal sealed record JaegerCassandraSchema
+{
+    [YamlMember(Alias = "keyspace", Order = 0)] public required string Keyspace { get; init; }
+    [YamlMember(Alias = "create", Order = 1)] public required bool Create { get; init; }
+}
+
+internal sealed record JaegerCassandraConnection
+{
+    [YamlMember(Alias = "servers", Order = 0)] public required IReadOnlyList<string> Servers { get; init; }
+    [YamlMember(Alias = "port", Order = 1)] public required int Port { get; init; }
+    [YamlMember(Alias = "auth", Order = 2)] public JaegerCassandraAuth? Auth { get; init; }
+    [YamlMember(Alias = "tls", Order = 3)] public required JaegerTls Tls { get; init; }
+}
+
+internal sealed record JaegerCassandraAuth
+{
+    [YamlMember(Alias = "basic")] public required JaegerBasicAuth Basic { get; init; }
 }
 
 internal sealed record JaegerMemoryStore

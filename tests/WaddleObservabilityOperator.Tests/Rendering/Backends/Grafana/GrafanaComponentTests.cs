@@ -254,7 +254,57 @@ public sealed partial class GrafanaComponentTests
         { "a Jaeger address of another scheme", BackendTestData.Grafana(jaegerQueryUrl: "ftp://jaeger"), true, false, "spec.backends.jaeger.queryUrl: \"ftp://jaeger\" is not an absolute http or https URL" },
         { "a storage size that is no quantity", BackendTestData.Grafana(storage: new PersistentStorage { Size = "lots" }), true, true, "spec.backends.grafana.storage.size: \"lots\" is not a Kubernetes quantity" },
         { "an empty image", BackendTestData.Grafana() with { Image = "" }, true, true, "spec.backends.grafana.image must not be empty" },
+        { "two replicas without a database", BackendTestData.Grafana() with { Replicas = 2 }, true, true, "spec.backends.grafana.replicas is 2, but each Grafana would have its own SQLite database" },
+        { "two replicas with storage but no database", BackendTestData.Grafana(storage: new PersistentStorage { Size = "5Gi" }) with { Replicas = 2 }, true, true, "more than one replica needs spec.backends.grafana.database" },
+        { "a database beside storage", BackendTestData.Grafana(storage: new PersistentStorage { Size = "5Gi" }) with { Database = PostgresDatabase }, true, true, "spec.backends.grafana.storage is the volume of Grafana's own SQLite database, unused with spec.backends.grafana.database" },
+        { "a database URL reference without a key", BackendTestData.Grafana() with { Database = PostgresDatabase with { Url = new SecretKeyReference { Name = "grafana-db" } } }, true, true, "spec.backends.grafana.database.urlSecretRef needs both name and key" },
     };
+
+    internal static readonly GrafanaDatabaseSettings PostgresDatabase =
+        new(GrafanaDatabaseType.Postgres, new SecretKeyReference { Name = "grafana-db", Key = "url" }, GrafanaDatabaseSslMode.Require);
+
+    [Fact]
+    public void On_a_database_grafana_runs_its_replicas_spread_over_nodes_with_a_disruption_budget_and_the_url_by_reference()
+    {
+        var objects = GrafanaComponent.Instance.Render(Policy(BackendTestData.Grafana() with { Database = PostgresDatabase, Replicas = 3 }), []).ToList();
+        var deployment = Assert.Single(objects.OfType<V1Deployment>());
+        Assert.Empty(objects.OfType<V1StatefulSet>());
+        Assert.Equal(3, deployment.Spec.Replicas);
+        Assert.Equal("kubernetes.io/hostname", Assert.Single(deployment.Spec.Template.Spec.Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution).PodAffinityTerm.TopologyKey);
+        var budget = Assert.Single(objects.OfType<V1PodDisruptionBudget>());
+        Assert.Equal(deployment.Spec.Selector.MatchLabels, budget.Spec.Selector.MatchLabels);
+        var env = Assert.Single(deployment.Spec.Template.Spec.Containers).Env.ToDictionary(e => e.Name);
+        Assert.Null(env["GF_DATABASE_URL"].Value);
+        Assert.Equal("grafana-db", env["GF_DATABASE_URL"].ValueFrom.SecretKeyRef.Name);
+        Assert.Equal("url", env["GF_DATABASE_URL"].ValueFrom.SecretKeyRef.Key);
+        Assert.Equal("postgres", env["GF_DATABASE_TYPE"].Value);
+        Assert.Equal("require", env["GF_DATABASE_SSL_MODE"].Value);
+        Assert.DoesNotContain(env.Keys, k => k.EndsWith("__FILE", StringComparison.Ordinal));
+        Assert.Empty(WaddleObservabilityOperator.Tests.Packaging.RestrictedProfileCheck.Violations(deployment.Spec.Template));
+    }
+
+    [Theory]
+    [InlineData(GrafanaDatabaseType.Postgres, GrafanaDatabaseSslMode.Disable, "disable")]
+    [InlineData(GrafanaDatabaseType.Postgres, GrafanaDatabaseSslMode.VerifyFull, "verify-full")]
+    [InlineData(GrafanaDatabaseType.Mysql, GrafanaDatabaseSslMode.Disable, "false")]
+    [InlineData(GrafanaDatabaseType.Mysql, GrafanaDatabaseSslMode.Require, "skip-verify")]
+    [InlineData(GrafanaDatabaseType.Mysql, GrafanaDatabaseSslMode.VerifyFull, "true")]
+    public void The_tls_mode_is_written_in_the_database_driver_terms(GrafanaDatabaseType type, GrafanaDatabaseSslMode mode, string expected)
+    {
+        var database = new GrafanaDatabaseSettings(type, new SecretKeyReference { Name = "db", Key = "url" }, mode);
+        var env = GrafanaObjects.Environment(BackendTestData.Grafana() with { Database = database }).ToDictionary(e => e.Name);
+        Assert.Equal(expected, env["GF_DATABASE_SSL_MODE"].Value);
+    }
+
+    [Fact]
+    public void One_replica_on_a_database_has_no_disruption_budget_and_the_note_says_the_password_seeds_once()
+    {
+        var policy = Policy(BackendTestData.Grafana() with { Database = PostgresDatabase });
+        var objects = GrafanaComponent.Instance.Render(policy, []).ToList();
+        Assert.Empty(objects.OfType<V1PodDisruptionBudget>());
+        Assert.Null(Assert.Single(objects.OfType<V1Deployment>()).Spec.Template.Spec.Affinity);
+        Assert.Contains("only at its first start on its database", GrafanaComponent.Instance.StatusNote(policy), StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(Problems))]

@@ -28,6 +28,14 @@ public sealed class GrafanaGoldenTests
     }
 
     [Fact]
+    public void Objects_on_a_postgres_database_with_two_replicas_match_the_golden_file()
+    {
+        var database = new GrafanaDatabaseSettings(GrafanaDatabaseType.Postgres, new SecretKeyReference { Name = "grafana-db", Key = "url" }, GrafanaDatabaseSslMode.Require);
+        var policy = BackendTestData.Policy(grafana: BackendTestData.Grafana() with { Database = database, Replicas = 2 });
+        GoldenFile.AssertMatches(Golden("grafana-database-objects.yaml"), ManagedBackendsGoldenTests.AsYamlStream(GrafanaComponent.Instance.Render(policy, [])));
+    }
+
+    [Fact]
     public void Data_sources_match_the_golden_file()
     {
         var policy = Policy();
