@@ -89,9 +89,10 @@ public sealed class ObservabilityPolicyReconciler(
             }
         }
 
-        // Children of this policy it no longer renders (a backend switched off).
+        // Children of this policy it no longer renders (a backend switched off); none while the backends' settings are
+        // invalid, which renders none of them: what runs stays until the settings are fixed.
         var wanted = desired.Select(d => (d.GetType(), d.Metadata.Name)).ToHashSet();
-        foreach (var kind in kinds)
+        foreach (var kind in rendered.KeepExisting ? [] : kinds)
         {
             var stale = kind.Namespaced
                 ? kind.Managed(ns).Where(o => IsChildOf(o, ns, key.Name) && IsOwnedBy(o, policy))

@@ -20,6 +20,9 @@ public sealed record PolicyRender(
     /// <summary>Changes of the managed components against what runs, each worth an Event (a Jaeger storage type changed).</summary>
     public IReadOnlyList<Backends.ComponentChange> Changes { get; init; } = [];
 
+    /// <summary>The managed backends' settings are invalid: the policy's objects already in the cluster are kept, none deleted as no longer rendered.</summary>
+    public bool KeepExisting { get; init; }
+
     /// <summary>
     /// The condition a foreign object holding the name of <paramref name="child"/> fails: SamplingPublished for the
     /// sampling ConfigMap, the publication's condition (DashboardsPublished) for what a component publishes,
@@ -123,6 +126,7 @@ public static class PolicyRenderer
             objectConditions)
         {
             Changes = backends.Changes,
+            KeepExisting = backends.KeepRunning,
         };
     }
 

@@ -96,11 +96,14 @@ public static class ManagedBackendsRenderer
             return new ManagedBackendsResult(
                 new ConditionOutcome(ConditionTypes.BackendsReady, false,
                     tooLong.Count > 0 ? Reasons.BackendNameTooLong : Reasons.InvalidBackendSettings,
-                    string.Join(" ", tooLong.Concat(problems))),
+                    string.Join(" ", tooLong.Concat(problems)) + " What runs is kept as it is until the settings are fixed."),
                 published,
                 [],
                 outcomes,
-                publishedConditions);
+                publishedConditions)
+            {
+                KeepRunning = true,
+            };
         }
 
         var running = ManagedComponents.Running(policy).ToList();
@@ -169,6 +172,12 @@ public sealed record ManagedBackendsResult(
 {
     /// <summary>The condition each published object belongs to, by <see cref="ObjectKey"/>: a foreign object in its way fails that condition, not BackendsReady.</summary>
     public IReadOnlyDictionary<string, string> ConditionOfPublished => PublishedConditions ?? new Dictionary<string, string>();
+
+    /// <summary>
+    /// The settings are invalid, so nothing new is rendered; the components' objects already in the cluster are kept as
+    /// they are (an invalid edit must not take down a running Jaeger or Prometheus) until the settings are fixed.
+    /// </summary>
+    public bool KeepRunning { get; init; }
 
     /// <summary>What changes against the running objects that the policy's Events must say (<see cref="IManagedComponent.Changes"/>).</summary>
     public IReadOnlyList<ComponentChange> Changes { get; init; } = [];
