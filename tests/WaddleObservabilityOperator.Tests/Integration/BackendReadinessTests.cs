@@ -29,8 +29,11 @@ public sealed class BackendReadinessTests(ITestOutputHelper output)
         cluster.StartOperator("op-a");
         await cluster.WaitForAllReadyAsync(19);
 
-        var stuck = await WaitForPolicyAsync(cluster, "BackendsReady False for the stuck Grafana", p =>
-            OperatorCluster.Condition(p, ConditionTypes.BackendsReady) is { Status: "False", Reason: Reasons.BackendProgressDeadlineExceeded });
+        // The simulated progress deadline can pass before the Prometheus StatefulSet reports its pod ready (CI's load):
+        // wait for both, the stuck Grafana beside the others running.
+        var stuck = await WaitForPolicyAsync(cluster, "BackendsReady False for the stuck Grafana, the others running", p =>
+            OperatorCluster.Condition(p, ConditionTypes.BackendsReady) is { Status: "False", Reason: Reasons.BackendProgressDeadlineExceeded }
+            && p.Status?.Jaeger?.Ready == true && p.Status?.Prometheus?.Ready == true);
         var condition = OperatorCluster.Condition(stuck, ConditionTypes.BackendsReady)!;
         Assert.Contains($"Deployment \"{Grafana}\" exceeded its progress deadline", condition.Message, StringComparison.Ordinal);
         Assert.Contains("secret \"grafana-admin\" not found", condition.Message, StringComparison.Ordinal);
