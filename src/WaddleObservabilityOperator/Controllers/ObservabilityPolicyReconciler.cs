@@ -89,14 +89,15 @@ public sealed class ObservabilityPolicyReconciler(
             }
         }
 
-        // Children of this policy it no longer renders (a backend switched off); none while the backends' settings are
-        // invalid, which renders none of them: what runs stays until the settings are fixed.
+        // Children of this policy it no longer renders (a backend switched off). While the backends' settings are invalid
+        // nothing of them is rendered, but what the components still managed run is kept until the settings are fixed.
         var wanted = desired.Select(d => (d.GetType(), d.Metadata.Name)).ToHashSet();
-        foreach (var kind in rendered.KeepExisting ? [] : kinds)
+        foreach (var kind in kinds)
         {
-            var stale = kind.Namespaced
-                ? kind.Managed(ns).Where(o => IsChildOf(o, ns, key.Name) && IsOwnedBy(o, policy))
-                : kind.Managed(null).Where(o => IsChildOf(o, ns, key.Name));
+            var stale = (kind.Namespaced
+                    ? kind.Managed(ns).Where(o => IsChildOf(o, ns, key.Name) && IsOwnedBy(o, policy))
+                    : kind.Managed(null).Where(o => IsChildOf(o, ns, key.Name)))
+                .Where(o => !Kept(o, rendered.KeptInstances));
             foreach (var child in stale.Where(o => !wanted.Contains((o.GetType(), o.Metadata.Name))).ToList())
             {
                 logger.LogInformation("Deleting {Kind} {Namespace}/{Name}: ObservabilityPolicy {Policy} no longer renders it", child.Kind, ns, child.Metadata.Name, key.Name);
@@ -198,6 +199,10 @@ public sealed class ObservabilityPolicyReconciler(
             ? await WriteFinalizerAsync(policy, add: false, cancellationToken).ConfigureAwait(false)
             : ReconcileResult.Done;
     }
+
+    /// <summary>An object of a component the policy still manages while its settings are invalid: left as it is.</summary>
+    private static bool Kept(IKubernetesObject<V1ObjectMeta> child, IReadOnlySet<string> keptInstances) =>
+        keptInstances.Count > 0 && child.Metadata.Labels is { } labels && labels.TryGetValue(WellKnown.InstanceLabel, out var instance) && keptInstances.Contains(instance);
 
     /// <summary>The cluster-scoped objects the operator made for the policy <paramref name="key"/>, by its labels.</summary>
     private IEnumerable<(IOwnedKind Kind, IKubernetesObject<V1ObjectMeta> Child)> ClusterScopedChildren(ObjectKey key) =>

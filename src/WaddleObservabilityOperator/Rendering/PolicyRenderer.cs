@@ -20,8 +20,11 @@ public sealed record PolicyRender(
     /// <summary>Changes of the managed components against what runs, each worth an Event (a Jaeger storage type changed).</summary>
     public IReadOnlyList<Backends.ComponentChange> Changes { get; init; } = [];
 
-    /// <summary>The managed backends' settings are invalid: the policy's objects already in the cluster are kept, none deleted as no longer rendered.</summary>
-    public bool KeepExisting { get; init; }
+    /// <summary>
+    /// The managed backends' settings are invalid: the instances (<c>app.kubernetes.io/instance</c>) of the components
+    /// the policy still manages, whose objects in the cluster are kept, not deleted as no longer rendered.
+    /// </summary>
+    public IReadOnlySet<string> KeptInstances { get; init; } = new HashSet<string>();
 
     /// <summary>
     /// The condition a foreign object holding the name of <paramref name="child"/> fails: SamplingPublished for the
@@ -126,7 +129,7 @@ public static class PolicyRenderer
             objectConditions)
         {
             Changes = backends.Changes,
-            KeepExisting = backends.KeepRunning,
+            KeptInstances = backends.KeptInstances,
         };
     }
 

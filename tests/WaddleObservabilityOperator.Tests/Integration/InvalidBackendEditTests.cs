@@ -19,6 +19,12 @@ public sealed class InvalidBackendEditTests(ITestOutputHelper output)
         await cluster.ApplySamplesAsync();
         var op = cluster.StartOperator("op-a");
         await cluster.WaitForAllReadyAsync(19);
+        await OperatorCluster.WaitUntilAsync("the backends running", async () =>
+        {
+            var policy = await cluster.PolicyAsync();
+            var ready = OperatorCluster.Condition(policy, ConditionTypes.BackendsReady);
+            return (ready is { Status: "True", Reason: Reasons.BackendsAvailable }, $"{ready?.Reason}: {ready?.Message}");
+        });
         var jaeger = JaegerComponent.InstanceName(OperatorCluster.Policy);
         var (before, _) = await cluster.DeploymentAsync(jaeger);
         var grafana = (await cluster.DeploymentAsync("waddlebot-grafana")).Deployment;

@@ -102,7 +102,7 @@ public static class ManagedBackendsRenderer
                 outcomes,
                 publishedConditions)
             {
-                KeepRunning = true,
+                KeptInstances = managed.SelectMany(c => c.ServiceNames(policy)).ToHashSet(StringComparer.Ordinal),
             };
         }
 
@@ -174,10 +174,12 @@ public sealed record ManagedBackendsResult(
     public IReadOnlyDictionary<string, string> ConditionOfPublished => PublishedConditions ?? new Dictionary<string, string>();
 
     /// <summary>
-    /// The settings are invalid, so nothing new is rendered; the components' objects already in the cluster are kept as
-    /// they are (an invalid edit must not take down a running Jaeger or Prometheus) until the settings are fixed.
+    /// The settings are invalid, so nothing new is rendered: the instances (<c>app.kubernetes.io/instance</c>) of the
+    /// components the policy still manages, whose objects already in the cluster are kept as they are until the settings
+    /// are fixed (an invalid edit must not take down a running Jaeger or Prometheus). Empty when the settings are valid.
+    /// A component the policy no longer manages is removed all the same.
     /// </summary>
-    public bool KeepRunning { get; init; }
+    public IReadOnlySet<string> KeptInstances { get; init; } = new HashSet<string>();
 
     /// <summary>What changes against the running objects that the policy's Events must say (<see cref="IManagedComponent.Changes"/>).</summary>
     public IReadOnlyList<ComponentChange> Changes { get; init; } = [];
