@@ -174,8 +174,14 @@ public sealed class SdkProofTests(ITestOutputHelper output)
             },
         });
         (service, env) = await InjectedAsync(cluster, "parentbased_jaeger_remote");
-        Assert.Equal(WaddleObservabilityOperator.Api.SamplingApplication.RemoteDocument, service.Status?.Effective?.SamplingAppliedBy); // the sample declares tracing.sdkRemote
+        // The sample declares tracing.sdkRemote: its pods get no TRACING_SAMPLE_RATE, and its status (written after the
+        // injection) says a ratio change reaches it through the remote document.
         Assert.DoesNotContain(env, e => e.Name == "TRACING_SAMPLE_RATE");
+        await OperatorCluster.WaitUntilAsync("status.effective.samplingAppliedBy RemoteDocument", async () =>
+        {
+            var appliedBy = (await cluster.WaddleServiceAsync(Name))?.Status?.Effective?.SamplingAppliedBy;
+            return (appliedBy == WaddleObservabilityOperator.Api.SamplingApplication.RemoteDocument, $"{appliedBy}");
+        });
         var samplerArg = Value(env, "OTEL_TRACES_SAMPLER_ARG");
         var samplingUrl = samplerArg.Split(',').Single(p => p.StartsWith("endpoint=", StringComparison.Ordinal))["endpoint=".Length..];
         Assert.Contains("pollingIntervalMs=1000", samplerArg, StringComparison.Ordinal);
