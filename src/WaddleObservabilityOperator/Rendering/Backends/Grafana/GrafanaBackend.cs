@@ -172,25 +172,8 @@ internal static class GrafanaBackend
                     Selector = selector,
                     Template = template,
                     // Users, preferences and annotations are the user's data: deleting or scaling the StatefulSet keeps the claim.
-                    PersistentVolumeClaimRetentionPolicy = new V1StatefulSetPersistentVolumeClaimRetentionPolicy { WhenDeleted = "Retain", WhenScaled = "Retain" },
-                    VolumeClaimTemplates =
-                    [
-                        new V1PersistentVolumeClaim
-                        {
-                            ApiVersion = "v1",
-                            Kind = "PersistentVolumeClaim",
-                            Metadata = new V1ObjectMeta { Name = DataVolume, Labels = identity.Labels() },
-                            Spec = new V1PersistentVolumeClaimSpec
-                            {
-                                AccessModes = ["ReadWriteOnce"],
-                                StorageClassName = string.IsNullOrEmpty(storage.StorageClassName) ? null : storage.StorageClassName,
-                                Resources = new V1VolumeResourceRequirements
-                                {
-                                    Requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal) { ["storage"] = new(storage.Size) },
-                                },
-                            },
-                        },
-                    ],
+                    PersistentVolumeClaimRetentionPolicy = RetainedDataClaims.Retention(),
+                    VolumeClaimTemplates = [RetainedDataClaims.Claim(identity, DataVolume, storage.StorageClassName, storage.Size ?? throw new InvalidOperationException("persistent storage without a size"))],
                 },
             };
         }

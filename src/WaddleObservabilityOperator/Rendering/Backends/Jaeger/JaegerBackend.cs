@@ -198,25 +198,8 @@ internal static class JaegerBackend
             Selector = new V1LabelSelector { MatchLabels = identity.SelectorLabels() },
             Template = template,
             // The traces are the user's data: deleting the StatefulSet (or switching to another store) keeps the claim.
-            PersistentVolumeClaimRetentionPolicy = new V1StatefulSetPersistentVolumeClaimRetentionPolicy { WhenDeleted = "Retain", WhenScaled = "Retain" },
-            VolumeClaimTemplates =
-            [
-                new V1PersistentVolumeClaim
-                {
-                    ApiVersion = "v1",
-                    Kind = "PersistentVolumeClaim",
-                    Metadata = new V1ObjectMeta { Name = DataVolume, Labels = identity.Labels() },
-                    Spec = new V1PersistentVolumeClaimSpec
-                    {
-                        AccessModes = ["ReadWriteOnce"],
-                        StorageClassName = badger.StorageClassName,
-                        Resources = new V1VolumeResourceRequirements
-                        {
-                            Requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal) { ["storage"] = new(badger.Size) },
-                        },
-                    },
-                },
-            ],
+            PersistentVolumeClaimRetentionPolicy = RetainedDataClaims.Retention(),
+            VolumeClaimTemplates = [RetainedDataClaims.Claim(identity, DataVolume, badger.StorageClassName, badger.Size)],
         },
     };
 

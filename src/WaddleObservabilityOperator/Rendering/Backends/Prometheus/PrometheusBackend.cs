@@ -162,31 +162,8 @@ internal static class PrometheusBackend
                     Selector = selector,
                     Template = template,
                     // The samples are the user's data: deleting or scaling the StatefulSet keeps the claim.
-                    PersistentVolumeClaimRetentionPolicy = new V1StatefulSetPersistentVolumeClaimRetentionPolicy
-                    {
-                        WhenDeleted = "Retain",
-                        WhenScaled = "Retain",
-                    },
-                    VolumeClaimTemplates = size is null
-                        ? null
-                        :
-                    [
-                        new V1PersistentVolumeClaim
-                        {
-                            ApiVersion = "v1",
-                            Kind = "PersistentVolumeClaim",
-                            Metadata = new V1ObjectMeta { Name = DataVolume, Labels = identity.Labels() },
-                            Spec = new V1PersistentVolumeClaimSpec
-                            {
-                                AccessModes = ["ReadWriteOnce"],
-                                StorageClassName = string.IsNullOrEmpty(storage!.StorageClassName) ? null : storage.StorageClassName,
-                                Resources = new V1VolumeResourceRequirements
-                                {
-                                    Requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal) { ["storage"] = new(size) },
-                                },
-                            },
-                        },
-                    ],
+                    PersistentVolumeClaimRetentionPolicy = RetainedDataClaims.Retention(),
+                    VolumeClaimTemplates = size is null ? null : [RetainedDataClaims.Claim(identity, DataVolume, storage!.StorageClassName, size)],
                 },
             };
         }
