@@ -59,9 +59,9 @@ public sealed class ReadyTracker
 
                 await foreach (var change in client.WatchAsync(null, ListSelector.Everything, resourceVersion, 3600, cancellationToken).ConfigureAwait(false))
                 {
-                    if (change.Type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
+                    if (change.Type is WatchEventKind.Added or WatchEventKind.Modified or WatchEventKind.Deleted)
                     {
-                        Observe(change.Object, change.Type == WatchEventType.Deleted);
+                        Observe(change.Object, change.Type == WatchEventKind.Deleted);
                     }
                 }
             }

@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using WaddleObservabilityOperator.Json;
 using WaddleObservabilityOperator.Kube;
 
 namespace WaddleObservabilityOperator.Cli;
@@ -123,5 +123,5 @@ public static class RbacFiles
     }
 
     /// <summary>A YAML flow sequence of double-quoted strings (JSON strings are valid YAML).</summary>
-    private static string Flow(IEnumerable<string> values) => $"[{string.Join(", ", values.Select(v => JsonSerializer.Serialize(v)))}]";
+    private static string Flow(IEnumerable<string> values) => $"[{string.Join(", ", values.Select(OperatorJson.Serialize))}]";
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using WaddleObservabilityOperator.Json;
 using WaddleObservabilityOperator.Manifests;
 using WaddleObservabilityOperator.Rendering;
 
@@ -102,7 +103,7 @@ public static class RenderCommand
         return documents;
     }
 
-    private static JsonNode ToNode(object value) => JsonNode.Parse(KubernetesJson.Serialize(value))!;
+    private static JsonNode ToNode(object value) => OperatorJson.ToNode(value);
 
     // The input object is left untouched: the status goes on its JSON copy.
     private static JsonNode WithStatus(object resource, object status)

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Json;
 using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Rendering;
 using WaddleObservabilityOperator.Rendering.Models;
@@ -210,7 +211,7 @@ public sealed class ObservabilityPolicyReconciler(
 
     private async Task<ReconcileResult> WriteFinalizerAsync(ObservabilityPolicy policy, bool add, CancellationToken cancellationToken)
     {
-        var body = KubernetesJson.Deserialize<ObservabilityPolicy>(KubernetesJson.Serialize(policy));
+        var body = OperatorJson.Clone(policy);
         if (add)
         {
             body.AddFinalizer(WellKnown.PolicyFinalizer);

@@ -1,7 +1,7 @@
-using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Json;
 using WaddleObservabilityOperator.Kube;
 using WaddleObservabilityOperator.Rendering;
 using WaddleObservabilityOperator.Rendering.Models;
@@ -272,7 +272,7 @@ public sealed class WaddleServiceReconciler(
 
     private static WaddleService Copy(WaddleService service)
     {
-        var copy = KubernetesJson.Deserialize<WaddleService>(KubernetesJson.Serialize(service));
+        var copy = OperatorJson.Clone(service);
         copy.Metadata.ManagedFields = null;
         return copy;
     }

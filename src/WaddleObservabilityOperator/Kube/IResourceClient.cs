@@ -12,8 +12,17 @@ public sealed record ListSelector(string? Labels = null, string? Fields = null)
     public static ListSelector Everything { get; } = new();
 }
 
+/// <summary>What a watch event says happened (an ERROR event is thrown as a KubernetesException instead).</summary>
+public enum WatchEventKind
+{
+    Added,
+    Modified,
+    Deleted,
+    Bookmark,
+}
+
 /// <summary>A watch event; for a bookmark only <see cref="ResourceVersion"/> is meaningful.</summary>
-public sealed record ResourceWatchEvent<T>(WatchEventType Type, T Object, string? ResourceVersion);
+public sealed record ResourceWatchEvent<T>(WatchEventKind Type, T Object, string? ResourceVersion);
 
 /// <summary>
 /// The calls the runtime makes for one kind. Errors surface as KubernetesClient's exceptions

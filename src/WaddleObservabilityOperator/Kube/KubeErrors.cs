@@ -1,6 +1,7 @@
 using System.Net;
 using k8s;
 using k8s.Autorest;
+using WaddleObservabilityOperator.Json;
 
 namespace WaddleObservabilityOperator.Kube;
 
@@ -39,7 +40,7 @@ public static class KubeErrors
 
         try
         {
-            return KubernetesJson.Deserialize<k8s.Models.V1Status>(content)?.Reason;
+            return OperatorJson.Deserialize<k8s.Models.V1Status>(content).Reason;
         }
         catch (System.Text.Json.JsonException)
         {

@@ -1,7 +1,5 @@
 using k8s;
 using k8s.Autorest;
-using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
 
 namespace WaddleObservabilityOperator.Kube;
 
@@ -38,23 +36,23 @@ public sealed record LeaderElectionOptions
 }
 
 /// <summary>
-/// Leader election on a coordination.k8s.io/v1 Lease through KubernetesClient's <see cref="ILock"/> (LeaseLock, whose
+/// Leader election on a coordination.k8s.io/v1 Lease through a <see cref="ILeaseLock"/> (<see cref="LeaseLock"/>, whose
 /// updates are PUTs guarded by resourceVersion). Unlike KubernetesClient's own LeaderElector it runs on an injected
 /// clock, stops writing at the renew deadline even while a renew request hangs (a timer cancels the leadership token
 /// and <see cref="CanWrite"/> turns false), and releases the lease on a graceful stop so a standby takes over at once.
 /// </summary>
 public sealed class LeaderElector : IWritePermit
 {
-    private readonly ILock _lock;
+    private readonly ILeaseLock _lock;
     private readonly LeaderElectionOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private LeaderElectionRecord? _observedRecord;
+    private LeaseRecord? _observedRecord;
     private DateTimeOffset _observedTime;
     private DateTimeOffset? _renewedAt;
 
-    public LeaderElector(ILock leaseLock, LeaderElectionOptions options, TimeProvider time, ILogger logger)
+    public LeaderElector(ILeaseLock leaseLock, LeaderElectionOptions options, TimeProvider time, ILogger logger)
     {
         _lock = leaseLock ?? throw new ArgumentNullException(nameof(leaseLock));
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -167,14 +165,14 @@ public sealed class LeaderElector : IWritePermit
     {
         var now = _time.GetUtcNow();
         var leaseSeconds = (int)Math.Ceiling(_options.LeaseDuration.TotalSeconds);
-        LeaderElectionRecord current;
+        LeaseRecord current;
         try
         {
             current = await _lock.GetAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (KubeErrors.IsNotFound(e))
         {
-            var first = new LeaderElectionRecord { HolderIdentity = Identity, LeaseDurationSeconds = leaseSeconds, AcquireTime = now.UtcDateTime, RenewTime = now.UtcDateTime };
+            var first = new LeaseRecord { HolderIdentity = Identity, LeaseDurationSeconds = leaseSeconds, AcquireTime = now.UtcDateTime, RenewTime = now.UtcDateTime };
             if (!await _lock.CreateAsync(first, cancellationToken).ConfigureAwait(false))
             {
                 return false;
@@ -206,7 +204,7 @@ public sealed class LeaderElector : IWritePermit
         }
 
         var ours = holder == Identity;
-        var next = new LeaderElectionRecord
+        var next = new LeaseRecord
         {
             HolderIdentity = Identity,
             LeaseDurationSeconds = leaseSeconds,
@@ -275,7 +273,7 @@ public sealed class LeaderElector : IWritePermit
 
     private async Task ReleaseAsync()
     {
-        LeaderElectionRecord? observed;
+        LeaseRecord? observed;
         lock (_gate)
         {
             observed = _observedRecord;
@@ -287,7 +285,7 @@ public sealed class LeaderElector : IWritePermit
         }
 
         var now = _time.GetUtcNow().UtcDateTime;
-        var released = new LeaderElectionRecord { HolderIdentity = "", LeaseDurationSeconds = 1, AcquireTime = now, RenewTime = now, LeaderTransitions = observed.LeaderTransitions };
+        var released = new LeaseRecord { HolderIdentity = "", LeaseDurationSeconds = 1, AcquireTime = now, RenewTime = now, LeaderTransitions = observed.LeaderTransitions };
         using var timeout = new CancellationTokenSource(_options.RenewDeadline, _time);
         try
         {
@@ -304,7 +302,7 @@ public sealed class LeaderElector : IWritePermit
         }
     }
 
-    private void Observe(LeaderElectionRecord record, DateTimeOffset now, bool renewed)
+    private void Observe(LeaseRecord record, DateTimeOffset now, bool renewed)
     {
         string? newLeader = null;
         lock (_gate)
@@ -340,7 +338,7 @@ public sealed class LeaderElector : IWritePermit
         }
     }
 
-    private static bool SameRecord(LeaderElectionRecord a, LeaderElectionRecord b) =>
+    private static bool SameRecord(LeaseRecord a, LeaseRecord b) =>
         a.HolderIdentity == b.HolderIdentity && a.LeaseDurationSeconds == b.LeaseDurationSeconds && a.AcquireTime == b.AcquireTime
         && a.RenewTime == b.RenewTime && a.LeaderTransitions == b.LeaderTransitions;
 

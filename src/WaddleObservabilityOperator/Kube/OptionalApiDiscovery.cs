@@ -1,6 +1,7 @@
 using System.Net;
 using k8s;
 using k8s.Models;
+using WaddleObservabilityOperator.Json;
 
 namespace WaddleObservabilityOperator.Kube;
 
@@ -169,7 +170,7 @@ public sealed class KubernetesApiDiscoveryClient(Kubernetes client, TimeProvider
         }
 
         var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
-        var list = KubernetesJson.Deserialize<V1APIResourceList>(body);
+        var list = OperatorJson.Deserialize<V1APIResourceList>(body);
         return list.Resources?.Select(r => r.Name).Where(n => !n.Contains('/', StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal) ?? [];
     }
 }

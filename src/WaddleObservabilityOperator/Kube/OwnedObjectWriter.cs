@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using WaddleObservabilityOperator.Json;
 
 namespace WaddleObservabilityOperator.Kube;
 
@@ -259,5 +260,5 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
     }
 
     internal static JsonObject ToNode(object obj) =>
-        JsonNode.Parse(KubernetesJson.Serialize(obj)) as JsonObject ?? throw new InvalidOperationException($"{obj.GetType().Name} did not serialize to a JSON object");
+        OperatorJson.ToNode(obj) as JsonObject ?? throw new InvalidOperationException($"{obj.GetType().Name} did not serialize to a JSON object");
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using k8s;
 using k8s.Models;
 
@@ -11,8 +12,12 @@ public interface IResourceClientProvider
         where T : IKubernetesObject<V1ObjectMeta>;
 }
 
-/// <summary>One <see cref="KubernetesResourceClient{T}"/> per kind over a shared KubernetesClient, located through the registry.</summary>
-public sealed class ResourceClients(IKubernetes client, ResourceTypeRegistry registry, string? fieldManager = null) : IResourceClientProvider
+/// <summary>
+/// One <see cref="KubernetesResourceClient{T}"/> per kind over a shared KubernetesClient, located through the registry.
+/// Bodies are read and written with <paramref name="json"/>: the operator's generated context by default, which knows
+/// every kind the operator uses; a program with kinds of its own (a test's) passes options that know them too.
+/// </summary>
+public sealed class ResourceClients(Kubernetes client, ResourceTypeRegistry registry, string? fieldManager = null, JsonSerializerOptions? json = null) : IResourceClientProvider
 {
     private readonly ConcurrentDictionary<Type, object> _clients = new();
 
@@ -20,5 +25,5 @@ public sealed class ResourceClients(IKubernetes client, ResourceTypeRegistry reg
 
     public IResourceClient<T> For<T>()
         where T : IKubernetesObject<V1ObjectMeta> =>
-        (IResourceClient<T>)_clients.GetOrAdd(typeof(T), _ => new KubernetesResourceClient<T>(client, Registry.Get<T>(), fieldManager));
+        (IResourceClient<T>)_clients.GetOrAdd(typeof(T), _ => new KubernetesResourceClient<T>(client, Registry.Get<T>(), fieldManager, json));
 }

@@ -271,14 +271,14 @@ public sealed class ResourceInformer<T> : IInformer<T>
                 events++;
                 switch (ev.Type)
                 {
-                    case WatchEventType.Added or WatchEventType.Modified:
+                    case WatchEventKind.Added or WatchEventKind.Modified:
                         lock (_dispatch)
                         {
                             Apply(ev.Object);
                         }
 
                         break;
-                    case WatchEventType.Deleted:
+                    case WatchEventKind.Deleted:
                         lock (_dispatch)
                         {
                             if (Cache.Remove(ObjectKey.Of(ev.Object)) is not null)
@@ -288,7 +288,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
                         }
 
                         break;
-                    case WatchEventType.Bookmark:
+                    case WatchEventKind.Bookmark:
                         break;
                     default:
                         throw new InvalidOperationException($"unexpected watch event type {ev.Type}");

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using WaddleObservabilityOperator.Json;
 
 namespace WaddleObservabilityOperator.Kube;
 
@@ -18,7 +19,7 @@ public sealed class StatusWriter(IResourceClientProvider clients, ILogger logger
         var key = ObjectKey.Of(actual);
         var client = clients.For<T>();
         var body = OwnedObjectWriter.ToNode(actual);
-        var desiredStatus = status is null ? null : JsonNode.Parse(KubernetesJson.Serialize(status));
+        var desiredStatus = status is null ? null : OperatorJson.ToNode(status);
         if (SemanticComparison.Equivalent(body["status"], desiredStatus))
         {
             return new WriteOutcome<T>(WriteAction.Unchanged, actual, "status unchanged");

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Json;
 
 namespace WaddleObservabilityOperator.Manifests;
 
@@ -41,5 +42,5 @@ public sealed record ManifestKind(
 
     private static T Read<T>(JsonNode node)
         where T : IKubernetesObject<V1ObjectMeta> =>
-        KubernetesJson.Deserialize<T>(node) ?? throw new System.Text.Json.JsonException("the object is null");
+        OperatorJson.Deserialize<T>(node) ?? throw new System.Text.Json.JsonException("the object is null");
 }

@@ -1,12 +1,11 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Api.Validation;
+using WaddleObservabilityOperator.Json;
 
 namespace WaddleObservabilityOperator.Manifests;
 
@@ -219,7 +218,7 @@ public static partial class ManifestLoader
             return null;
         }
 
-        var unknown = UnknownFields.Find(content, JsonNode.Parse(KubernetesJson.Serialize(typed)));
+        var unknown = UnknownFields.Find(content, OperatorJson.ToNode(typed));
         foreach (var field in unknown)
         {
             errors.Add(new ManifestError(file, label, field, "unknown field"));
@@ -360,15 +359,11 @@ public static partial class ManifestLoader
             "System.DateTime" or "System.DateTimeOffset" => "an RFC 3339 timestamp",
             _ when inner.StartsWith("System.Collections.Generic.IDictionary", StringComparison.Ordinal) => "a map",
             _ when inner.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) => "a list",
-            _ => typeof(ManifestLoader).Assembly.GetType(inner) is { IsEnum: true } enumType
-                ? "one of " + string.Join(", ", EnumNames(enumType))
+            _ => ApiEnums.NamesOf(inner) is { } names
+                ? "one of " + string.Join(", ", names)
                 : "an object",
         };
     }
-
-    private static IEnumerable<string> EnumNames(Type enumType) =>
-        enumType.GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(f => f.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? f.Name);
 
     private static JsonNode? Navigate(JsonNode root, string field)
     {

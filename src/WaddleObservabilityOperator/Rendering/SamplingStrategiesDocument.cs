@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Json;
 
 namespace WaddleObservabilityOperator.Rendering;
 
@@ -230,7 +230,7 @@ public static class SamplingStrategiesDocument
     /// <summary>What the object costs against the limit: its data plus its serialized metadata.</summary>
     private static long Size(V1ConfigMap configMap) =>
         configMap.Data.Sum(kv => (long)Encoding.UTF8.GetByteCount(kv.Key) + Encoding.UTF8.GetByteCount(kv.Value))
-        + Encoding.UTF8.GetByteCount(KubernetesJson.Serialize(configMap.Metadata));
+        + Encoding.UTF8.GetByteCount(OperatorJson.Serialize(configMap.Metadata));
 
     private static bool SameSampling(Entry a, Entry b) =>
         a.Ratio.Equals(b.Ratio)

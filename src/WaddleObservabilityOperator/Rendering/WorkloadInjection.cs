@@ -2,6 +2,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Json;
 
 namespace WaddleObservabilityOperator.Rendering;
 
@@ -70,7 +71,7 @@ public static class WorkloadInjection
             record[container.Name] = injected;
         }
 
-        var recordJson = JsonSerializer.Serialize(record);
+        var recordJson = OperatorJson.Serialize(record);
         var hash = ConfigHash.Of(recordJson);
         template.Metadata ??= new V1ObjectMeta();
         template.Metadata.Annotations ??= new Dictionary<string, string>();
@@ -181,7 +182,7 @@ public static class WorkloadInjection
 
         try
         {
-            var parsed = JsonSerializer.Deserialize<Dictionary<string, SortedDictionary<string, string>>>(json!);
+            var parsed = OperatorJson.Deserialize<Dictionary<string, SortedDictionary<string, string>>>(json!);
             return parsed ?? [];
         }
         catch (JsonException)
@@ -192,18 +193,18 @@ public static class WorkloadInjection
     }
 
     /// <summary>A short hash of the entry's canonical JSON (name, value or valueFrom).</summary>
-    private static string Fingerprint(V1EnvVar entry) => ConfigHash.Of(KubernetesJson.Serialize(entry));
+    private static string Fingerprint(V1EnvVar entry) => ConfigHash.Of(OperatorJson.Serialize(entry));
 
-    private static V1EnvVar CopyEnv(V1EnvVar entry) => KubernetesJson.Deserialize<V1EnvVar>(KubernetesJson.Serialize(entry));
+    private static V1EnvVar CopyEnv(V1EnvVar entry) => OperatorJson.Clone(entry);
 
     private static IKubernetesObject<V1ObjectMeta> Copy(IKubernetesObject<V1ObjectMeta> workload) => workload switch
     {
-        V1Deployment d => KubernetesJson.Deserialize<V1Deployment>(KubernetesJson.Serialize(d)),
-        V1StatefulSet s => KubernetesJson.Deserialize<V1StatefulSet>(KubernetesJson.Serialize(s)),
-        V1DaemonSet ds => KubernetesJson.Deserialize<V1DaemonSet>(KubernetesJson.Serialize(ds)),
+        V1Deployment d => OperatorJson.Clone(d),
+        V1StatefulSet s => OperatorJson.Clone(s),
+        V1DaemonSet ds => OperatorJson.Clone(ds),
         _ => throw new ArgumentException($"{workload.Kind} is not a Deployment, StatefulSet or DaemonSet", nameof(workload)),
     };
 
     private static bool SameJson(object a, object b) =>
-        string.Equals(KubernetesJson.Serialize(a), KubernetesJson.Serialize(b), StringComparison.Ordinal);
+        string.Equals(OperatorJson.Serialize(a), OperatorJson.Serialize(b), StringComparison.Ordinal);
 }

@@ -125,7 +125,9 @@ public static class OperatorLogging
         if (format == LogFormat.Json)
         {
             logging.AddConsole(o => o.FormatterName = JsonLogFormatter.FormatterName);
-            logging.AddConsoleFormatter<JsonLogFormatter, ConsoleFormatterOptions>();
+            // AddConsoleFormatter would also bind the formatter's options from configuration (reflection, not AOT-safe);
+            // this formatter has no options, so registering it is all it needs.
+            logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, JsonLogFormatter>());
             logging.Services.TryAddSingleton(TimeProvider.System);
         }
         else

@@ -38,7 +38,7 @@ public sealed class ProbeEndpoints : IAsyncDisposable
             if (ParseBindAddress(metricsAddress) is { } metricsEndPoint)
             {
                 var app = Build(metricsEndPoint, secure?.Certificate);
-                app.MapGet("/metrics", async (HttpContext context) =>
+                app.MapGet("/metrics", async context =>
                 {
                     if (secure is not null)
                     {
@@ -61,8 +61,10 @@ public sealed class ProbeEndpoints : IAsyncDisposable
             {
                 var app = Build(healthEndPoint);
                 // Liveness: the process serves requests. Readiness: caches synced, so reconciles see the whole world.
-                app.MapGet("/healthz", () => Results.Text("ok"));
-                app.MapGet("/readyz", () => ready() ? Results.Text("ok") : Results.Text("caches not synced", statusCode: StatusCodes.Status503ServiceUnavailable));
+                app.MapGet("/healthz", context => PlainText(context, StatusCodes.Status200OK, "ok"));
+                app.MapGet("/readyz", context => ready()
+                    ? PlainText(context, StatusCodes.Status200OK, "ok")
+                    : PlainText(context, StatusCodes.Status503ServiceUnavailable, "caches not synced"));
                 endpoints.HealthUrl = await endpoints.StartAsync(app, cancellationToken).ConfigureAwait(false);
             }
 
@@ -73,6 +75,13 @@ public sealed class ProbeEndpoints : IAsyncDisposable
             await endpoints.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static Task PlainText(HttpContext context, int statusCode, string text)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text, context.RequestAborted);
     }
 
     /// <summary>Parses "host:port" with an empty host meaning every interface; "0" (or empty) means disabled.</summary>

@@ -1,8 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Models;
 using KubeApiEmulator;
 using Microsoft.Extensions.Logging.Abstractions;
+using WaddleObservabilityOperator.Json;
 using WaddleObservabilityOperator.Kube;
 
 namespace WaddleObservabilityOperator.Tests.Kube;
@@ -15,6 +18,9 @@ public sealed class ControllerDeclarationTests : IAsyncLifetime
 {
     private const string Ns = "default";
     private static readonly ResourceType WidgetType = new(Widget.Group, "v1", "widgets", "Widget", Namespaced: true);
+
+    // Widget is this test's own kind: the operator's generated JSON context does not know it, reflection does.
+    private static readonly JsonSerializerOptions WidgetJson = OperatorJson.With(new DefaultJsonTypeInfoResolver());
     private readonly CancellationTokenSource _stop = new();
     private ApiEmulator _api = null!;
     private Kubernetes _client = null!;
@@ -86,7 +92,7 @@ public sealed class ControllerDeclarationTests : IAsyncLifetime
         var other = ControllerDeclaration.For<V1ConfigMap>("configmaps", Access.Read, "reconciles ConfigMaps")
             .Watches<Widget>("widgets", _ => [])
             .Build();
-        var factory = new InformerFactory(new ResourceClients(_client, new ResourceTypeRegistry().Register<Widget>(WidgetType)), new InformerOptions(), TimeProvider.System, NullLoggerFactory.Instance);
+        var factory = new InformerFactory(new ResourceClients(_client, new ResourceTypeRegistry().Register<Widget>(WidgetType), json: WidgetJson), new InformerOptions(), TimeProvider.System, NullLoggerFactory.Instance);
         var e = Assert.Throws<ArgumentException>(() => new InformerSet([Declaration(), other], factory));
         Assert.Contains("Widget is declared both optional and required", e.Message, StringComparison.Ordinal);
     }
@@ -95,7 +101,7 @@ public sealed class ControllerDeclarationTests : IAsyncLifetime
     public async Task Events_reach_the_queue_through_the_declared_mappers_and_an_optional_api_follows_its_crd()
     {
         var registry = new ResourceTypeRegistry().Register<Widget>(WidgetType);
-        var clients = new ResourceClients(_client, registry, "test-operator");
+        var clients = new ResourceClients(_client, registry, "test-operator", WidgetJson);
         var options = new InformerOptions { Namespaces = [Ns] };
         var factory = new InformerFactory(clients, options, TimeProvider.System, NullLoggerFactory.Instance);
         var declaration = Declaration();

@@ -1,6 +1,5 @@
 using System.Net;
 using k8s.Autorest;
-using k8s.LeaderElection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using WaddleObservabilityOperator.Kube;
@@ -78,7 +77,7 @@ public sealed class LeaderElectorTests
     {
         var a = Candidate("a", out _);
         var b = Candidate("b", out var lockB);
-        _lease.Record = new LeaderElectionRecord { HolderIdentity = "", LeaseDurationSeconds = 1 };
+        _lease.Record = new LeaseRecord { HolderIdentity = "", LeaseDurationSeconds = 1 };
 
         // Both read the released lease; a writes first, so b's update carries a stale version.
         lockB.HoldUpdate = true;
@@ -201,13 +200,13 @@ public sealed class LeaderElectorTests
 
     internal sealed class LeaseStore
     {
-        public LeaderElectionRecord? Record { get; set; }
+        public LeaseRecord? Record { get; set; }
 
         public int Version { get; set; }
     }
 
-    /// <summary>An ILock over a shared in-memory record with version checks, like LeaseLock over the API.</summary>
-    internal sealed class FakeLock(string identity, LeaseStore store) : ILock
+    /// <summary>An ILeaseLock over a shared in-memory record with version checks, like LeaseLock over the API.</summary>
+    internal sealed class FakeLock(string identity, LeaseStore store) : ILeaseLock
     {
         private readonly Lock _gate = new();
         private int _seenVersion = -1;
@@ -221,7 +220,7 @@ public sealed class LeaderElectorTests
 
         public void ReleaseHeldUpdate() => _held?.TrySetResult();
 
-        public Task<LeaderElectionRecord> GetAsync(CancellationToken cancellationToken = default)
+        public Task<LeaseRecord> GetAsync(CancellationToken cancellationToken)
         {
             ThrowIfUnreachable();
             lock (_gate)
@@ -236,7 +235,7 @@ public sealed class LeaderElectorTests
             }
         }
 
-        public Task<bool> CreateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default)
+        public Task<bool> CreateAsync(LeaseRecord record, CancellationToken cancellationToken)
         {
             ThrowIfUnreachable();
             lock (_gate)
@@ -252,7 +251,7 @@ public sealed class LeaderElectorTests
             }
         }
 
-        public async Task<bool> UpdateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default)
+        public async Task<bool> UpdateAsync(LeaseRecord record, CancellationToken cancellationToken)
         {
             ThrowIfUnreachable();
             if (HoldUpdate)
@@ -274,16 +273,7 @@ public sealed class LeaderElectorTests
             }
         }
 
-        public string Describe() => "fake lease";
-
-        private static LeaderElectionRecord Copy(LeaderElectionRecord r) => new()
-        {
-            HolderIdentity = r.HolderIdentity,
-            LeaseDurationSeconds = r.LeaseDurationSeconds,
-            AcquireTime = r.AcquireTime,
-            RenewTime = r.RenewTime,
-            LeaderTransitions = r.LeaderTransitions,
-        };
+        private static LeaseRecord Copy(LeaseRecord r) => r with { };
 
         private void ThrowIfUnreachable()
         {

@@ -43,9 +43,9 @@ public sealed class ResourceInformerTests : IDisposable
         Assert.Equal("2", first.ResourceVersion);
         Assert.InRange(first.TimeoutSeconds, 300, 599);
 
-        first.Send(WatchEventType.Modified, Map("ns", "a", "3"));
-        first.Send(WatchEventType.Added, Map("ns", "c", "4"));
-        first.Send(WatchEventType.Deleted, Map("ns", "b", "5"));
+        first.Send(WatchEventKind.Modified, Map("ns", "a", "3"));
+        first.Send(WatchEventKind.Added, Map("ns", "c", "4"));
+        first.Send(WatchEventKind.Deleted, Map("ns", "b", "5"));
         first.Bookmark("9");
         first.End();
 
@@ -70,7 +70,7 @@ public sealed class ResourceInformerTests : IDisposable
         Assert.Equal("3", informer.Cache.Get("ns", "a")!.Metadata.ResourceVersion);
 
         // The watch already brought b past the version our update was made from: the cache keeps the newer one.
-        watch.Send(WatchEventType.Modified, Map("ns", "b", "5"));
+        watch.Send(WatchEventKind.Modified, Map("ns", "b", "5"));
         await WaitUntilAsync(() => informer.Cache.Get("ns", "b")!.Metadata.ResourceVersion == "5");
         Assert.False(informer.ObserveUpdate(Map("ns", "b", "4"), basedOnResourceVersion: "2"));
         Assert.Equal("5", informer.Cache.Get("ns", "b")!.Metadata.ResourceVersion);
@@ -80,8 +80,8 @@ public sealed class ResourceInformerTests : IDisposable
         Assert.Null(informer.Cache.Get("ns", "zz"));
 
         // The watch event for our own write is a replay: no second notification.
-        watch.Send(WatchEventType.Modified, Map("ns", "a", "3"));
-        watch.Send(WatchEventType.Modified, Map("ns", "c-marker", "7"));
+        watch.Send(WatchEventKind.Modified, Map("ns", "a", "3"));
+        watch.Send(WatchEventKind.Modified, Map("ns", "c-marker", "7"));
         await WaitUntilAsync(() => informer.Cache.Get("ns", "c-marker") is not null);
         Assert.Equal(["added ns/a@1", "added ns/b@2", "updated ns/a@1->3", "updated ns/b@2->5", "added ns/c-marker@7"], _events.Seen);
     }
@@ -149,7 +149,7 @@ public sealed class ResourceInformerTests : IDisposable
         _client.ListResourceVersion = "4";
         Start(new InformerOptions { WatchdogTimeout = TimeSpan.FromSeconds(30) });
         var hung = await _client.NextWatchAsync();
-        hung.Send(WatchEventType.Added, Map("ns", "a", "5"));
+        hung.Send(WatchEventKind.Added, Map("ns", "a", "5"));
         await _events.WaitForCountAsync(1);
 
         _time.Advance(TimeSpan.FromSeconds(29));
@@ -166,7 +166,7 @@ public sealed class ResourceInformerTests : IDisposable
         _client.ListResourceVersion = "4";
         Start();
         var failing = await _client.NextWatchAsync();
-        failing.Send(WatchEventType.Added, Map("ns", "a", "6"));
+        failing.Send(WatchEventKind.Added, Map("ns", "a", "6"));
         failing.End(new HttpOperationException("boom") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.InternalServerError), "") });
 
         var next = await AdvanceUntilNextWatchAsync();
@@ -268,8 +268,8 @@ public sealed class ResourceInformerTests : IDisposable
         _client.Put(Map("ns", "a", "1"));
         Start();
         var watch = await _client.NextWatchAsync();
-        watch.Send(WatchEventType.Added, Map("ns", "a", "1"));
-        watch.Send(WatchEventType.Modified, Map("ns", "a", "2"));
+        watch.Send(WatchEventKind.Added, Map("ns", "a", "1"));
+        watch.Send(WatchEventKind.Modified, Map("ns", "a", "2"));
         await _events.WaitForCountAsync(2);
 
         Assert.Equal(["added ns/a@1", "updated ns/a@1->2"], _events.Seen);
@@ -285,7 +285,7 @@ public sealed class ResourceInformerTests : IDisposable
         var watch = await _client.NextWatchAsync();
         var watched = Map("ns", "b", "2");
         watched.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Update" }];
-        watch.Send(WatchEventType.Added, watched);
+        watch.Send(WatchEventKind.Added, watched);
         await _events.WaitForCountAsync(2);
 
         Assert.All(informer.Cache.List(), o => Assert.Null(o.Metadata.ManagedFields));
@@ -335,14 +335,14 @@ public sealed class ResourceInformerTests : IDisposable
         var owned = Map("ns", "a", "2");
         owned.Metadata.Labels = new Dictionary<string, string> { ["team"] = "red" };
         owned.Metadata.OwnerReferences = [new V1OwnerReference { Uid = "u1", Name = "o", Kind = "K", ApiVersion = "v1" }];
-        watch.Send(WatchEventType.Added, owned);
+        watch.Send(WatchEventKind.Added, owned);
         await _events.WaitForCountAsync(1);
         Assert.Equal(["ns/a@2"], informer.Cache.ByLabel("team", "red").Select(Describe));
         Assert.Equal(["ns/a@2"], informer.Cache.ByOwner("u1").Select(Describe));
 
         var relabelled = Map("ns", "a", "3");
         relabelled.Metadata.Labels = new Dictionary<string, string> { ["team"] = "blue" };
-        watch.Send(WatchEventType.Modified, relabelled);
+        watch.Send(WatchEventKind.Modified, relabelled);
         await _events.WaitForCountAsync(2);
         Assert.Empty(informer.Cache.ByLabel("team", "red"));
         Assert.Empty(informer.Cache.ByOwner("u1"));

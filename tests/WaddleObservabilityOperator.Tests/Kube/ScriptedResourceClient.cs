@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Kube;
 
@@ -107,11 +106,11 @@ internal sealed record ScriptedWatch(string? Namespace, string ResourceVersion, 
 {
     public Channel<ResourceWatchEvent<V1ConfigMap>> Events { get; } = Channel.CreateUnbounded<ResourceWatchEvent<V1ConfigMap>>();
 
-    public void Send(WatchEventType type, V1ConfigMap obj) =>
+    public void Send(WatchEventKind type, V1ConfigMap obj) =>
         Events.Writer.TryWrite(new ResourceWatchEvent<V1ConfigMap>(type, obj, obj.Metadata.ResourceVersion));
 
     public void Bookmark(string rv) =>
-        Events.Writer.TryWrite(new ResourceWatchEvent<V1ConfigMap>(WatchEventType.Bookmark, new V1ConfigMap { Metadata = new V1ObjectMeta { ResourceVersion = rv } }, rv));
+        Events.Writer.TryWrite(new ResourceWatchEvent<V1ConfigMap>(WatchEventKind.Bookmark, new V1ConfigMap { Metadata = new V1ObjectMeta { ResourceVersion = rv } }, rv));
 
     public void End(Exception? error = null) => Events.Writer.TryComplete(error);
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Serialization;
@@ -12,8 +13,30 @@ namespace WaddleObservabilityOperator.Api.Crds;
 /// KubernetesClient model types (<see cref="UpstreamMarkers"/>). Properties are kept in ordinal key order so the
 /// output is the same on every run.
 /// </summary>
+/// <remarks>
+/// Reflection over the API types is safe in the trimmed Native AOT build because everything the builder visits is
+/// kept whole: the API's namespace by ILLink.Descriptors.xml, the KubernetesClient models of
+/// <see cref="UpstreamMarkers"/> by the DynamicDependency attributes below (<c>ApiTypesPreservedTests</c> checks both
+/// lists against what the builder visits). The builder runs at start-up in both builds: <c>ApiValidator</c> validates
+/// with the schema it builds.
+/// </remarks>
+[UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Every type visited is preserved whole: see the remarks.")]
+[UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every type visited is preserved whole: see the remarks.")]
+[UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Every type visited is preserved whole: see the remarks.")]
 public sealed class OpenApiSchemaBuilder(XmlDocumentation docs)
 {
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(V1LabelSelector))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(V1LabelSelectorRequirement))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(V1Condition))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(V1ResourceRequirements))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(Corev1ResourceClaim))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(V1ObjectMeta))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ResourceQuantity))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(IntOrString))]
+    static OpenApiSchemaBuilder()
+    {
+    }
+
     private readonly List<SemanticRule> _rules = [];
     private readonly Stack<Type> _visiting = new();
 

@@ -23,7 +23,9 @@ public sealed class XmlDocumentation
         var summaries = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var assembly in assemblies.Distinct())
         {
-            var path = Path.ChangeExtension(assembly.Location, ".xml");
+            // Next to the program (the build copies them there), not next to the assembly: a single-file or Native AOT
+            // program's assemblies have no file of their own.
+            var path = Path.Combine(AppContext.BaseDirectory, assembly.GetName().Name + ".xml");
             if (!File.Exists(path))
             {
                 throw new FileNotFoundException(

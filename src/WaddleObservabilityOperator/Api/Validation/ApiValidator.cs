@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using k8s;
 using WaddleObservabilityOperator.Api.Crds;
+using WaddleObservabilityOperator.Json;
 
 namespace WaddleObservabilityOperator.Api.Validation;
 
@@ -124,5 +124,5 @@ public static class ApiValidator
         obj[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     private static JsonNode ToNode(object obj) =>
-        JsonNode.Parse(KubernetesJson.Serialize(obj)) ?? throw new InvalidOperationException("The object serialized to null.");
+        OperatorJson.ToNode(obj);
 }

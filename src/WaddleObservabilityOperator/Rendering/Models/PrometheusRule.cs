@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
-using YamlDotNet.Serialization;
 
 namespace WaddleObservabilityOperator.Rendering.Models;
 
@@ -34,23 +33,22 @@ public sealed class PrometheusRuleSpec
 {
     /// <summary>Rule groups; their names are unique (a list-map keyed by name).</summary>
     [JsonPropertyName("groups")]
-    [YamlMember(Alias = "groups")]
     public IList<PrometheusRuleGroup> Groups { get; set; } = [];
 }
 
 public sealed class PrometheusRuleGroup
 {
     [JsonPropertyName("name")]
-    [YamlMember(Alias = "name", Order = 0)]
+    [JsonPropertyOrder(0)]
     public string Name { get; set; } = "";
 
     /// <summary>How often the group is evaluated; omitted means the Prometheus's evaluation interval.</summary>
     [JsonPropertyName("interval")]
-    [YamlMember(Alias = "interval", Order = 1)]
+    [JsonPropertyOrder(1)]
     public string? Interval { get; set; }
 
     [JsonPropertyName("rules")]
-    [YamlMember(Alias = "rules", Order = 2)]
+    [JsonPropertyOrder(2)]
     public IList<PrometheusRuleEntry> Rules { get; set; } = [];
 }
 
@@ -58,26 +56,26 @@ public sealed class PrometheusRuleGroup
 public sealed class PrometheusRuleEntry
 {
     [JsonPropertyName("record")]
-    [YamlMember(Alias = "record", Order = 0)]
+    [JsonPropertyOrder(0)]
     public string? Record { get; set; }
 
     [JsonPropertyName("alert")]
-    [YamlMember(Alias = "alert", Order = 1)]
+    [JsonPropertyOrder(1)]
     public string? Alert { get; set; }
 
     [JsonPropertyName("expr")]
-    [YamlMember(Alias = "expr", Order = 2)]
+    [JsonPropertyOrder(2)]
     public string Expr { get; set; } = "";
 
     [JsonPropertyName("for")]
-    [YamlMember(Alias = "for", Order = 3)]
+    [JsonPropertyOrder(3)]
     public string? For { get; set; }
 
     [JsonPropertyName("labels")]
-    [YamlMember(Alias = "labels", Order = 4)]
+    [JsonPropertyOrder(4)]
     public IDictionary<string, string>? Labels { get; set; }
 
     [JsonPropertyName("annotations")]
-    [YamlMember(Alias = "annotations", Order = 5)]
+    [JsonPropertyOrder(5)]
     public IDictionary<string, string>? Annotations { get; set; }
 }

@@ -1,6 +1,6 @@
+using System.Text.Json.Serialization;
 using WaddleObservabilityOperator.Rendering.Backends;
 using WaddleObservabilityOperator.Rendering.Models;
-using YamlDotNet.Serialization;
 
 namespace WaddleObservabilityOperator.Rendering.Slos;
 
@@ -42,9 +42,9 @@ public static class SloRulesFiles
     public static string Render(IReadOnlyList<PrometheusRuleGroup> groups) => ConfigYaml.Serialize(new RulesFile { Groups = groups });
 
 #pragma warning disable CA1812 // instantiated above; serialized by reflection
-    private sealed record RulesFile
+    internal sealed record RulesFile
     {
-        [YamlMember(Alias = "groups")] public required IReadOnlyList<PrometheusRuleGroup> Groups { get; init; }
+        [JsonPropertyName("groups")] public required IReadOnlyList<PrometheusRuleGroup> Groups { get; init; }
     }
 #pragma warning restore CA1812
 }

@@ -1,4 +1,4 @@
-using YamlDotNet.Serialization;
+using System.Text.Json.Serialization;
 
 namespace WaddleObservabilityOperator.Rendering.Backends;
 
@@ -29,24 +29,24 @@ public static class AlertmanagerConfigDocument
     });
 
 #pragma warning disable CA1812 // instantiated above; serialized by reflection
-    private sealed record AlertmanagerConfig
+    internal sealed record AlertmanagerConfig
     {
-        [YamlMember(Alias = "route", Order = 0)] public required Route Route { get; init; }
-        [YamlMember(Alias = "receivers", Order = 1)] public required IReadOnlyList<Receiver> Receivers { get; init; }
+        [JsonPropertyName("route"), JsonPropertyOrder(0)] public required Route Route { get; init; }
+        [JsonPropertyName("receivers"), JsonPropertyOrder(1)] public required IReadOnlyList<Receiver> Receivers { get; init; }
     }
 
-    private sealed record Route
+    internal sealed record Route
     {
-        [YamlMember(Alias = "receiver", Order = 0)] public required string Receiver { get; init; }
-        [YamlMember(Alias = "group_by", Order = 1)] public required IReadOnlyList<string> GroupBy { get; init; }
-        [YamlMember(Alias = "group_wait", Order = 2)] public required string GroupWait { get; init; }
-        [YamlMember(Alias = "group_interval", Order = 3)] public required string GroupInterval { get; init; }
-        [YamlMember(Alias = "repeat_interval", Order = 4)] public required string RepeatInterval { get; init; }
+        [JsonPropertyName("receiver"), JsonPropertyOrder(0)] public required string Receiver { get; init; }
+        [JsonPropertyName("group_by"), JsonPropertyOrder(1)] public required IReadOnlyList<string> GroupBy { get; init; }
+        [JsonPropertyName("group_wait"), JsonPropertyOrder(2)] public required string GroupWait { get; init; }
+        [JsonPropertyName("group_interval"), JsonPropertyOrder(3)] public required string GroupInterval { get; init; }
+        [JsonPropertyName("repeat_interval"), JsonPropertyOrder(4)] public required string RepeatInterval { get; init; }
     }
 
-    private sealed record Receiver
+    internal sealed record Receiver
     {
-        [YamlMember(Alias = "name")] public required string Name { get; init; }
+        [JsonPropertyName("name")] public required string Name { get; init; }
     }
 #pragma warning restore CA1812
 }

@@ -1,4 +1,4 @@
-using YamlDotNet.Serialization;
+using System.Text.Json.Serialization;
 
 namespace WaddleObservabilityOperator.Rendering.Backends;
 
@@ -129,95 +129,95 @@ public static class GrafanaProvisioning
 
 internal sealed record DataSourcesFile
 {
-    [YamlMember(Alias = "apiVersion", Order = 0)] public int ApiVersion { get; init; } = 1;
+    [JsonPropertyName("apiVersion"), JsonPropertyOrder(0)] public int ApiVersion { get; init; } = 1;
     // Removes a provisioned data source the file no longer lists (Grafana 11.1 and later).
-    [YamlMember(Alias = "prune", Order = 1)] public bool Prune { get; init; } = true;
-    [YamlMember(Alias = "datasources", Order = 2)] public required IReadOnlyList<ProvisionedDataSource> Datasources { get; init; }
+    [JsonPropertyName("prune"), JsonPropertyOrder(1)] public bool Prune { get; init; } = true;
+    [JsonPropertyName("datasources"), JsonPropertyOrder(2)] public required IReadOnlyList<ProvisionedDataSource> Datasources { get; init; }
 }
 
 internal sealed record ProvisionedDataSource
 {
-    [YamlMember(Alias = "name", Order = 0)] public required string Name { get; init; }
-    [YamlMember(Alias = "type", Order = 1)] public required string Type { get; init; }
-    [YamlMember(Alias = "uid", Order = 2)] public required string Uid { get; init; }
-    [YamlMember(Alias = "access", Order = 3)] public string Access { get; init; } = "proxy";
-    [YamlMember(Alias = "url", Order = 4)] public required string Url { get; init; }
-    [YamlMember(Alias = "isDefault", Order = 5)] public bool IsDefault { get; init; }
+    [JsonPropertyName("name"), JsonPropertyOrder(0)] public required string Name { get; init; }
+    [JsonPropertyName("type"), JsonPropertyOrder(1)] public required string Type { get; init; }
+    [JsonPropertyName("uid"), JsonPropertyOrder(2)] public required string Uid { get; init; }
+    [JsonPropertyName("access"), JsonPropertyOrder(3)] public string Access { get; init; } = "proxy";
+    [JsonPropertyName("url"), JsonPropertyOrder(4)] public required string Url { get; init; }
+    [JsonPropertyName("isDefault"), JsonPropertyOrder(5)] public bool IsDefault { get; init; }
     // Provisioned: a change in the UI would be lost at the next start, so none is offered.
-    [YamlMember(Alias = "editable", Order = 6)] public bool Editable { get; init; }
-    [YamlMember(Alias = "jsonData", Order = 7)] public required object JsonData { get; init; }
+    [JsonPropertyName("editable"), JsonPropertyOrder(6)] public bool Editable { get; init; }
+    [JsonPropertyName("jsonData"), JsonPropertyOrder(7)] public required object JsonData { get; init; }
 }
 
 internal sealed record PrometheusJsonData
 {
-    [YamlMember(Alias = "httpMethod", Order = 0)] public string HttpMethod { get; init; } = "POST";
-    [YamlMember(Alias = "timeInterval", Order = 1)] public required string TimeInterval { get; init; }
-    [YamlMember(Alias = "exemplarTraceIdDestinations", Order = 2)] public IReadOnlyList<ExemplarTraceIdDestination>? ExemplarTraceIdDestinations { get; init; }
+    [JsonPropertyName("httpMethod"), JsonPropertyOrder(0)] public string HttpMethod { get; init; } = "POST";
+    [JsonPropertyName("timeInterval"), JsonPropertyOrder(1)] public required string TimeInterval { get; init; }
+    [JsonPropertyName("exemplarTraceIdDestinations"), JsonPropertyOrder(2)] public IReadOnlyList<ExemplarTraceIdDestination>? ExemplarTraceIdDestinations { get; init; }
 }
 
 internal sealed record ExemplarTraceIdDestination
 {
     /// <summary>The exemplar label holding the trace id.</summary>
-    [YamlMember(Alias = "name", Order = 0)] public required string Name { get; init; }
-    [YamlMember(Alias = "datasourceUid", Order = 1)] public required string DatasourceUid { get; init; }
-    [YamlMember(Alias = "urlDisplayLabel", Order = 2)] public required string UrlDisplayLabel { get; init; }
+    [JsonPropertyName("name"), JsonPropertyOrder(0)] public required string Name { get; init; }
+    [JsonPropertyName("datasourceUid"), JsonPropertyOrder(1)] public required string DatasourceUid { get; init; }
+    [JsonPropertyName("urlDisplayLabel"), JsonPropertyOrder(2)] public required string UrlDisplayLabel { get; init; }
 }
 
 internal sealed record JaegerJsonData
 {
-    [YamlMember(Alias = "nodeGraph", Order = 0)] public required NodeGraphSettings NodeGraph { get; init; }
-    [YamlMember(Alias = "tracesToMetrics", Order = 1)] public required TracesToMetrics TracesToMetrics { get; init; }
+    [JsonPropertyName("nodeGraph"), JsonPropertyOrder(0)] public required NodeGraphSettings NodeGraph { get; init; }
+    [JsonPropertyName("tracesToMetrics"), JsonPropertyOrder(1)] public required TracesToMetrics TracesToMetrics { get; init; }
 }
 
 internal sealed record NodeGraphSettings
 {
-    [YamlMember(Alias = "enabled")] public bool Enabled { get; init; }
+    [JsonPropertyName("enabled")] public bool Enabled { get; init; }
 }
 
 internal sealed record TracesToMetrics
 {
-    [YamlMember(Alias = "datasourceUid", Order = 0)] public required string DatasourceUid { get; init; }
-    [YamlMember(Alias = "spanStartTimeShift", Order = 1)] public required string SpanStartTimeShift { get; init; }
-    [YamlMember(Alias = "spanEndTimeShift", Order = 2)] public required string SpanEndTimeShift { get; init; }
-    [YamlMember(Alias = "tags", Order = 3)] public required IReadOnlyList<TagMapping> Tags { get; init; }
-    [YamlMember(Alias = "queries", Order = 4)] public required IReadOnlyList<TraceMetricQuery> Queries { get; init; }
+    [JsonPropertyName("datasourceUid"), JsonPropertyOrder(0)] public required string DatasourceUid { get; init; }
+    [JsonPropertyName("spanStartTimeShift"), JsonPropertyOrder(1)] public required string SpanStartTimeShift { get; init; }
+    [JsonPropertyName("spanEndTimeShift"), JsonPropertyOrder(2)] public required string SpanEndTimeShift { get; init; }
+    [JsonPropertyName("tags"), JsonPropertyOrder(3)] public required IReadOnlyList<TagMapping> Tags { get; init; }
+    [JsonPropertyName("queries"), JsonPropertyOrder(4)] public required IReadOnlyList<TraceMetricQuery> Queries { get; init; }
 }
 
 internal sealed record TagMapping
 {
-    [YamlMember(Alias = "key", Order = 0)] public required string Key { get; init; }
-    [YamlMember(Alias = "value", Order = 1)] public required string Value { get; init; }
+    [JsonPropertyName("key"), JsonPropertyOrder(0)] public required string Key { get; init; }
+    [JsonPropertyName("value"), JsonPropertyOrder(1)] public required string Value { get; init; }
 }
 
 internal sealed record TraceMetricQuery
 {
-    [YamlMember(Alias = "name", Order = 0)] public required string Name { get; init; }
-    [YamlMember(Alias = "query", Order = 1)] public required string Query { get; init; }
+    [JsonPropertyName("name"), JsonPropertyOrder(0)] public required string Name { get; init; }
+    [JsonPropertyName("query"), JsonPropertyOrder(1)] public required string Query { get; init; }
 }
 
 internal sealed record DashboardProvidersFile
 {
-    [YamlMember(Alias = "apiVersion", Order = 0)] public int ApiVersion { get; init; } = 1;
-    [YamlMember(Alias = "providers", Order = 1)] public required IReadOnlyList<DashboardProvider> Providers { get; init; }
+    [JsonPropertyName("apiVersion"), JsonPropertyOrder(0)] public int ApiVersion { get; init; } = 1;
+    [JsonPropertyName("providers"), JsonPropertyOrder(1)] public required IReadOnlyList<DashboardProvider> Providers { get; init; }
 }
 
 internal sealed record DashboardProvider
 {
-    [YamlMember(Alias = "name", Order = 0)] public required string Name { get; init; }
-    [YamlMember(Alias = "orgId", Order = 1)] public int OrgId { get; init; } = 1;
-    [YamlMember(Alias = "folder", Order = 2)] public required string Folder { get; init; }
-    [YamlMember(Alias = "type", Order = 3)] public string Type { get; init; } = "file";
+    [JsonPropertyName("name"), JsonPropertyOrder(0)] public required string Name { get; init; }
+    [JsonPropertyName("orgId"), JsonPropertyOrder(1)] public int OrgId { get; init; } = 1;
+    [JsonPropertyName("folder"), JsonPropertyOrder(2)] public required string Folder { get; init; }
+    [JsonPropertyName("type"), JsonPropertyOrder(3)] public string Type { get; init; } = "file";
     // The dashboards are code: a ConfigMap removed removes its dashboard, and the UI cannot save over them.
-    [YamlMember(Alias = "disableDeletion", Order = 4)] public bool DisableDeletion { get; init; }
-    [YamlMember(Alias = "allowUiUpdates", Order = 5)] public bool AllowUiUpdates { get; init; }
+    [JsonPropertyName("disableDeletion"), JsonPropertyOrder(4)] public bool DisableDeletion { get; init; }
+    [JsonPropertyName("allowUiUpdates"), JsonPropertyOrder(5)] public bool AllowUiUpdates { get; init; }
     // The kubelet swaps in edited ConfigMaps; the provider picks them up within this many seconds, without a restart.
-    [YamlMember(Alias = "updateIntervalSeconds", Order = 6)] public int UpdateIntervalSeconds { get; init; } = 30;
-    [YamlMember(Alias = "options", Order = 7)] public required DashboardProviderOptions Options { get; init; }
+    [JsonPropertyName("updateIntervalSeconds"), JsonPropertyOrder(6)] public int UpdateIntervalSeconds { get; init; } = 30;
+    [JsonPropertyName("options"), JsonPropertyOrder(7)] public required DashboardProviderOptions Options { get; init; }
 }
 
 internal sealed record DashboardProviderOptions
 {
-    [YamlMember(Alias = "path", Order = 0)] public required string Path { get; init; }
-    [YamlMember(Alias = "foldersFromFilesStructure", Order = 1)] public bool FoldersFromFilesStructure { get; init; }
+    [JsonPropertyName("path"), JsonPropertyOrder(0)] public required string Path { get; init; }
+    [JsonPropertyName("foldersFromFilesStructure"), JsonPropertyOrder(1)] public bool FoldersFromFilesStructure { get; init; }
 }
 #pragma warning restore CA1812

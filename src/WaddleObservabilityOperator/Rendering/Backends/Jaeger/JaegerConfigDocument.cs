@@ -1,5 +1,5 @@
 using System.Globalization;
-using YamlDotNet.Serialization;
+using System.Text.Json.Serialization;
 
 namespace WaddleObservabilityOperator.Rendering.Backends;
 
@@ -109,213 +109,213 @@ public static class JaegerConfigDocument
 
 internal sealed record JaegerConfig
 {
-    [YamlMember(Alias = "service", Order = 0)] public required JaegerServiceSection Service { get; init; }
-    [YamlMember(Alias = "extensions", Order = 1)] public required JaegerExtensions Extensions { get; init; }
-    [YamlMember(Alias = "receivers", Order = 2)] public required JaegerReceivers Receivers { get; init; }
-    [YamlMember(Alias = "processors", Order = 3)] public required JaegerProcessors Processors { get; init; }
-    [YamlMember(Alias = "exporters", Order = 4)] public required JaegerExporters Exporters { get; init; }
+    [JsonPropertyName("service"), JsonPropertyOrder(0)] public required JaegerServiceSection Service { get; init; }
+    [JsonPropertyName("extensions"), JsonPropertyOrder(1)] public required JaegerExtensions Extensions { get; init; }
+    [JsonPropertyName("receivers"), JsonPropertyOrder(2)] public required JaegerReceivers Receivers { get; init; }
+    [JsonPropertyName("processors"), JsonPropertyOrder(3)] public required JaegerProcessors Processors { get; init; }
+    [JsonPropertyName("exporters"), JsonPropertyOrder(4)] public required JaegerExporters Exporters { get; init; }
 }
 
 internal sealed record JaegerServiceSection
 {
-    [YamlMember(Alias = "extensions", Order = 0)] public required IReadOnlyList<string> Extensions { get; init; }
-    [YamlMember(Alias = "pipelines", Order = 1)] public required JaegerPipelines Pipelines { get; init; }
+    [JsonPropertyName("extensions"), JsonPropertyOrder(0)] public required IReadOnlyList<string> Extensions { get; init; }
+    [JsonPropertyName("pipelines"), JsonPropertyOrder(1)] public required JaegerPipelines Pipelines { get; init; }
 }
 
 internal sealed record JaegerPipelines
 {
-    [YamlMember(Alias = "traces")] public required JaegerPipeline Traces { get; init; }
+    [JsonPropertyName("traces")] public required JaegerPipeline Traces { get; init; }
 }
 
 internal sealed record JaegerPipeline
 {
-    [YamlMember(Alias = "receivers", Order = 0)] public required IReadOnlyList<string> Receivers { get; init; }
-    [YamlMember(Alias = "processors", Order = 1)] public required IReadOnlyList<string> Processors { get; init; }
-    [YamlMember(Alias = "exporters", Order = 2)] public required IReadOnlyList<string> Exporters { get; init; }
+    [JsonPropertyName("receivers"), JsonPropertyOrder(0)] public required IReadOnlyList<string> Receivers { get; init; }
+    [JsonPropertyName("processors"), JsonPropertyOrder(1)] public required IReadOnlyList<string> Processors { get; init; }
+    [JsonPropertyName("exporters"), JsonPropertyOrder(2)] public required IReadOnlyList<string> Exporters { get; init; }
 }
 
 internal sealed record JaegerExtensions
 {
-    [YamlMember(Alias = "jaeger_storage", Order = 0)] public required JaegerStorageExtension JaegerStorage { get; init; }
-    [YamlMember(Alias = "jaeger_query", Order = 1)] public required JaegerQueryExtension JaegerQuery { get; init; }
-    [YamlMember(Alias = "remote_sampling", Order = 2)] public required JaegerRemoteSamplingExtension RemoteSampling { get; init; }
-    [YamlMember(Alias = "healthcheckv2", Order = 3)] public required JaegerHealthCheckExtension HealthCheck { get; init; }
+    [JsonPropertyName("jaeger_storage"), JsonPropertyOrder(0)] public required JaegerStorageExtension JaegerStorage { get; init; }
+    [JsonPropertyName("jaeger_query"), JsonPropertyOrder(1)] public required JaegerQueryExtension JaegerQuery { get; init; }
+    [JsonPropertyName("remote_sampling"), JsonPropertyOrder(2)] public required JaegerRemoteSamplingExtension RemoteSampling { get; init; }
+    [JsonPropertyName("healthcheckv2"), JsonPropertyOrder(3)] public required JaegerHealthCheckExtension HealthCheck { get; init; }
 }
 
 internal sealed record JaegerStorageExtension
 {
-    [YamlMember(Alias = "backends")] public required SortedDictionary<string, JaegerStorageBackend> Backends { get; init; }
+    [JsonPropertyName("backends")] public required SortedDictionary<string, JaegerStorageBackend> Backends { get; init; }
 }
 
 /// <summary>One backend of jaeger_storage: exactly one of its stores is set (Jaeger refuses two).</summary>
 internal sealed record JaegerStorageBackend
 {
-    [YamlMember(Alias = "memory", Order = 0)] public JaegerMemoryStore? Memory { get; init; }
-    [YamlMember(Alias = "badger", Order = 1)] public JaegerBadgerConfig? Badger { get; init; }
-    [YamlMember(Alias = "elasticsearch", Order = 2)] public JaegerSearchConfig? Elasticsearch { get; init; }
-    [YamlMember(Alias = "opensearch", Order = 3)] public JaegerSearchConfig? Opensearch { get; init; }
-    [YamlMember(Alias = "cassandra", Order = 4)] public JaegerCassandraConfig? Cassandra { get; init; }
+    [JsonPropertyName("memory"), JsonPropertyOrder(0)] public JaegerMemoryStore? Memory { get; init; }
+    [JsonPropertyName("badger"), JsonPropertyOrder(1)] public JaegerBadgerConfig? Badger { get; init; }
+    [JsonPropertyName("elasticsearch"), JsonPropertyOrder(2)] public JaegerSearchConfig? Elasticsearch { get; init; }
+    [JsonPropertyName("opensearch"), JsonPropertyOrder(3)] public JaegerSearchConfig? Opensearch { get; init; }
+    [JsonPropertyName("cassandra"), JsonPropertyOrder(4)] public JaegerCassandraConfig? Cassandra { get; init; }
 }
 
 // Badger: internal/storage/v1/badger/config.go (Config: directories, ephemeral, ttl).
 internal sealed record JaegerBadgerConfig
 {
-    [YamlMember(Alias = "directories", Order = 0)] public required JaegerBadgerDirectories Directories { get; init; }
-    [YamlMember(Alias = "ephemeral", Order = 1)] public required bool Ephemeral { get; init; }
-    [YamlMember(Alias = "ttl", Order = 2)] public required JaegerBadgerTtl Ttl { get; init; }
+    [JsonPropertyName("directories"), JsonPropertyOrder(0)] public required JaegerBadgerDirectories Directories { get; init; }
+    [JsonPropertyName("ephemeral"), JsonPropertyOrder(1)] public required bool Ephemeral { get; init; }
+    [JsonPropertyName("ttl"), JsonPropertyOrder(2)] public required JaegerBadgerTtl Ttl { get; init; }
 }
 
 internal sealed record JaegerBadgerDirectories
 {
-    [YamlMember(Alias = "keys", Order = 0)] public required string Keys { get; init; }
-    [YamlMember(Alias = "values", Order = 1)] public required string Values { get; init; }
+    [JsonPropertyName("keys"), JsonPropertyOrder(0)] public required string Keys { get; init; }
+    [JsonPropertyName("values"), JsonPropertyOrder(1)] public required string Values { get; init; }
 }
 
 internal sealed record JaegerBadgerTtl
 {
-    [YamlMember(Alias = "spans")] public required string Spans { get; init; }
+    [JsonPropertyName("spans")] public required string Spans { get; init; }
 }
 
 // Elasticsearch and OpenSearch: internal/storage/elasticsearch/config/config.go (Configuration).
 internal sealed record JaegerSearchConfig
 {
-    [YamlMember(Alias = "server_urls", Order = 0)] public required IReadOnlyList<string> ServerUrls { get; init; }
-    [YamlMember(Alias = "indices", Order = 1)] public required JaegerIndices Indices { get; init; }
-    [YamlMember(Alias = "create_mappings", Order = 2)] public required bool CreateMappings { get; init; }
-    [YamlMember(Alias = "use_aliases", Order = 3)] public required bool UseAliases { get; init; }
-    [YamlMember(Alias = "use_ilm", Order = 4)] public required bool UseIlm { get; init; }
-    [YamlMember(Alias = "auth", Order = 5)] public JaegerSearchAuth? Auth { get; init; }
-    [YamlMember(Alias = "tls", Order = 6)] public JaegerTls? Tls { get; init; }
+    [JsonPropertyName("server_urls"), JsonPropertyOrder(0)] public required IReadOnlyList<string> ServerUrls { get; init; }
+    [JsonPropertyName("indices"), JsonPropertyOrder(1)] public required JaegerIndices Indices { get; init; }
+    [JsonPropertyName("create_mappings"), JsonPropertyOrder(2)] public required bool CreateMappings { get; init; }
+    [JsonPropertyName("use_aliases"), JsonPropertyOrder(3)] public required bool UseAliases { get; init; }
+    [JsonPropertyName("use_ilm"), JsonPropertyOrder(4)] public required bool UseIlm { get; init; }
+    [JsonPropertyName("auth"), JsonPropertyOrder(5)] public JaegerSearchAuth? Auth { get; init; }
+    [JsonPropertyName("tls"), JsonPropertyOrder(6)] public JaegerTls? Tls { get; init; }
 }
 
 internal sealed record JaegerIndices
 {
-    [YamlMember(Alias = "index_prefix", Order = 0)] public required string IndexPrefix { get; init; }
-    [YamlMember(Alias = "spans", Order = 1)] public JaegerIndexOptions? Spans { get; init; }
-    [YamlMember(Alias = "services", Order = 2)] public JaegerIndexOptions? Services { get; init; }
-    [YamlMember(Alias = "dependencies", Order = 3)] public JaegerIndexOptions? Dependencies { get; init; }
-    [YamlMember(Alias = "sampling", Order = 4)] public JaegerIndexOptions? Sampling { get; init; }
+    [JsonPropertyName("index_prefix"), JsonPropertyOrder(0)] public required string IndexPrefix { get; init; }
+    [JsonPropertyName("spans"), JsonPropertyOrder(1)] public JaegerIndexOptions? Spans { get; init; }
+    [JsonPropertyName("services"), JsonPropertyOrder(2)] public JaegerIndexOptions? Services { get; init; }
+    [JsonPropertyName("dependencies"), JsonPropertyOrder(3)] public JaegerIndexOptions? Dependencies { get; init; }
+    [JsonPropertyName("sampling"), JsonPropertyOrder(4)] public JaegerIndexOptions? Sampling { get; init; }
 }
 
 internal sealed record JaegerIndexOptions
 {
-    [YamlMember(Alias = "shards", Order = 0)] public int? Shards { get; init; }
-    [YamlMember(Alias = "replicas", Order = 1)] public int? Replicas { get; init; }
+    [JsonPropertyName("shards"), JsonPropertyOrder(0)] public int? Shards { get; init; }
+    [JsonPropertyName("replicas"), JsonPropertyOrder(1)] public int? Replicas { get; init; }
 }
 
 internal sealed record JaegerSearchAuth
 {
-    [YamlMember(Alias = "basic")] public required JaegerBasicAuth Basic { get; init; }
+    [JsonPropertyName("basic")] public required JaegerBasicAuth Basic { get; init; }
 }
 
 internal sealed record JaegerBasicAuth
 {
-    [YamlMember(Alias = "username", Order = 0)] public required string Username { get; init; }
-    [YamlMember(Alias = "password", Order = 1)] public required string Password { get; init; }
+    [JsonPropertyName("username"), JsonPropertyOrder(0)] public required string Username { get; init; }
+    [JsonPropertyName("password"), JsonPropertyOrder(1)] public required string Password { get; init; }
 }
 
 // The OpenTelemetry Collector's configtls.ClientConfig.
 internal sealed record JaegerTls
 {
-    [YamlMember(Alias = "insecure", Order = 0)] public bool? Insecure { get; init; }
-    [YamlMember(Alias = "ca_file", Order = 1)] public string? CaFile { get; init; }
+    [JsonPropertyName("insecure"), JsonPropertyOrder(0)] public bool? Insecure { get; init; }
+    [JsonPropertyName("ca_file"), JsonPropertyOrder(1)] public string? CaFile { get; init; }
 }
 
 // Cassandra: internal/storage/cassandra/config/config.go (Configuration: schema, connection).
 internal sealed record JaegerCassandraConfig
 {
-    [YamlMember(Alias = "schema", Order = 0)] public required JaegerCassandraSchema Schema { get; init; }
-    [YamlMember(Alias = "connection", Order = 1)] public required JaegerCassandraConnection Connection { get; init; }
+    [JsonPropertyName("schema"), JsonPropertyOrder(0)] public required JaegerCassandraSchema Schema { get; init; }
+    [JsonPropertyName("connection"), JsonPropertyOrder(1)] public required JaegerCassandraConnection Connection { get; init; }
 }
 
 internal sealed record JaegerCassandraSchema
 {
-    [YamlMember(Alias = "keyspace", Order = 0)] public required string Keyspace { get; init; }
-    [YamlMember(Alias = "create", Order = 1)] public required bool Create { get; init; }
+    [JsonPropertyName("keyspace"), JsonPropertyOrder(0)] public required string Keyspace { get; init; }
+    [JsonPropertyName("create"), JsonPropertyOrder(1)] public required bool Create { get; init; }
 }
 
 internal sealed record JaegerCassandraConnection
 {
-    [YamlMember(Alias = "servers", Order = 0)] public required IReadOnlyList<string> Servers { get; init; }
-    [YamlMember(Alias = "port", Order = 1)] public required int Port { get; init; }
-    [YamlMember(Alias = "auth", Order = 2)] public JaegerCassandraAuth? Auth { get; init; }
-    [YamlMember(Alias = "tls", Order = 3)] public required JaegerTls Tls { get; init; }
+    [JsonPropertyName("servers"), JsonPropertyOrder(0)] public required IReadOnlyList<string> Servers { get; init; }
+    [JsonPropertyName("port"), JsonPropertyOrder(1)] public required int Port { get; init; }
+    [JsonPropertyName("auth"), JsonPropertyOrder(2)] public JaegerCassandraAuth? Auth { get; init; }
+    [JsonPropertyName("tls"), JsonPropertyOrder(3)] public required JaegerTls Tls { get; init; }
 }
 
 internal sealed record JaegerCassandraAuth
 {
-    [YamlMember(Alias = "basic")] public required JaegerBasicAuth Basic { get; init; }
+    [JsonPropertyName("basic")] public required JaegerBasicAuth Basic { get; init; }
 }
 
 internal sealed record JaegerMemoryStore
 {
-    [YamlMember(Alias = "max_traces")] public required int MaxTraces { get; init; }
+    [JsonPropertyName("max_traces")] public required int MaxTraces { get; init; }
 }
 
 internal sealed record JaegerQueryExtension
 {
-    [YamlMember(Alias = "storage", Order = 0)] public required JaegerQueryStorage Storage { get; init; }
-    [YamlMember(Alias = "http", Order = 1)] public required JaegerEndpoint Http { get; init; }
+    [JsonPropertyName("storage"), JsonPropertyOrder(0)] public required JaegerQueryStorage Storage { get; init; }
+    [JsonPropertyName("http"), JsonPropertyOrder(1)] public required JaegerEndpoint Http { get; init; }
 }
 
 internal sealed record JaegerQueryStorage
 {
-    [YamlMember(Alias = "traces")] public required string Traces { get; init; }
+    [JsonPropertyName("traces")] public required string Traces { get; init; }
 }
 
 internal sealed record JaegerRemoteSamplingExtension
 {
-    [YamlMember(Alias = "file", Order = 0)] public required JaegerSamplingFile File { get; init; }
-    [YamlMember(Alias = "http", Order = 1)] public required JaegerEndpoint Http { get; init; }
-    [YamlMember(Alias = "grpc", Order = 2)] public required JaegerEndpoint Grpc { get; init; }
+    [JsonPropertyName("file"), JsonPropertyOrder(0)] public required JaegerSamplingFile File { get; init; }
+    [JsonPropertyName("http"), JsonPropertyOrder(1)] public required JaegerEndpoint Http { get; init; }
+    [JsonPropertyName("grpc"), JsonPropertyOrder(2)] public required JaegerEndpoint Grpc { get; init; }
 }
 
 internal sealed record JaegerSamplingFile
 {
-    [YamlMember(Alias = "path", Order = 0)] public required string Path { get; init; }
-    [YamlMember(Alias = "reload_interval", Order = 1)] public required string ReloadInterval { get; init; }
+    [JsonPropertyName("path"), JsonPropertyOrder(0)] public required string Path { get; init; }
+    [JsonPropertyName("reload_interval"), JsonPropertyOrder(1)] public required string ReloadInterval { get; init; }
 }
 
 internal sealed record JaegerHealthCheckExtension
 {
-    [YamlMember(Alias = "use_v2", Order = 0)] public required bool UseV2 { get; init; }
-    [YamlMember(Alias = "http", Order = 1)] public required JaegerEndpoint Http { get; init; }
+    [JsonPropertyName("use_v2"), JsonPropertyOrder(0)] public required bool UseV2 { get; init; }
+    [JsonPropertyName("http"), JsonPropertyOrder(1)] public required JaegerEndpoint Http { get; init; }
 }
 
 internal sealed record JaegerReceivers
 {
-    [YamlMember(Alias = "otlp")] public required JaegerOtlpReceiver Otlp { get; init; }
+    [JsonPropertyName("otlp")] public required JaegerOtlpReceiver Otlp { get; init; }
 }
 
 internal sealed record JaegerOtlpReceiver
 {
-    [YamlMember(Alias = "protocols")] public required JaegerOtlpProtocols Protocols { get; init; }
+    [JsonPropertyName("protocols")] public required JaegerOtlpProtocols Protocols { get; init; }
 }
 
 internal sealed record JaegerOtlpProtocols
 {
-    [YamlMember(Alias = "grpc", Order = 0)] public required JaegerEndpoint Grpc { get; init; }
-    [YamlMember(Alias = "http", Order = 1)] public required JaegerEndpoint Http { get; init; }
+    [JsonPropertyName("grpc"), JsonPropertyOrder(0)] public required JaegerEndpoint Grpc { get; init; }
+    [JsonPropertyName("http"), JsonPropertyOrder(1)] public required JaegerEndpoint Http { get; init; }
 }
 
 internal sealed record JaegerProcessors
 {
-    [YamlMember(Alias = "batch")] public required JaegerEmpty Batch { get; init; }
+    [JsonPropertyName("batch")] public required JaegerEmpty Batch { get; init; }
 }
 
 internal sealed record JaegerExporters
 {
-    [YamlMember(Alias = "jaeger_storage_exporter")] public required JaegerStorageExporter StorageExporter { get; init; }
+    [JsonPropertyName("jaeger_storage_exporter")] public required JaegerStorageExporter StorageExporter { get; init; }
 }
 
 internal sealed record JaegerStorageExporter
 {
-    [YamlMember(Alias = "trace_storage")] public required string TraceStorage { get; init; }
+    [JsonPropertyName("trace_storage")] public required string TraceStorage { get; init; }
 }
 
 internal sealed record JaegerEndpoint
 {
-    [YamlMember(Alias = "endpoint")] public required string Endpoint { get; init; }
+    [JsonPropertyName("endpoint")] public required string Endpoint { get; init; }
 }
 
 /// <summary>A component with default settings, written as <c>{}</c>.</summary>

@@ -1,4 +1,4 @@
-using YamlDotNet.Serialization;
+using System.Text.Json.Serialization;
 
 namespace WaddleObservabilityOperator.Rendering.Backends;
 
@@ -367,128 +367,128 @@ public static class PrometheusConfigDocument
 
 internal sealed record PrometheusConfig
 {
-    [YamlMember(Alias = "global", Order = 0)] public required PrometheusGlobalConfig Global { get; init; }
-    [YamlMember(Alias = "scrape_configs", Order = 1)] public required IReadOnlyList<PrometheusScrapeConfig> ScrapeConfigs { get; init; }
-    [YamlMember(Alias = "rule_files", Order = 2)] public IReadOnlyList<string>? RuleFiles { get; init; }
-    [YamlMember(Alias = "alerting", Order = 3)] public PrometheusAlertingConfig? Alerting { get; init; }
-    [YamlMember(Alias = "storage", Order = 4)] public PrometheusStorageConfig? Storage { get; init; }
-    [YamlMember(Alias = "remote_write", Order = 5)] public IReadOnlyList<PrometheusRemoteWriteConfig>? RemoteWrite { get; init; }
+    [JsonPropertyName("global"), JsonPropertyOrder(0)] public required PrometheusGlobalConfig Global { get; init; }
+    [JsonPropertyName("scrape_configs"), JsonPropertyOrder(1)] public required IReadOnlyList<PrometheusScrapeConfig> ScrapeConfigs { get; init; }
+    [JsonPropertyName("rule_files"), JsonPropertyOrder(2)] public IReadOnlyList<string>? RuleFiles { get; init; }
+    [JsonPropertyName("alerting"), JsonPropertyOrder(3)] public PrometheusAlertingConfig? Alerting { get; init; }
+    [JsonPropertyName("storage"), JsonPropertyOrder(4)] public PrometheusStorageConfig? Storage { get; init; }
+    [JsonPropertyName("remote_write"), JsonPropertyOrder(5)] public IReadOnlyList<PrometheusRemoteWriteConfig>? RemoteWrite { get; init; }
 }
 
 internal sealed record PrometheusStorageConfig
 {
-    [YamlMember(Alias = "exemplars")] public required PrometheusExemplarsConfig Exemplars { get; init; }
+    [JsonPropertyName("exemplars")] public required PrometheusExemplarsConfig Exemplars { get; init; }
 }
 
 internal sealed record PrometheusExemplarsConfig
 {
-    [YamlMember(Alias = "max_exemplars")] public required long MaxExemplars { get; init; }
+    [JsonPropertyName("max_exemplars")] public required long MaxExemplars { get; init; }
 }
 
 internal sealed record PrometheusRemoteWriteConfig
 {
-    [YamlMember(Alias = "url", Order = 0)] public required string Url { get; init; }
-    [YamlMember(Alias = "name", Order = 1)] public string? Name { get; init; }
-    [YamlMember(Alias = "remote_timeout", Order = 2)] public string? RemoteTimeout { get; init; }
-    [YamlMember(Alias = "headers", Order = 3)] public SortedDictionary<string, string>? Headers { get; init; }
-    [YamlMember(Alias = "basic_auth", Order = 4)] public PrometheusBasicAuth? BasicAuth { get; init; }
-    [YamlMember(Alias = "authorization", Order = 5)] public PrometheusAuthorization? Authorization { get; init; }
-    [YamlMember(Alias = "queue_config", Order = 6)] public PrometheusQueueConfig? QueueConfig { get; init; }
-    [YamlMember(Alias = "write_relabel_configs", Order = 7)] public IReadOnlyList<PrometheusRelabelConfig>? WriteRelabelConfigs { get; init; }
+    [JsonPropertyName("url"), JsonPropertyOrder(0)] public required string Url { get; init; }
+    [JsonPropertyName("name"), JsonPropertyOrder(1)] public string? Name { get; init; }
+    [JsonPropertyName("remote_timeout"), JsonPropertyOrder(2)] public string? RemoteTimeout { get; init; }
+    [JsonPropertyName("headers"), JsonPropertyOrder(3)] public SortedDictionary<string, string>? Headers { get; init; }
+    [JsonPropertyName("basic_auth"), JsonPropertyOrder(4)] public PrometheusBasicAuth? BasicAuth { get; init; }
+    [JsonPropertyName("authorization"), JsonPropertyOrder(5)] public PrometheusAuthorization? Authorization { get; init; }
+    [JsonPropertyName("queue_config"), JsonPropertyOrder(6)] public PrometheusQueueConfig? QueueConfig { get; init; }
+    [JsonPropertyName("write_relabel_configs"), JsonPropertyOrder(7)] public IReadOnlyList<PrometheusRelabelConfig>? WriteRelabelConfigs { get; init; }
 }
 
 internal sealed record PrometheusBasicAuth
 {
-    [YamlMember(Alias = "username", Order = 0)] public required string Username { get; init; }
-    [YamlMember(Alias = "password_file", Order = 1)] public required string PasswordFile { get; init; }
+    [JsonPropertyName("username"), JsonPropertyOrder(0)] public required string Username { get; init; }
+    [JsonPropertyName("password_file"), JsonPropertyOrder(1)] public required string PasswordFile { get; init; }
 }
 
 internal sealed record PrometheusQueueConfig
 {
-    [YamlMember(Alias = "capacity", Order = 0)] public int? Capacity { get; init; }
-    [YamlMember(Alias = "max_shards", Order = 1)] public int? MaxShards { get; init; }
-    [YamlMember(Alias = "min_shards", Order = 2)] public int? MinShards { get; init; }
-    [YamlMember(Alias = "max_samples_per_send", Order = 3)] public int? MaxSamplesPerSend { get; init; }
-    [YamlMember(Alias = "batch_send_deadline", Order = 4)] public string? BatchSendDeadline { get; init; }
-    [YamlMember(Alias = "min_backoff", Order = 5)] public string? MinBackoff { get; init; }
-    [YamlMember(Alias = "max_backoff", Order = 6)] public string? MaxBackoff { get; init; }
+    [JsonPropertyName("capacity"), JsonPropertyOrder(0)] public int? Capacity { get; init; }
+    [JsonPropertyName("max_shards"), JsonPropertyOrder(1)] public int? MaxShards { get; init; }
+    [JsonPropertyName("min_shards"), JsonPropertyOrder(2)] public int? MinShards { get; init; }
+    [JsonPropertyName("max_samples_per_send"), JsonPropertyOrder(3)] public int? MaxSamplesPerSend { get; init; }
+    [JsonPropertyName("batch_send_deadline"), JsonPropertyOrder(4)] public string? BatchSendDeadline { get; init; }
+    [JsonPropertyName("min_backoff"), JsonPropertyOrder(5)] public string? MinBackoff { get; init; }
+    [JsonPropertyName("max_backoff"), JsonPropertyOrder(6)] public string? MaxBackoff { get; init; }
 }
 
 internal sealed record PrometheusGlobalConfig
 {
-    [YamlMember(Alias = "scrape_interval", Order = 0)] public required string ScrapeInterval { get; init; }
-    [YamlMember(Alias = "scrape_timeout", Order = 1)] public required string ScrapeTimeout { get; init; }
-    [YamlMember(Alias = "external_labels", Order = 2)] public SortedDictionary<string, string>? ExternalLabels { get; init; }
-    [YamlMember(Alias = "evaluation_interval", Order = 3)] public string? EvaluationInterval { get; init; }
+    [JsonPropertyName("scrape_interval"), JsonPropertyOrder(0)] public required string ScrapeInterval { get; init; }
+    [JsonPropertyName("scrape_timeout"), JsonPropertyOrder(1)] public required string ScrapeTimeout { get; init; }
+    [JsonPropertyName("external_labels"), JsonPropertyOrder(2)] public SortedDictionary<string, string>? ExternalLabels { get; init; }
+    [JsonPropertyName("evaluation_interval"), JsonPropertyOrder(3)] public string? EvaluationInterval { get; init; }
 }
 
 internal sealed record PrometheusAlertingConfig
 {
-    [YamlMember(Alias = "alert_relabel_configs", Order = 0)] public IReadOnlyList<PrometheusRelabelConfig>? AlertRelabelConfigs { get; init; }
-    [YamlMember(Alias = "alertmanagers", Order = 1)] public required IReadOnlyList<PrometheusAlertmanagerConfig> Alertmanagers { get; init; }
+    [JsonPropertyName("alert_relabel_configs"), JsonPropertyOrder(0)] public IReadOnlyList<PrometheusRelabelConfig>? AlertRelabelConfigs { get; init; }
+    [JsonPropertyName("alertmanagers"), JsonPropertyOrder(1)] public required IReadOnlyList<PrometheusAlertmanagerConfig> Alertmanagers { get; init; }
 }
 
 internal sealed record PrometheusAlertmanagerConfig
 {
-    [YamlMember(Alias = "scheme", Order = 0)] public string? Scheme { get; init; }
-    [YamlMember(Alias = "path_prefix", Order = 1)] public string? PathPrefix { get; init; }
-    [YamlMember(Alias = "static_configs", Order = 2)] public required IReadOnlyList<PrometheusStaticConfig> StaticConfigs { get; init; }
+    [JsonPropertyName("scheme"), JsonPropertyOrder(0)] public string? Scheme { get; init; }
+    [JsonPropertyName("path_prefix"), JsonPropertyOrder(1)] public string? PathPrefix { get; init; }
+    [JsonPropertyName("static_configs"), JsonPropertyOrder(2)] public required IReadOnlyList<PrometheusStaticConfig> StaticConfigs { get; init; }
 }
 
 internal sealed record PrometheusAuthorization
 {
-    [YamlMember(Alias = "type", Order = 0)] public string? Type { get; init; }
-    [YamlMember(Alias = "credentials_file", Order = 1)] public required string CredentialsFile { get; init; }
+    [JsonPropertyName("type"), JsonPropertyOrder(0)] public string? Type { get; init; }
+    [JsonPropertyName("credentials_file"), JsonPropertyOrder(1)] public required string CredentialsFile { get; init; }
 }
 
 internal sealed record PrometheusTlsConfig
 {
-    [YamlMember(Alias = "ca_file", Order = 0)] public string? CaFile { get; init; }
-    [YamlMember(Alias = "insecure_skip_verify", Order = 1)] public bool? InsecureSkipVerify { get; init; }
+    [JsonPropertyName("ca_file"), JsonPropertyOrder(0)] public string? CaFile { get; init; }
+    [JsonPropertyName("insecure_skip_verify"), JsonPropertyOrder(1)] public bool? InsecureSkipVerify { get; init; }
 }
 
 internal sealed record PrometheusScrapeConfig
 {
-    [YamlMember(Alias = "job_name", Order = 0)] public required string JobName { get; init; }
-    [YamlMember(Alias = "honor_labels", Order = 1)] public bool? HonorLabels { get; init; }
-    [YamlMember(Alias = "scrape_interval", Order = 2)] public string? ScrapeInterval { get; init; }
-    [YamlMember(Alias = "scrape_timeout", Order = 3)] public string? ScrapeTimeout { get; init; }
-    [YamlMember(Alias = "metrics_path", Order = 4)] public string? MetricsPath { get; init; }
-    [YamlMember(Alias = "sample_limit", Order = 5)] public long? SampleLimit { get; init; }
-    [YamlMember(Alias = "kubernetes_sd_configs", Order = 6)] public IReadOnlyList<PrometheusKubernetesSdConfig>? KubernetesSdConfigs { get; init; }
-    [YamlMember(Alias = "static_configs", Order = 7)] public IReadOnlyList<PrometheusStaticConfig>? StaticConfigs { get; init; }
-    [YamlMember(Alias = "relabel_configs", Order = 8)] public IReadOnlyList<PrometheusRelabelConfig>? RelabelConfigs { get; init; }
-    [YamlMember(Alias = "scheme", Order = 9)] public string? Scheme { get; init; }
-    [YamlMember(Alias = "authorization", Order = 10)] public PrometheusAuthorization? Authorization { get; init; }
-    [YamlMember(Alias = "tls_config", Order = 11)] public PrometheusTlsConfig? TlsConfig { get; init; }
+    [JsonPropertyName("job_name"), JsonPropertyOrder(0)] public required string JobName { get; init; }
+    [JsonPropertyName("honor_labels"), JsonPropertyOrder(1)] public bool? HonorLabels { get; init; }
+    [JsonPropertyName("scrape_interval"), JsonPropertyOrder(2)] public string? ScrapeInterval { get; init; }
+    [JsonPropertyName("scrape_timeout"), JsonPropertyOrder(3)] public string? ScrapeTimeout { get; init; }
+    [JsonPropertyName("metrics_path"), JsonPropertyOrder(4)] public string? MetricsPath { get; init; }
+    [JsonPropertyName("sample_limit"), JsonPropertyOrder(5)] public long? SampleLimit { get; init; }
+    [JsonPropertyName("kubernetes_sd_configs"), JsonPropertyOrder(6)] public IReadOnlyList<PrometheusKubernetesSdConfig>? KubernetesSdConfigs { get; init; }
+    [JsonPropertyName("static_configs"), JsonPropertyOrder(7)] public IReadOnlyList<PrometheusStaticConfig>? StaticConfigs { get; init; }
+    [JsonPropertyName("relabel_configs"), JsonPropertyOrder(8)] public IReadOnlyList<PrometheusRelabelConfig>? RelabelConfigs { get; init; }
+    [JsonPropertyName("scheme"), JsonPropertyOrder(9)] public string? Scheme { get; init; }
+    [JsonPropertyName("authorization"), JsonPropertyOrder(10)] public PrometheusAuthorization? Authorization { get; init; }
+    [JsonPropertyName("tls_config"), JsonPropertyOrder(11)] public PrometheusTlsConfig? TlsConfig { get; init; }
 }
 
 internal sealed record PrometheusKubernetesSdConfig
 {
-    [YamlMember(Alias = "role", Order = 0)] public required string Role { get; init; }
+    [JsonPropertyName("role"), JsonPropertyOrder(0)] public required string Role { get; init; }
 
     /// <summary>The namespaces to discover in; none for the cluster-scoped node role.</summary>
-    [YamlMember(Alias = "namespaces", Order = 1)] public PrometheusNamespaceDiscovery? Namespaces { get; init; }
+    [JsonPropertyName("namespaces"), JsonPropertyOrder(1)] public PrometheusNamespaceDiscovery? Namespaces { get; init; }
 }
 
 internal sealed record PrometheusNamespaceDiscovery
 {
-    [YamlMember(Alias = "names")] public required IReadOnlyList<string> Names { get; init; }
+    [JsonPropertyName("names")] public required IReadOnlyList<string> Names { get; init; }
 }
 
 internal sealed record PrometheusStaticConfig
 {
-    [YamlMember(Alias = "targets")] public required IReadOnlyList<string> Targets { get; init; }
+    [JsonPropertyName("targets")] public required IReadOnlyList<string> Targets { get; init; }
 }
 
 internal sealed record PrometheusRelabelConfig
 {
-    [YamlMember(Alias = "action", Order = 0)] public string? Action { get; init; }
-    [YamlMember(Alias = "source_labels", Order = 1)] public IReadOnlyList<string>? SourceLabels { get; init; }
-    [YamlMember(Alias = "regex", Order = 2)] public string? Regex { get; init; }
-    [YamlMember(Alias = "replacement", Order = 3)] public string? Replacement { get; init; }
-    [YamlMember(Alias = "target_label", Order = 4)] public string? TargetLabel { get; init; }
-    [YamlMember(Alias = "separator", Order = 5)] public string? Separator { get; init; }
-    [YamlMember(Alias = "modulus", Order = 6)] public long? Modulus { get; init; }
+    [JsonPropertyName("action"), JsonPropertyOrder(0)] public string? Action { get; init; }
+    [JsonPropertyName("source_labels"), JsonPropertyOrder(1)] public IReadOnlyList<string>? SourceLabels { get; init; }
+    [JsonPropertyName("regex"), JsonPropertyOrder(2)] public string? Regex { get; init; }
+    [JsonPropertyName("replacement"), JsonPropertyOrder(3)] public string? Replacement { get; init; }
+    [JsonPropertyName("target_label"), JsonPropertyOrder(4)] public string? TargetLabel { get; init; }
+    [JsonPropertyName("separator"), JsonPropertyOrder(5)] public string? Separator { get; init; }
+    [JsonPropertyName("modulus"), JsonPropertyOrder(6)] public long? Modulus { get; init; }
 }
 #pragma warning restore CA1812

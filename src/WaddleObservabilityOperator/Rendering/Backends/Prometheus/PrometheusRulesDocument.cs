@@ -1,4 +1,4 @@
-using YamlDotNet.Serialization;
+using System.Text.Json.Serialization;
 
 namespace WaddleObservabilityOperator.Rendering.Backends;
 
@@ -46,24 +46,24 @@ public static class PrometheusRulesDocument
     }
 
 #pragma warning disable CA1812 // instantiated above; serialized by reflection
-    private sealed record RulesFile
+    internal sealed record RulesFile
     {
-        [YamlMember(Alias = "groups")] public required IReadOnlyList<RuleGroup> Groups { get; init; }
+        [JsonPropertyName("groups")] public required IReadOnlyList<RuleGroup> Groups { get; init; }
     }
 
-    private sealed record RuleGroup
+    internal sealed record RuleGroup
     {
-        [YamlMember(Alias = "name", Order = 0)] public required string Name { get; init; }
-        [YamlMember(Alias = "rules", Order = 1)] public required IReadOnlyList<Rule> Rules { get; init; }
+        [JsonPropertyName("name"), JsonPropertyOrder(0)] public required string Name { get; init; }
+        [JsonPropertyName("rules"), JsonPropertyOrder(1)] public required IReadOnlyList<Rule> Rules { get; init; }
     }
 
-    private sealed record Rule
+    internal sealed record Rule
     {
-        [YamlMember(Alias = "alert", Order = 0)] public required string Alert { get; init; }
-        [YamlMember(Alias = "expr", Order = 1)] public required string Expr { get; init; }
-        [YamlMember(Alias = "for", Order = 2)] public required string For { get; init; }
-        [YamlMember(Alias = "labels", Order = 3)] public SortedDictionary<string, string>? Labels { get; init; }
-        [YamlMember(Alias = "annotations", Order = 4)] public SortedDictionary<string, string>? Annotations { get; init; }
+        [JsonPropertyName("alert"), JsonPropertyOrder(0)] public required string Alert { get; init; }
+        [JsonPropertyName("expr"), JsonPropertyOrder(1)] public required string Expr { get; init; }
+        [JsonPropertyName("for"), JsonPropertyOrder(2)] public required string For { get; init; }
+        [JsonPropertyName("labels"), JsonPropertyOrder(3)] public SortedDictionary<string, string>? Labels { get; init; }
+        [JsonPropertyName("annotations"), JsonPropertyOrder(4)] public SortedDictionary<string, string>? Annotations { get; init; }
     }
 #pragma warning restore CA1812
 }

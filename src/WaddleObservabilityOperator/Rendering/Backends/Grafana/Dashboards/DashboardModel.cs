@@ -1,13 +1,14 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace WaddleObservabilityOperator.Rendering.Backends;
 
 // The classic dashboard JSON model (schemaVersion 41) that Grafana's file provisioning and the dashboard sidecar load,
 // limited to the fields the dashboards use. Property order is key order. The tests type-check every rendered dashboard
 // against @grafana/schema's Dashboard and each panel against its plugin's options (tests/tools/dashboard-checks).
-#pragma warning disable CA1812 // instantiated through object initializers; serialized by reflection
+#pragma warning disable CA1812 // instantiated through object initializers; serialized by DashboardJsonContext
 
 /// <summary>One dashboard. Provisioned dashboards carry no <c>id</c>: Grafana assigns it, the <see cref="Uid"/> identifies the dashboard.</summary>
 internal sealed record DashboardDocument
@@ -32,17 +33,14 @@ internal sealed record DashboardDocument
     /// <summary><see cref="DashboardRow"/>s and <see cref="DashboardPanel"/>s in grid order.</summary>
     [JsonPropertyName("panels"), JsonPropertyOrder(13)] public required IReadOnlyList<object> Panels { get; init; }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    private static readonly JsonSerializerOptions JsonOptions = new(DashboardJsonContext.Default.Options)
     {
-        WriteIndented = true,
-        IndentSize = 2,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // The JSON goes into ConfigMaps and files, never into HTML: PromQL's quotes and operators stay readable.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>The dashboard as the JSON file Grafana loads, ending with a newline.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions) + "\n";
+    public string ToJson() => JsonSerializer.Serialize(this, (JsonTypeInfo<DashboardDocument>)JsonOptions.GetTypeInfo(typeof(DashboardDocument))) + "\n";
 }
 
 internal sealed record DashboardTime([property: JsonPropertyName("from")] string From, [property: JsonPropertyName("to")] string To);
@@ -250,3 +248,24 @@ internal sealed record StateTimelineOptions(
     [property: JsonPropertyName("legend")] LegendOptions Legend,
     [property: JsonPropertyName("tooltip")] TooltipOptions Tooltip);
 #pragma warning restore CA1812
+
+/// <summary>
+/// The dashboard model's serializers, generated at compile time. Panels, options and override values are typed
+/// <c>object</c> in the model (Grafana mixes kinds in one list), so each concrete kind is listed here.
+/// </summary>
+[JsonSourceGenerationOptions(WriteIndented = true, IndentSize = 2, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DashboardDocument))]
+[JsonSerializable(typeof(DashboardRow))]
+[JsonSerializable(typeof(DashboardPanel))]
+[JsonSerializable(typeof(TimeSeriesOptions))]
+[JsonSerializable(typeof(StatOptions))]
+[JsonSerializable(typeof(StateTimelineOptions))]
+[JsonSerializable(typeof(TimeSeriesFieldStyle))]
+[JsonSerializable(typeof(FieldOverride))]
+[JsonSerializable(typeof(LineStyle))]
+[JsonSerializable(typeof(FieldColor))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(double))]
+[JsonSerializable(typeof(bool))]
+internal sealed partial class DashboardJsonContext : JsonSerializerContext;
