@@ -9,6 +9,7 @@
 # Exits non-zero on the first failure; every wait is bounded; the processes it starts are stopped on exit.
 #   bash scripts/e2e.sh                 # uses the built binaries (scripts/test.sh builds them), builds them if missing
 #   CONFIGURATION=Debug HELM=helm3 bash scripts/e2e.sh
+#   OPERATOR=artifacts/publish/WaddleObservabilityOperator bash scripts/e2e.sh   # the Native AOT binary (scripts/test.sh)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +23,13 @@ started=$SECONDS
 
 emulator_dll="$repo/tests/KubeApiEmulator/bin/$configuration/net10.0/KubeApiEmulator.dll"
 operator_dll="$repo/src/WaddleObservabilityOperator/bin/$configuration/net10.0/WaddleObservabilityOperator.dll"
+# The operator's command: the JIT build through dotnet, or a native executable (the AOT build the image ships).
+if [[ -n "${OPERATOR:-}" ]]; then
+    [[ -x "$OPERATOR" ]] || { echo "e2e: OPERATOR=$OPERATOR is not an executable" >&2; exit 1; }
+    operator_cmd=("$(cd "$(dirname "$OPERATOR")" && pwd)/$(basename "$OPERATOR")")
+else
+    operator_cmd=(dotnet "$operator_dll")
+fi
 
 step() { printf '\n==> [e2e %3ss] %s\n' "$((SECONDS - started))" "$*"; }
 fail() { printf '\ne2e: FAILED: %s\n' "$*" >&2; exit 1; }
@@ -107,7 +115,7 @@ metrics_urls=()
 for i in $(seq "$replicas"); do
     # The chart's args, then where to reach the emulator and loopback listeners on ports the kernel picks (later flags
     # win): no port is chosen here, so none can be taken by another process before the operator binds it.
-    POD_NAME="$release-e2e-$i" dotnet "$operator_dll" "${args[@]}" --kubeconfig "$KUBECONFIG" \
+    POD_NAME="$release-e2e-$i" "${operator_cmd[@]}" "${args[@]}" --kubeconfig "$KUBECONFIG" \
         --metrics-bind-address 127.0.0.1:0 --health-probe-bind-address 127.0.0.1:0 \
         >"$work/operator-$i.log" 2>&1 &
     pids+=($!)

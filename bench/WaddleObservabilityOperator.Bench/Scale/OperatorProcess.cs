@@ -6,7 +6,8 @@ using System.Net.Sockets;
 namespace WaddleObservabilityOperator.Bench.Scale;
 
 /// <summary>
-/// The operator as its own process (<c>dotnet WaddleObservabilityOperator.dll run --kubeconfig ...</c>), so its memory
+/// The operator as its own process (<c>dotnet WaddleObservabilityOperator.dll run --kubeconfig ...</c>, or the Native AOT
+/// executable itself when the path is not a .dll), so its memory
 /// is its own: peak RSS from /proc/PID/status (VmHWM), the managed heap from its /metrics (dotnet_total_memory_bytes,
 /// which prometheus-net's DotNetStats exports). Its identity (POD_NAME) names it in the User-Agent of its requests.
 /// </summary>
@@ -94,13 +95,14 @@ public sealed class OperatorProcess : IAsyncDisposable
         }
 
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
+        var jit = assembly.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var info = new ProcessStartInfo(jit ? "dotnet" : assembly)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[assembly, "run", "--kubeconfig", kubeconfig, "--leader-elect=false",
+        foreach (var arg in (string[])[.. jit ? [assembly] : Array.Empty<string>(), "run", "--kubeconfig", kubeconfig, "--leader-elect=false",
                      "--metrics-bind-address", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--health-probe-bind-address", "0",
                      "--log-format", "text", "--log-level", "warn", .. flags])
         {

@@ -24,7 +24,8 @@ public sealed partial class DockerfileTests
         var stages = Instructions.Where(i => i.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
         Assert.True(stages.Count >= 2, "the Dockerfile must be multi-stage");
         Assert.Contains("dotnet/sdk:", stages[0], StringComparison.Ordinal);
-        Assert.Matches("dotnet/(aspnet|runtime):[^ ]*(chiseled|distroless)", stages[^1]);
+        // A Native AOT binary needs no .NET runtime: the runtime-deps base (glibc, OpenSSL, CA certificates) only.
+        Assert.Matches("dotnet/runtime-deps:[^ ]*(chiseled|distroless)", stages[^1]);
         Assert.Contains(FinalStage, i => i.StartsWith("COPY --from=build ", StringComparison.Ordinal));
     }
 
@@ -56,7 +57,7 @@ public sealed partial class DockerfileTests
         Assert.Equal(uid, deployment.Spec.Template.Spec.Containers[0].SecurityContext.RunAsUser);
 
         var entrypoint = JsonSerializer.Deserialize<string[]>(Assert.Single(FinalStage, i => i.StartsWith("ENTRYPOINT ", StringComparison.Ordinal))["ENTRYPOINT ".Length..])!;
-        Assert.Equal(["dotnet", "WaddleObservabilityOperator.dll", "run"], entrypoint);
+        Assert.Equal(["/app/WaddleObservabilityOperator", "run"], entrypoint);
         // The chart passes only flags (args), so the entrypoint's `run` is what runs.
         Assert.Null(deployment.Spec.Template.Spec.Containers[0].Command);
 
