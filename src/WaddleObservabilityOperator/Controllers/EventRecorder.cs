@@ -18,8 +18,10 @@ public enum EventSeverity
 /// invalid). Reconcilers call it only when something changed, so a converged cluster sees no event writes.
 /// A failed event is logged and dropped: events are advisory and must never fail a reconcile.
 /// </summary>
-public sealed class EventRecorder(IKubernetes client, string reportingInstance, TimeProvider clock, ILogger<EventRecorder> logger)
+public sealed class EventRecorder(Kubernetes client, string reportingInstance, TimeProvider clock, ILogger<EventRecorder> logger)
 {
+    private readonly IResourceClient<Eventsv1Event> _events = new ResourceClients(client, new ResourceTypeRegistry()).For<Eventsv1Event>();
+
     public async Task RecordAsync(
         IKubernetesObject<V1ObjectMeta> regarding, EventSeverity severity, string reason, string action, string note, CancellationToken cancellationToken)
     {
@@ -56,7 +58,7 @@ public sealed class EventRecorder(IKubernetes client, string reportingInstance, 
         ApiThrottling.Wait();
         try
         {
-            await client.EventsV1.CreateNamespacedEventAsync(ev, meta.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _events.CreateAsync(meta.NamespaceProperty, ev, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e)
         {

@@ -99,7 +99,12 @@ public static class OperatorJson
 [JsonSerializable(typeof(KubernetesList<V1ClusterRoleBinding>))]
 [JsonSerializable(typeof(KubernetesList<V1NetworkPolicy>))]
 [JsonSerializable(typeof(KubernetesList<V1PodDisruptionBudget>))]
-// API plumbing: errors, discovery, deletes, the CRDs (validation reads them), one env entry.
+// API plumbing: errors, discovery, deletes, the CRDs (validation reads them), one env entry; Events, the leader
+// Lease and the reviews that authorize a /metrics scrape.
+[JsonSerializable(typeof(Eventsv1Event))]
+[JsonSerializable(typeof(V1Lease))]
+[JsonSerializable(typeof(V1TokenReview))]
+[JsonSerializable(typeof(V1SubjectAccessReview))]
 [JsonSerializable(typeof(V1Status))]
 [JsonSerializable(typeof(V1APIResourceList))]
 [JsonSerializable(typeof(V1DeleteOptions))]

@@ -92,7 +92,7 @@ public sealed class LeaderElector : IWritePermit
         }
     }
 
-    public static LeaderElector ForLease(IKubernetes client, LeaderElectionOptions options, TimeProvider time, ILogger logger)
+    public static LeaderElector ForLease(Kubernetes client, LeaderElectionOptions options, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new LeaderElector(new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity), options, time, logger);

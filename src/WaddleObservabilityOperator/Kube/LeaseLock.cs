@@ -39,15 +39,21 @@ public interface ILeaseLock
 /// so the server refuses it (409) when someone else wrote in between. KubernetesClient has the same lock, but not in
 /// its AOT build; this one is used by both builds.
 /// </summary>
-public sealed class LeaseLock(IKubernetes client, string @namespace, string name, string identity) : ILeaseLock
+public sealed class LeaseLock(Kubernetes client, string @namespace, string name, string identity) : ILeaseLock
 {
+    private readonly IResourceClient<V1Lease> _leases = new ResourceClients(client, new ResourceTypeRegistry()).For<V1Lease>();
+
     private V1Lease? _last;
 
     public string Identity { get; } = identity;
 
     public async Task<LeaseRecord> GetAsync(CancellationToken cancellationToken)
     {
-        var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var lease = await _leases.GetAsync(@namespace, name, cancellationToken).ConfigureAwait(false)
+            ?? throw new HttpOperationException($"lease {@namespace}/{name} not found")
+            {
+                Response = new HttpResponseMessageWrapper(new HttpResponseMessage(System.Net.HttpStatusCode.NotFound), ""),
+            };
         Interlocked.Exchange(ref _last, lease);
         var spec = lease.Spec ?? new V1LeaseSpec();
         return new LeaseRecord
@@ -66,7 +72,7 @@ public sealed class LeaseLock(IKubernetes client, string @namespace, string name
         try
         {
             var lease = new V1Lease { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace }, Spec = Spec(record) };
-            var created = await client.CoordinationV1.CreateNamespacedLeaseAsync(lease, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var created = await _leases.CreateAsync(@namespace, lease, cancellationToken).ConfigureAwait(false);
             Interlocked.Exchange(ref _last, created);
             return true;
         }
@@ -83,7 +89,7 @@ public sealed class LeaseLock(IKubernetes client, string @namespace, string name
         try
         {
             var lease = new V1Lease { Metadata = last.Metadata, Spec = Spec(record) };
-            var replaced = await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var replaced = await _leases.ReplaceAsync(@namespace, name, lease, cancellationToken).ConfigureAwait(false);
             Interlocked.Exchange(ref _last, replaced);
             return true;
         }

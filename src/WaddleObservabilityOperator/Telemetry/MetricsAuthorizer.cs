@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using k8s;
 using k8s.Models;
+using WaddleObservabilityOperator.Kube;
 
 namespace WaddleObservabilityOperator.Telemetry;
 
@@ -15,8 +16,16 @@ public sealed record MetricsAccess(int StatusCode, string Reason);
 /// /metrics and verb get. Answers are cached briefly by a hash of the token, so a scrape every few seconds costs the API
 /// server two reviews a minute at most, and a revoked token stops working within <see cref="CacheDuration"/>.
 /// </summary>
-public sealed class MetricsAuthorizer(IKubernetes client, TimeProvider clock)
+public sealed class MetricsAuthorizer(Kubernetes client, TimeProvider clock)
 {
+    // Create-only kinds: KubernetesClient's models name no plural for them.
+    private static readonly ResourceTypeRegistry Reviews = new ResourceTypeRegistry()
+        .Register<V1TokenReview>(new ResourceType("authentication.k8s.io", "v1", "tokenreviews", "TokenReview", Namespaced: false))
+        .Register<V1SubjectAccessReview>(new ResourceType("authorization.k8s.io", "v1", "subjectaccessreviews", "SubjectAccessReview", Namespaced: false));
+
+    private readonly IResourceClient<V1TokenReview> _tokenReviews = new ResourceClients(client, Reviews).For<V1TokenReview>();
+    private readonly IResourceClient<V1SubjectAccessReview> _accessReviews = new ResourceClients(client, Reviews).For<V1SubjectAccessReview>();
+
     public const string Path = "/metrics";
     public const string Verb = "get";
 
@@ -53,7 +62,8 @@ public sealed class MetricsAuthorizer(IKubernetes client, TimeProvider clock)
 
     private async Task<MetricsAccess> ReviewAsync(string token, CancellationToken cancellationToken)
     {
-        var review = await client.AuthenticationV1.CreateTokenReviewAsync(
+        var review = await _tokenReviews.CreateAsync(
+            null,
             new V1TokenReview { ApiVersion = "authentication.k8s.io/v1", Kind = "TokenReview", Spec = new V1TokenReviewSpec { Token = token } },
             cancellationToken: cancellationToken).ConfigureAwait(false);
         if (review.Status?.Authenticated != true || review.Status.User is not { } user)
@@ -61,7 +71,8 @@ public sealed class MetricsAuthorizer(IKubernetes client, TimeProvider clock)
             return new MetricsAccess(401, "the token is not valid");
         }
 
-        var access = await client.AuthorizationV1.CreateSubjectAccessReviewAsync(
+        var access = await _accessReviews.CreateAsync(
+            null,
             new V1SubjectAccessReview
             {
                 ApiVersion = "authorization.k8s.io/v1",
