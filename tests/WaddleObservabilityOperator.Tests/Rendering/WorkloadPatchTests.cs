@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using KubeApiEmulator.Patching;
 using WaddleObservabilityOperator.Api;
+using WaddleObservabilityOperator.Controllers;
 using WaddleObservabilityOperator.Rendering;
 
 namespace WaddleObservabilityOperator.Tests.Rendering;
@@ -10,7 +11,8 @@ namespace WaddleObservabilityOperator.Tests.Rendering;
 /// <summary>
 /// The injection's strategic merge patch does on the server exactly what the full update did: applied by the API
 /// emulator's strategic merge patch (k8s.io/apimachinery's semantics) to the whole workload as stored, it gives the
-/// whole workload <see cref="WorkloadInjection"/> computes. And it carries nothing of the user's but names.
+/// whole workload <see cref="WorkloadInjection"/> computes, whether the operator computed it from the whole workload or
+/// from what its cache keeps (<see cref="UserWorkloadCache"/>). And it carries nothing of the user's but names.
 /// </summary>
 public sealed class WorkloadPatchTests
 {
@@ -139,7 +141,7 @@ public sealed class WorkloadPatchTests
             }
 
             var whole = Typed(stored, kind);
-            var cached = Typed(stored, kind);
+            var cached = Cache(Typed(stored, kind));
             var expected = Change(whole, step);
             var fromCache = Change(cached, step);
             var what = $"{kind}, {life}, {step}";
@@ -288,6 +290,14 @@ public sealed class WorkloadPatchTests
         json["status"] = new JsonObject { ["observedGeneration"] = 1 };
         return Json(Typed(json, kind));
     }
+
+    private static IKubernetesObject<V1ObjectMeta> Cache(IKubernetesObject<V1ObjectMeta> workload) => workload switch
+    {
+        V1Deployment d => UserWorkloadCache.Deployment(d),
+        V1StatefulSet s => UserWorkloadCache.StatefulSet(s),
+        V1DaemonSet ds => UserWorkloadCache.DaemonSet(ds),
+        _ => throw new ArgumentException(workload.Kind),
+    };
 
     private static JsonObject Json(object workload) => JsonNode.Parse(KubernetesJson.Serialize(workload))!.AsObject();
 
