@@ -179,6 +179,7 @@ public static class ChaosScenarios
         }
 
         run.Cluster.Api.Faults.Interfere(ChaosRun.Operators.Verb("update", "deployments"), 0.5, Mark);
+        run.Cluster.Api.Faults.Interfere(ChaosRun.Operators.Verb("patch", "deployments"), 0.5, Mark);
         run.Cluster.Api.Faults.Interfere(ChaosRun.Operators.Verb("update", WaddleService.Plural), 0.5, Mark);
         var op = run.StartOperator("1");
         await run.ApplyAsync();

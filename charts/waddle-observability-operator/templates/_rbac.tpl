@@ -23,21 +23,21 @@ Role in each watched namespace otherwise.
 - apiGroups: ["observability.waddlebot.io"]
   resources: ["observabilitypolicies/status"]
   verbs: ["update"]
-# waddleservice: injects the environment into the workload a service names (update only: users' workloads are never created or deleted)
+# waddleservice: injects the environment into the workload a service names (a patch of its own env entries and annotations only: users' workloads are never created, replaced or deleted)
 # observabilitypolicy: the managed components' Deployments
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["list", "watch", "create", "update", "delete"]
-# waddleservice: injects the environment into the workload a service names
+  verbs: ["list", "watch", "create", "update", "patch", "delete"]
+# waddleservice: injects the environment into the workload a service names (a patch)
 # observabilitypolicy: the managed components' StatefulSets
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["list", "watch", "create", "update", "delete"]
-# waddleservice: injects the environment into the workload a service names
+  verbs: ["list", "watch", "create", "update", "patch", "delete"]
+# waddleservice: injects the environment into the workload a service names (a patch)
 # observabilitypolicy: the node exporter's DaemonSet
 - apiGroups: ["apps"]
   resources: ["daemonsets"]
-  verbs: ["list", "watch", "create", "update", "delete"]
+  verbs: ["list", "watch", "create", "update", "patch", "delete"]
 # waddleservice: checks that a Service matched by the metrics selector has the metrics port
 # observabilitypolicy: the managed components' Services
 - apiGroups: [""]

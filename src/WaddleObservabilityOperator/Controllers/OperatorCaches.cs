@@ -10,9 +10,12 @@ namespace WaddleObservabilityOperator.Controllers;
 /// <summary>
 /// Every informer the operator reads from, so reconciles never GET: one per kind the controllers declare
 /// (<see cref="OperatorControllers"/>), with the indexes the reconciles and the event routing look objects up by.
-/// Workloads, Services and the kinds the operator creates are cached whole (not only the labelled ones): a workload
-/// must be seen when it appears to be injected, and a foreign object holding a child's name must be seen to be left
-/// alone. ServiceMonitors are an optional API, watched only while served.
+/// Every workload, Service and object of the kinds the operator creates is cached (not only the labelled ones): a
+/// workload must be seen when it appears to be injected, and a foreign object holding a child's name must be seen to be
+/// left alone. Users' Deployments, StatefulSets and DaemonSets are cached trimmed to what rendering reads (their
+/// declared transform, <see cref="UserWorkloadCache"/>: the injection is written as a patch, so nothing else of them is
+/// needed); the operator's own workloads and every other kind are cached whole, managedFields apart. ServiceMonitors
+/// are an optional API, watched only while served.
 /// </summary>
 public sealed class OperatorCaches
 {

@@ -32,10 +32,10 @@ public static class OperatorControllers
         ControllerDeclaration.For<WaddleService>(WaddleServiceReconciler.ControllerName, Access.Update | Access.UpdateStatus,
                 "reconciles each WaddleService; updates it only to add and remove its finalizer", EventRouting.ServiceItself)
             .Watches<ObservabilityPolicy>("the policy each service resolves to", c => routing().ServicesOfPolicy(c))
-            .Watches<V1Deployment>("injects the environment into the workload a service names (update only: users' workloads are never created or deleted)",
-                c => routing().ServicesOfWorkload(c), Access.Update)
-            .Watches<V1StatefulSet>("injects the environment into the workload a service names", c => routing().ServicesOfWorkload(c), Access.Update)
-            .Watches<V1DaemonSet>("injects the environment into the workload a service names", c => routing().ServicesOfWorkload(c), Access.Update)
+            .Watches<V1Deployment>("injects the environment into the workload a service names (a patch of its own env entries and annotations only: users' workloads are never created, replaced or deleted)",
+                c => routing().ServicesOfWorkload(c), Access.Patch, cacheTransform: UserWorkloadCache.Deployment)
+            .Watches<V1StatefulSet>("injects the environment into the workload a service names (a patch)", c => routing().ServicesOfWorkload(c), Access.Patch, cacheTransform: UserWorkloadCache.StatefulSet)
+            .Watches<V1DaemonSet>("injects the environment into the workload a service names (a patch)", c => routing().ServicesOfWorkload(c), Access.Patch, cacheTransform: UserWorkloadCache.DaemonSet)
             .Watches<V1Service>("checks that a Service matched by the metrics selector has the metrics port", c => routing().ServicesSelecting(c))
             .Watches<V1ConfigMap>("waits for the policy's sampling ConfigMap to hold its strategies", c => routing().ServicesWaitingForSampling(c))
             .Owns<ServiceMonitor>("each service's ServiceMonitor, while prometheus-operator's CRD is installed", EventRouting.ServiceByLabel, optional: true)

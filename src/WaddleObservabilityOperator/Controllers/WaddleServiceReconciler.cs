@@ -133,7 +133,7 @@ public sealed class WaddleServiceReconciler(
         foreach (var workload in caches.InjectedBy(ns, service.Metadata.Name).ToList())
         {
             var removed = WorkloadInjection.Remove(workload);
-            if (removed.Changed && !await WriteWorkloadAsync(service, new WorkloadChange(removed.Workload, true, true, service.Metadata.Name), cancellationToken).ConfigureAwait(false))
+            if (removed.Changed && !await WriteWorkloadAsync(service, new WorkloadChange(removed.Workload, true, true, service.Metadata.Name, removed.Patch), cancellationToken).ConfigureAwait(false))
             {
                 // The finalizer stays until the injection is out.
                 return ReconcileResult.Retry;
@@ -189,21 +189,30 @@ public sealed class WaddleServiceReconciler(
 
     private const string ReadyMessage = ServiceRenderer.ReadyMessage;
 
-    /// <summary>PUTs a workload with the injection applied or removed; false when the cache was stale (409).</summary>
+    /// <summary>
+    /// Writes a workload's injection (or its removal) as the strategic merge patch rendering made
+    /// (<see cref="WorkloadPatch"/>): the operator's label, annotations and env entries only, conditional on the
+    /// resourceVersion it was rendered from; false when the cache was stale (409) or the workload is gone.
+    /// </summary>
     private async Task<bool> WriteWorkloadAsync(WaddleService service, WorkloadChange change, CancellationToken cancellationToken)
     {
         var workload = change.Workload;
         var ns = workload.Metadata.NamespaceProperty;
         var name = workload.Metadata.Name;
-        workload.Metadata.ManagedFields = null;
-        var basedOn = workload.Metadata.ResourceVersion;
+        if (change.Patch is not { } patch)
+        {
+            return true;
+        }
+
+        var body = new V1Patch(patch.ToJsonString(), V1Patch.PatchType.StrategicMergePatch);
+        var basedOn = patch["metadata"]?["resourceVersion"]?.GetValue<string>();
         try
         {
             _ = workload switch
             {
-                V1Deployment d => caches.Deployments.ObserveUpdate(await clients.For<V1Deployment>().ReplaceAsync(ns, name, d, cancellationToken).ConfigureAwait(false), basedOn),
-                V1StatefulSet s => caches.StatefulSets.ObserveUpdate(await clients.For<V1StatefulSet>().ReplaceAsync(ns, name, s, cancellationToken).ConfigureAwait(false), basedOn),
-                V1DaemonSet ds => caches.DaemonSets.ObserveUpdate(await clients.For<V1DaemonSet>().ReplaceAsync(ns, name, ds, cancellationToken).ConfigureAwait(false), basedOn),
+                V1Deployment => caches.Deployments.ObserveUpdate(await clients.For<V1Deployment>().PatchAsync(ns, name, body, cancellationToken).ConfigureAwait(false), basedOn),
+                V1StatefulSet => caches.StatefulSets.ObserveUpdate(await clients.For<V1StatefulSet>().PatchAsync(ns, name, body, cancellationToken).ConfigureAwait(false), basedOn),
+                V1DaemonSet => caches.DaemonSets.ObserveUpdate(await clients.For<V1DaemonSet>().PatchAsync(ns, name, body, cancellationToken).ConfigureAwait(false), basedOn),
                 _ => throw new InvalidOperationException($"{workload.Kind} is not a workload kind"),
             };
         }

@@ -22,6 +22,9 @@ public enum Access
     /// <summary>update of the <c>/status</c> subresource.</summary>
     UpdateStatus = 8,
 
+    /// <summary>patch: a change to some fields only (the injection's strategic merge patch).</summary>
+    Patch = 16,
+
     /// <summary>What an owner does to its children: create, put back, delete.</summary>
     Manage = Create | Update | Delete,
 }
@@ -97,11 +100,18 @@ public abstract class WatchDeclaration(WatchRole role, Access access, bool optio
 
     public abstract Type ClrType { get; }
 
+    /// <summary>
+    /// What the informer keeps of each object it decodes (a <c>Func&lt;T, T&gt;</c>, controller-runtime's
+    /// <c>cache.TransformFunc</c>), or null to keep it whole. A kind's informer is shared by every controller that
+    /// declares it, so at most one of its declarations may name one.
+    /// </summary>
+    public abstract Delegate? CacheTransform { get; }
+
     /// <summary>Where the kind is served.</summary>
     public ResourceType ResourceType(ResourceTypeRegistry registry) => (registry ?? throw new ArgumentNullException(nameof(registry))).Get(ClrType);
 
-    /// <summary>An informer for the kind: a plain one, or an <see cref="OptionalInformer{T}"/> for an optional API; an owned kind's cache is indexed by owner.</summary>
-    internal abstract IInformer CreateInformer(InformerFactory factory, bool ownerIndex);
+    /// <summary>An informer for the kind: a plain one, or an <see cref="OptionalInformer{T}"/> for an optional API; an owned kind's cache is indexed by owner; <paramref name="transform"/> is the kind's <see cref="CacheTransform"/>.</summary>
+    internal abstract IInformer CreateInformer(InformerFactory factory, bool ownerIndex, Delegate? transform);
 
     /// <summary>Routes the informer's events through the declared mapper into <paramref name="queue"/>.</summary>
     internal abstract void Attach(IInformer informer, WorkQueue<ObjectKey> queue);
@@ -111,17 +121,19 @@ public abstract class WatchDeclaration(WatchRole role, Access access, bool optio
 }
 
 /// <inheritdoc />
-public sealed class WatchDeclaration<T>(WatchRole role, Access access, bool optional, string reason, Func<ResourceChange<T>, IEnumerable<Wake>> map)
+public sealed class WatchDeclaration<T>(WatchRole role, Access access, bool optional, string reason, Func<ResourceChange<T>, IEnumerable<Wake>> map, Func<T, T>? cacheTransform = null)
     : WatchDeclaration(role, access, optional, reason)
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     public override Type ClrType => typeof(T);
 
+    public override Delegate? CacheTransform => cacheTransform;
+
     /// <summary>The keys a change wakes.</summary>
     public Func<ResourceChange<T>, IEnumerable<Wake>> Map { get; } = map ?? throw new ArgumentNullException(nameof(map));
 
-    internal override IInformer CreateInformer(InformerFactory factory, bool ownerIndex) =>
-        Optional ? factory.CreateOptional<T>(ownerIndex) : factory.Create<T>(ownerIndex: ownerIndex);
+    internal override IInformer CreateInformer(InformerFactory factory, bool ownerIndex, Delegate? transform) =>
+        Optional ? factory.CreateOptional(ownerIndex, (Func<T, T>?)transform) : factory.Create(ownerIndex: ownerIndex, transform: (Func<T, T>?)transform);
 
     internal override IOwnedKind OwnedKind(IInformer informer, OwnedObjectWriter writer, IResourceClientProvider clients) =>
         new OwnedKind<T>((IInformer<T>)informer, writer, clients.For<T>());
@@ -202,10 +214,13 @@ public sealed class ControllerDeclaration
             where T : class, IKubernetesObject<V1ObjectMeta> =>
             Add(new WatchDeclaration<T>(WatchRole.Owns, Access.Manage, optional, reason, owner));
 
-        /// <summary>A kind the controller reads (with <paramref name="access"/>, e.g. <see cref="Access.Update"/> to inject); <paramref name="map"/> says whom a change wakes.</summary>
-        public Builder<TFor> Watches<T>(string reason, Func<ResourceChange<T>, IEnumerable<Wake>> map, Access access = Access.Read, bool optional = false)
+        /// <summary>
+        /// A kind the controller reads (with <paramref name="access"/>, e.g. <see cref="Access.Patch"/> to inject); <paramref name="map"/> says whom a
+        /// change wakes; <paramref name="cacheTransform"/>, what its cache keeps of each object (<see cref="WatchDeclaration.CacheTransform"/>).
+        /// </summary>
+        public Builder<TFor> Watches<T>(string reason, Func<ResourceChange<T>, IEnumerable<Wake>> map, Access access = Access.Read, bool optional = false, Func<T, T>? cacheTransform = null)
             where T : class, IKubernetesObject<V1ObjectMeta> =>
-            Add(new WatchDeclaration<T>(WatchRole.Watches, access, optional, reason, map));
+            Add(new WatchDeclaration<T>(WatchRole.Watches, access, optional, reason, map, cacheTransform));
 
         /// <summary>A request the controller makes that is not about a declared kind (events, reviews).</summary>
         public Builder<TFor> Permits(PermissionRule rule)

@@ -38,8 +38,11 @@ public sealed class InformerFactory(ResourceClients clients, InformerOptions opt
 
     public InformerOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
 
-    /// <summary>An informer; with <paramref name="ownerIndex"/>, its cache indexes objects by owner uid (<see cref="CacheIndexes.ByOwner"/>).</summary>
-    public ResourceInformer<T> Create<T>(InformerOptions? options = null, bool ownerIndex = false)
+    /// <summary>
+    /// An informer; with <paramref name="ownerIndex"/>, its cache indexes objects by owner uid (<see cref="CacheIndexes.ByOwner"/>);
+    /// with <paramref name="transform"/>, it caches what that keeps of each object it decodes.
+    /// </summary>
+    public ResourceInformer<T> Create<T>(InformerOptions? options = null, bool ownerIndex = false, Func<T, T>? transform = null)
         where T : IKubernetesObject<V1ObjectMeta>
     {
         var client = Clients.For<T>();
@@ -51,7 +54,7 @@ public sealed class InformerFactory(ResourceClients clients, InformerOptions opt
             effective = effective with { Namespaces = null, Names = client.Type.Kind == NamespaceKind ? watched : null };
         }
 
-        var informer = new ResourceInformer<T>(client, effective, time, loggers.CreateLogger($"informer.{client.Type.Plural}"));
+        var informer = new ResourceInformer<T>(client, effective, time, loggers.CreateLogger($"informer.{client.Type.Plural}"), transform: transform);
         if (ownerIndex)
         {
             informer.Cache.AddOwnerIndex();
@@ -63,7 +66,7 @@ public sealed class InformerFactory(ResourceClients clients, InformerOptions opt
     /// <summary>The kind whose objects are the namespaces themselves.</summary>
     public const string NamespaceKind = "Namespace";
 
-    public OptionalInformer<T> CreateOptional<T>(bool ownerIndex = false)
+    public OptionalInformer<T> CreateOptional<T>(bool ownerIndex = false, Func<T, T>? transform = null)
         where T : IKubernetesObject<V1ObjectMeta> =>
-        new(Clients.Registry.Get<T>(), () => Create<T>(ownerIndex: ownerIndex));
+        new(Clients.Registry.Get<T>(), () => Create(ownerIndex: ownerIndex, transform: transform));
 }

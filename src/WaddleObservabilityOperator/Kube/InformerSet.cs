@@ -25,7 +25,13 @@ public sealed class InformerSet
                 throw new ArgumentException($"{kind.Key.Name} is declared both optional and required; an API is either always there or not");
             }
 
-            _informers[kind.Key] = kind.First().CreateInformer(factory, ownerIndex: kind.Any(w => w.Role == WatchRole.Owns));
+            var transforms = kind.Select(w => w.CacheTransform).OfType<Delegate>().Distinct().ToList();
+            if (transforms.Count > 1)
+            {
+                throw new ArgumentException($"{kind.Key.Name} is declared with {transforms.Count} cache transforms; its informer is shared, so it takes one");
+            }
+
+            _informers[kind.Key] = kind.First().CreateInformer(factory, ownerIndex: kind.Any(w => w.Role == WatchRole.Owns), transforms.SingleOrDefault());
         }
     }
 

@@ -39,6 +39,11 @@ public static class RbacRules
                 verbs.Add("update");
             }
 
+            if (access.HasFlag(Access.Patch))
+            {
+                verbs.Add("patch");
+            }
+
             if (access.HasFlag(Access.Delete))
             {
                 verbs.Add("delete");

@@ -18,6 +18,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Random _random;
+    private readonly Func<T, T>? _transform;
     private readonly Lock _dispatch = new();
     private readonly List<IResourceEventHandler<T>> _handlers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,8 +26,15 @@ public sealed class ResourceInformer<T> : IInformer<T>
     private int _unsyncedScopes;
     private int _started;
 
-    public ResourceInformer(IResourceClient<T> client, InformerOptions options, TimeProvider time, ILogger logger, Random? random = null)
+    /// <summary>
+    /// An informer over <paramref name="client"/>. <paramref name="transform"/> is what the cache keeps of each object,
+    /// applied once as the object is decoded (from a list page, a watch event or the answer to a write of ours) and
+    /// before any handler sees it: controller-runtime's <c>cache.TransformFunc</c>. It gets an object nothing else holds
+    /// and returns what to keep (that object, changed, or a smaller one).
+    /// </summary>
+    public ResourceInformer(IResourceClient<T> client, InformerOptions options, TimeProvider time, ILogger logger, Random? random = null, Func<T, T>? transform = null)
     {
+        _transform = transform;
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? throw new ArgumentNullException(nameof(time));
@@ -227,7 +235,9 @@ public sealed class ResourceInformer<T> : IInformer<T>
         do
         {
             var page = await _client.ListAsync(scope.Namespace, scope.Selector(_options.Selector), _options.PageSize, continueToken, cancellationToken).ConfigureAwait(false);
-            items.AddRange(page.Items);
+
+            // Trimmed page by page, so a list of thousands never holds them all whole.
+            items.AddRange(page.Items.Select(Transform));
             resourceVersion = page.ResourceVersion;
             continueToken = page.Continue;
         }
@@ -239,7 +249,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
             foreach (var obj in items)
             {
                 listed.Add(ObjectKey.Of(obj));
-                Apply(obj);
+                Apply(obj, transformed: true);
             }
 
             foreach (var key in Cache.Keys().Where(k => scope.Contains(k) && !listed.Contains(k)))
@@ -283,7 +293,8 @@ public sealed class ResourceInformer<T> : IInformer<T>
                         {
                             if (Cache.Remove(ObjectKey.Of(ev.Object)) is not null)
                             {
-                                NotifyAll(h => h.OnDeleted(ev.Object));
+                                var gone = Transform(ev.Object);
+                                NotifyAll(h => h.OnDeleted(gone));
                             }
                         }
 
@@ -329,10 +340,21 @@ public sealed class ResourceInformer<T> : IInformer<T>
         return new WatchOutcome(resourceVersion, healthy);
     }
 
+    // What the cache keeps of a decoded object. metadata.managedFields is dropped from every kind (controller-runtime's
+    // TransformStripManagedFields): nothing reads it, an update that omits it keeps the server's, and on a real cluster
+    // it is a large part of every object. Then the kind's own transform, if its declaration names one.
+    private T Transform(T obj)
+    {
+        if (obj.Metadata is { } metadata)
+        {
+            metadata.ManagedFields = null;
+        }
+
+        return _transform is null ? obj : _transform(obj);
+    }
+
     // Under _dispatch: store the object and tell the handlers, unless this exact version is already cached (a replay).
-    // metadata.managedFields is dropped first (client-go's usual transform): nothing reads it, an update that omits it
-    // keeps the server's, and on a real cluster it is a large part of every object.
-    private void Apply(T obj)
+    private void Apply(T obj, bool transformed = false)
     {
         var cached = Cache.Get(ObjectKey.Of(obj));
         if (cached is not null && cached.Metadata?.ResourceVersion == obj.Metadata?.ResourceVersion)
@@ -340,9 +362,9 @@ public sealed class ResourceInformer<T> : IInformer<T>
             return;
         }
 
-        if (obj.Metadata is { } metadata)
+        if (!transformed)
         {
-            metadata.ManagedFields = null;
+            obj = Transform(obj);
         }
 
         var old = Cache.Upsert(obj);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
@@ -41,8 +42,12 @@ public sealed record PolicyRenderInput(
     ClusterFacts? Cluster = null,
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? ObservedWorkloads = null);
 
-/// <summary>A workload with the injection applied (or, for <see cref="Removal"/>, taken out). <see cref="Changed"/> is false when the observed object is already so.</summary>
-public sealed record WorkloadChange(IKubernetesObject<V1ObjectMeta> Workload, bool Changed, bool Removal, string WaddleService);
+/// <summary>
+/// A workload with the injection applied (or, for <see cref="Removal"/>, taken out). <see cref="Changed"/> is false when
+/// the observed object is already so; otherwise <see cref="Patch"/> is the strategic merge patch that makes the change
+/// (<see cref="WorkloadPatch"/>: only what the operator owns, conditional on the version observed).
+/// </summary>
+public sealed record WorkloadChange(IKubernetesObject<V1ObjectMeta> Workload, bool Changed, bool Removal, string WaddleService, JsonObject? Patch = null);
 
 /// <summary>What rendering found for one WaddleService: enough to build its status.</summary>
 public sealed record ServiceOutcome(

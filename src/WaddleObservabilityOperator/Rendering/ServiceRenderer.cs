@@ -178,7 +178,7 @@ public static class ServiceRenderer
         }
 
         var result = WorkloadInjection.Apply(workload, plan.Plan);
-        changes.Add(new WorkloadChange(result.Workload, result.Changed, false, resolved.Name));
+        changes.Add(new WorkloadChange(result.Workload, result.Changed, false, resolved.Name, result.Patch));
         draft.OverriddenEnv = result.OverriddenEnv;
         draft.ConfigHash = result.ConfigHash;
         var containers = string.Join(", ", plan.Plan.Containers.Select(c => c.Container));
@@ -214,7 +214,7 @@ public static class ServiceRenderer
             }
 
             var removed = WorkloadInjection.Remove(workload);
-            changes.Add(new WorkloadChange(removed.Workload, removed.Changed, true, by));
+            changes.Add(new WorkloadChange(removed.Workload, removed.Changed, true, by, removed.Patch));
         }
     }
 }

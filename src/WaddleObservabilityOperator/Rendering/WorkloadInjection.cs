@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
@@ -6,12 +7,18 @@ using WaddleObservabilityOperator.Json;
 
 namespace WaddleObservabilityOperator.Rendering;
 
-/// <summary>A workload after an injection was applied or removed.</summary>
+/// <summary>
+/// A workload after an injection was applied or removed, and the strategic merge patch that makes that change on the
+/// server (<see cref="WorkloadPatch"/>; null when nothing changed).
+/// </summary>
 public sealed record InjectionResult(
     IKubernetesObject<V1ObjectMeta> Workload,
     bool Changed,
     string ConfigHash,
-    IReadOnlyList<string> OverriddenEnv);
+    IReadOnlyList<string> OverriddenEnv)
+{
+    public JsonObject? Patch { get; init; }
+}
 
 /// <summary>
 /// Applies an <see cref="EnvInjectionPlan"/> to a copy of a Deployment, StatefulSet or DaemonSet, and removes one.
@@ -79,7 +86,8 @@ public static class WorkloadInjection
         template.Metadata.Annotations[WellKnown.ConfigHashAnnotation] = hash;
         copy.Metadata.Labels ??= new Dictionary<string, string>();
         copy.Metadata.Labels[WellKnown.InjectedByLabel] = plan.WaddleService;
-        return new InjectionResult(copy, !SameJson(workload, copy), hash, [.. overridden]);
+        var patch = WorkloadPatch.Between(workload, copy);
+        return new InjectionResult(copy, patch is not null, hash, [.. overridden]) { Patch = patch };
     }
 
     /// <summary>Removes everything the operator injected: its env entries, both annotations and the injected-by label.</summary>
@@ -117,7 +125,8 @@ public static class WorkloadInjection
             }
         }
 
-        return new InjectionResult(copy, !SameJson(workload, copy), "", []);
+        var patch = WorkloadPatch.Between(workload, copy);
+        return new InjectionResult(copy, patch is not null, "", []) { Patch = patch };
     }
 
     /// <summary>The WaddleService that injected this workload, from its label; null if none.</summary>
@@ -130,6 +139,15 @@ public static class WorkloadInjection
         V1Deployment d => (d.Spec ??= new V1DeploymentSpec()).Template ??= new V1PodTemplateSpec(),
         V1StatefulSet s => (s.Spec ??= new V1StatefulSetSpec()).Template ??= new V1PodTemplateSpec(),
         V1DaemonSet ds => (ds.Spec ??= new V1DaemonSetSpec()).Template ??= new V1PodTemplateSpec(),
+        _ => throw new ArgumentException($"{workload?.Kind ?? "null"} is not a Deployment, StatefulSet or DaemonSet", nameof(workload)),
+    };
+
+    /// <summary>The pod template of a Deployment, StatefulSet or DaemonSet as it is (null when it has none); the object is not changed.</summary>
+    public static V1PodTemplateSpec? PodTemplateOrNull(IKubernetesObject<V1ObjectMeta> workload) => workload switch
+    {
+        V1Deployment d => d.Spec?.Template,
+        V1StatefulSet s => s.Spec?.Template,
+        V1DaemonSet ds => ds.Spec?.Template,
         _ => throw new ArgumentException($"{workload?.Kind ?? "null"} is not a Deployment, StatefulSet or DaemonSet", nameof(workload)),
     };
 
@@ -204,7 +222,4 @@ public static class WorkloadInjection
         V1DaemonSet ds => OperatorJson.Clone(ds),
         _ => throw new ArgumentException($"{workload.Kind} is not a Deployment, StatefulSet or DaemonSet", nameof(workload)),
     };
-
-    private static bool SameJson(object a, object b) =>
-        string.Equals(OperatorJson.Serialize(a), OperatorJson.Serialize(b), StringComparison.Ordinal);
 }

@@ -77,6 +77,29 @@ public sealed class PatchTests
     }
 
     [Fact]
+    public async Task Strategic_merge_patch_carrying_a_stale_resourceVersion_is_409_and_changes_nothing()
+    {
+        await using var scope = await EmulatorScope.StartAsync();
+        var created = await scope.Client.AppsV1.CreateNamespacedDeploymentAsync(CrudTests.Deployment("web"), "default");
+        var edited = await scope.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(
+            "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:2\"}]}}}}", V1Patch.PatchType.StrategicMergePatch), "web", "default");
+        var env = "\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"app\",\"env\":[{\"name\":\"A\",\"value\":\"1\"}]}]}}}";
+
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() => scope.Client.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch($"{{\"metadata\":{{\"resourceVersion\":\"{created.Metadata.ResourceVersion}\"}},{env}}}", V1Patch.PatchType.StrategicMergePatch), "web", "default"));
+        Assert.Equal(HttpStatusCode.Conflict, error.Response.StatusCode);
+        var unchanged = await scope.Client.AppsV1.ReadNamespacedDeploymentAsync("web", "default");
+        Assert.Equal(edited.Metadata.ResourceVersion, unchanged.Metadata.ResourceVersion);
+        Assert.Null(unchanged.Spec.Template.Spec.Containers[0].Env);
+
+        // From the version now stored it applies, and the other writer's image stays.
+        var patched = await scope.Client.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch($"{{\"metadata\":{{\"resourceVersion\":\"{edited.Metadata.ResourceVersion}\"}},{env}}}", V1Patch.PatchType.StrategicMergePatch), "web", "default");
+        Assert.Equal("nginx:2", patched.Spec.Template.Spec.Containers[0].Image);
+        Assert.Equal("1", patched.Spec.Template.Spec.Containers[0].Env.Single().Value);
+    }
+
+    [Fact]
     public async Task Server_side_apply_creates_then_merges_with_a_field_manager()
     {
         await using var scope = await EmulatorScope.StartAsync();

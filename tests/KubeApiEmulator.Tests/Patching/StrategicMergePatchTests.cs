@@ -122,6 +122,36 @@ public sealed class StrategicMergePatchTests
             """[{"type":"Available","status":"True"},{"type":"Progressing","status":"True"}]"""
         },
         {
+            "$patch: replace in a list merged by key keeps every item of a repeated key, in patch order",
+            """{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"$patch":"replace"},{"name":"X","value":"1"},{"name":"X","value":"2"},{"name":"B","value":"$(X)"}]}]}}}}""",
+            "/spec/template/spec/containers/0/env",
+            """[{"name":"X","value":"1"},{"name":"X","value":"2"},{"name":"B","value":"$(X)"}]"""
+        },
+        {
+            "env: $setElementOrder with a deleted, a changed and a new item; entries named only in the order keep their values",
+            """{"spec":{"template":{"spec":{"containers":[{"name":"app","$setElementOrder/env":[{"name":"B"},{"name":"C"},{"name":"D"}],"env":[{"name":"C","value":"3"},{"name":"D","value":"4"},{"name":"A","$patch":"delete"}]}]}}}}""",
+            "/spec/template/spec/containers/0/env",
+            """[{"name":"B","value":"2"},{"name":"C","value":"3"},{"name":"D","value":"4"}]"""
+        },
+        {
+            "env: an entry left out of $setElementOrder (added by someone else) stays next to its server neighbour",
+            """{"spec":{"template":{"spec":{"containers":[{"name":"app","$setElementOrder/env":[{"name":"A"},{"name":"C"}],"env":[{"name":"C","value":"3"}]}]}}}}""",
+            "/spec/template/spec/containers/0/env",
+            """[{"name":"A","value":"1"},{"name":"B","value":"2"},{"name":"C","value":"3"}]"""
+        },
+        {
+            "env: null for a key of an item drops it (value replaced by valueFrom)",
+            """{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"name":"B","value":null,"valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}]}]}}}}""",
+            "/spec/template/spec/containers/0/env/1",
+            """{"name":"B","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}"""
+        },
+        {
+            "env: null as the list drops it, other fields of the container stay",
+            """{"spec":{"template":{"spec":{"containers":[{"name":"app","env":null}]}}}}""",
+            "/spec/template/spec/containers/0",
+            """{"name":"app","image":"app:1","ports":[{"containerPort":80},{"containerPort":81}],"volumeMounts":[{"name":"cfg","mountPath":"/etc/cfg"}]}"""
+        },
+        {
             "directives inside a value new to the object are dropped",
             """{"spec":{"paused":true,"template":{"spec":{"initContainers":[{"name":"init","image":"i:1","$patch":"merge"},{"name":"gone","$patch":"delete"}]}}}}""",
             "/spec/template/spec/initContainers",

@@ -189,6 +189,12 @@ public static class StrategicMergePatch
                 }
             }
         }
+        else if (ReplacesList(patch))
+        {
+            // strategicpatch.mergeSliceWithSpecialElements: with $patch: replace the list is the patch's other items,
+            // as they are (never merged by key with each other, so items of a repeated key all stay), in patch order.
+            return [.. patch.Where(p => p is not JsonObject item || !item.ContainsKey(Directive)).Select(p => Clean(p?.DeepClone()))];
+        }
         else
         {
             merged = MergeKeyedList(original, patch, meta);
@@ -201,6 +207,9 @@ public static class StrategicMergePatch
             .OrderBy(m => IndexOf(serverOrder, m, meta.MergeKey)).ToList();
         return [.. MergeSorted(patchItems, serverOnly, serverOrder, meta.MergeKey).Select(n => n?.Parent is null ? n : n.DeepClone())];
     }
+
+    private static bool ReplacesList(JsonArray patch) =>
+        patch.Any(p => p is JsonObject item && item.ContainsKey(Directive) && Text(item[Directive]) == "replace");
 
     private static List<JsonNode?> MergeKeyedList(JsonArray original, JsonArray patch, FieldPatchMeta meta)
     {
@@ -217,10 +226,6 @@ public static class StrategicMergePatch
             var directive = item.ContainsKey(Directive) ? Text(item[Directive]) ?? item[Directive]?.ToJsonString() ?? "null" : null;
             switch (directive)
             {
-                case "replace":
-                    // The rest of the patch list replaces the whole list.
-                    result.Clear();
-                    continue;
                 case "delete":
                     {
                         var keyValue = item[mergeKey] ?? throw new PatchException($"delete patch type with no merge key defined: {item.ToJsonString()}");

@@ -25,7 +25,7 @@ public sealed class ObservedGenerationTests(ITestOutputHelper output)
 
         // Another writer changes the router Deployment just before each of the operator's writes of it: every one gets 409.
         var interfered = 0;
-        cluster.Api.Faults.Interfere(new FaultTarget("update", "deployments", "(op-a)"), 1, deployment =>
+        cluster.Api.Faults.Interfere(new FaultTarget("patch", "deployments", "(op-a)"), 1, deployment =>
         {
             var metadata = (JsonObject)deployment["metadata"]!;
             var annotations = metadata["annotations"]?.DeepClone() as JsonObject ?? [];

@@ -361,6 +361,65 @@ public sealed class ResourceInformerTests : IDisposable
         return await next;
     }
 
+    [Fact]
+    public async Task A_transform_runs_once_per_decoded_object_before_the_cache_and_the_handlers_see_it()
+    {
+        var given = new List<string>();
+        V1ConfigMap Trim(V1ConfigMap map)
+        {
+            // managedFields are stripped before the kind's transform, which gets the object with its data.
+            Assert.Null(map.Metadata.ManagedFields);
+            lock (given)
+            {
+                given.Add($"{Describe(map)}={map.Data?["v"]}");
+            }
+
+            return new V1ConfigMap { Metadata = new V1ObjectMeta { NamespaceProperty = map.Metadata.NamespaceProperty, Name = map.Metadata.Name, ResourceVersion = map.Metadata.ResourceVersion } };
+        }
+
+        V1ConfigMap WithManagedFields(V1ConfigMap map)
+        {
+            map.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl" }];
+            return map;
+        }
+
+        _client.Put(WithManagedFields(Map("ns", "a", "1", "big")));
+        _client.Put(WithManagedFields(Map("ns", "b", "2", "big")));
+        _client.ListResourceVersion = "2";
+        var seen = new List<V1ConfigMap>();
+        var informer = new ResourceInformer<V1ConfigMap>(_client, new InformerOptions(), _time, NullLogger.Instance, new Random(7), Trim);
+        informer.AddHandler(new ResourceEventHandler<V1ConfigMap>(seen.Add, (_, after) => seen.Add(after), seen.Add));
+        _ = informer.RunAsync(_stop.Token);
+        var watch = await _client.NextWatchAsync();
+
+        watch.Send(WatchEventKind.Modified, WithManagedFields(Map("ns", "a", "3", "bigger")));
+        watch.Send(WatchEventKind.Deleted, Map("ns", "b", "4", "big"));
+        await WaitUntilAsync(() => informer.Cache.Get("ns", "b") is null && informer.Cache.Get("ns", "a")?.Metadata.ResourceVersion == "3");
+        Assert.True(informer.ObserveUpdate(WithManagedFields(Map("ns", "a", "5", "ours")), basedOnResourceVersion: "3"));
+
+        Assert.Equal(["ns/a@1=big", "ns/b@2=big", "ns/a@3=bigger", "ns/b@4=big", "ns/a@5=ours"], given);
+        Assert.Equal(["ns/a@1", "ns/b@2", "ns/a@3", "ns/b@4", "ns/a@5"], seen.Select(Describe));
+        Assert.All(seen, m => Assert.Null(m.Data));
+        Assert.Null(informer.Cache.Get("ns", "a")!.Data);
+    }
+
+    [Fact]
+    public void A_kind_takes_one_cache_transform_however_many_controllers_declare_it()
+    {
+        static V1ConfigMap Keep(V1ConfigMap map) => map;
+        static V1ConfigMap Drop(V1ConfigMap map) => new() { Metadata = map.Metadata };
+        IEnumerable<Wake> None(ResourceChange<V1ConfigMap> change) => [];
+        var factory = new InformerFactory(new ResourceClients(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = "http://localhost" }), new ResourceTypeRegistry()),
+            new InformerOptions(), _time, NullLoggerFactory.Instance);
+        var first = ControllerDeclaration.For<V1Secret>("a", Access.Read, "test").Watches<V1ConfigMap>("read", None, cacheTransform: Keep).Build();
+        var second = ControllerDeclaration.For<V1Service>("b", Access.Read, "test").Watches<V1ConfigMap>("read", None, cacheTransform: Drop).Build();
+        var third = ControllerDeclaration.For<V1Namespace>("c", Access.Read, "test").Watches<V1ConfigMap>("read", None).Build();
+
+        var error = Assert.Throws<ArgumentException>(() => new InformerSet([first, second], factory));
+        Assert.Contains("V1ConfigMap is declared with 2 cache transforms", error.Message, StringComparison.Ordinal);
+        _ = new InformerSet([first, third], factory);
+    }
+
     private static string Describe(V1ConfigMap map) => $"{ObjectKey.Of(map)}@{map.Metadata.ResourceVersion}";
 
     private sealed class RecordingHandler : IResourceEventHandler<V1ConfigMap>

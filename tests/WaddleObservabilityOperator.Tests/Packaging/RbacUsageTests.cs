@@ -70,7 +70,7 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
     /// owns: the policy changes (a ratio: ConfigMaps; the scrape interval: every ServiceMonitor and the Prometheus
     /// config), the backends' NetworkPolicies and two Prometheus replicas (a PodDisruptionBudget) are switched on, someone edits each managed backend object (the operator puts it back), one service stops exporting
     /// metrics (its ServiceMonitor goes), one service is deleted (its injection goes), and the managed backends are
-    /// switched off (every backend object goes), and a service whose workload is a DaemonSet is injected.
+    /// switched off (every backend object goes), and services whose workloads are a DaemonSet and a StatefulSet are injected.
     /// </summary>
     private async Task<IReadOnlySet<RbacPermission>> UsedPermissionsAsync()
     {
@@ -229,6 +229,34 @@ public sealed class RbacUsageTests(ITestOutputHelper output)
         {
             var agent = await cluster.User.AppsV1.ReadNamespacedDaemonSetAsync("node-agent", OperatorCluster.Namespace);
             var env = agent.Spec.Template.Spec.Containers[0].Env?.Select(e => e.Name).ToList() ?? [];
+            return (env.Contains("OTEL_SERVICE_NAME"), $"env: {string.Join(",", env)}");
+        });
+
+        // A service whose workload is a StatefulSet: injection patches StatefulSets too.
+        var queueLabels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "queue-worker" };
+        await cluster.User.AppsV1.CreateNamespacedStatefulSetAsync(new V1StatefulSet
+        {
+            Metadata = new V1ObjectMeta { Name = "queue-worker", Labels = queueLabels },
+            Spec = new V1StatefulSetSpec
+            {
+                ServiceName = "queue-worker",
+                Selector = new V1LabelSelector { MatchLabels = queueLabels },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = queueLabels },
+                    Spec = new V1PodSpec { Containers = [new V1Container { Name = "worker", Image = "ghcr.io/waddlebot/queue-worker:1.0.0" }] },
+                },
+            },
+        }, OperatorCluster.Namespace);
+        await cluster.CreateAsync(new WaddleService
+        {
+            Metadata = new V1ObjectMeta { Name = "queue-worker", NamespaceProperty = OperatorCluster.Namespace },
+            Spec = new WaddleServiceSpec { Layer = ServiceLayer.Processing, Workload = new WorkloadReference { Kind = WorkloadKind.StatefulSet, Name = "queue-worker" } },
+        });
+        await OperatorCluster.WaitUntilAsync("the StatefulSet injected", async () =>
+        {
+            var worker = await cluster.User.AppsV1.ReadNamespacedStatefulSetAsync("queue-worker", OperatorCluster.Namespace);
+            var env = worker.Spec.Template.Spec.Containers[0].Env?.Select(e => e.Name).ToList() ?? [];
             return (env.Contains("OTEL_SERVICE_NAME"), $"env: {string.Join(",", env)}");
         });
 
