@@ -11,7 +11,7 @@ namespace WaddleObservabilityOperator.Controllers;
 /// (<see cref="OperatorControllers"/>) name. Reconciles are level-based, so a spurious key only costs a render with no
 /// write; a missing key would leave the cluster wrong until the next resync, so every dependency is here:
 /// <list type="bullet">
-/// <item>a WaddleService: itself, unless only its status changed and it is Ready (its own status write); and, when its spec, labels or deletion changed, every policy of its namespace (after the debounce, coalesced);</item>
+/// <item>a WaddleService: itself, unless only its status changed and it is Ready (its own status write); and, when its spec, labels or deletion changed, every policy of its namespace (after the debounce of the render it causes, coalesced);</item>
 /// <item>a policy: unless only its status changed, itself and every policy of its namespace (priorities decide who owns a service); on a spec change, exactly the services that resolve to it now or did before;</item>
 /// <item>a workload: the WaddleServices naming it (index) or labelled as having injected it; the policy of a managed backend;</item>
 /// <item>a Service: the WaddleServices whose metrics selector looks Services up by one of its labels (metrics port checks); the policy of a managed backend;</item>
@@ -19,7 +19,7 @@ namespace WaddleObservabilityOperator.Controllers;
 /// <item>other children: the policy or WaddleService their labels (or name) point to.</item>
 /// </list>
 /// </summary>
-public sealed class EventRouting(OperatorCaches caches, Func<TimeSpan> policyDebounce, TimeProvider? time = null)
+public sealed class EventRouting(OperatorCaches caches, Func<PolicyRenderPath, TimeSpan> policyDebounce, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _wakesGate = new();
@@ -39,9 +39,15 @@ public sealed class EventRouting(OperatorCaches caches, Func<TimeSpan> policyDeb
         return [ObjectKey.Of(change.Object)];
     }
 
-    /// <summary>Every policy of the service's namespace when its spec, labels or deletion changed, debounced: which policy it resolves to, and the sampling document, may change.</summary>
+    /// <summary>
+    /// Every policy of the service's namespace when its spec, labels or deletion changed, debounced: which policy it
+    /// resolves to, and the sampling document, may change. A service added or changed is rendered incrementally, one
+    /// going away makes the next render full (<see cref="IncrementalPolicyRender"/>): the debounce is that render's.
+    /// </summary>
     public IEnumerable<Wake> PoliciesOfService(ResourceChange<WaddleService> change) =>
-        SpecChanged(change) ? PoliciesOf(change.Object.Metadata.NamespaceProperty, policyDebounce()) : [];
+        SpecChanged(change)
+            ? PoliciesOf(change.Object.Metadata.NamespaceProperty, policyDebounce(GoesAway(change) ? PolicyRenderPath.Full : PolicyRenderPath.Incremental))
+            : [];
 
     /// <summary>The policy itself unless only its status changed (nothing it renders depends on its status); on a spec change every policy of its namespace too (priorities decide who owns a service).</summary>
     public IEnumerable<Wake> PolicyAndNamespace(ResourceChange<ObservabilityPolicy> change)
@@ -207,6 +213,10 @@ public sealed class EventRouting(OperatorCaches caches, Func<TimeSpan> policyDeb
 
         return wakes;
     }
+
+    /// <summary>Deleted, or being deleted: a policy's render no longer sees it.</summary>
+    private static bool GoesAway(ResourceChange<WaddleService> change) =>
+        change.Type == ChangeType.Deleted || change.Object.Metadata.DeletionTimestamp is not null;
 
     /// <summary>Added, deleted, or an update of the spec, labels or deletion.</summary>
     private static bool SpecChanged<T>(ResourceChange<T> change)

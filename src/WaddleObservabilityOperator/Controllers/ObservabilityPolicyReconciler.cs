@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
@@ -12,7 +13,9 @@ namespace WaddleObservabilityOperator.Controllers;
 /// <summary>
 /// Reconciles one ObservabilityPolicy: the sampling ConfigMap and the managed Jaeger and Prometheus objects, and the
 /// status (matched services, endpoints, conditions). Service changes enqueue the policy's key, and the queue holds a key
-/// once however often it is added, so a burst of service changes becomes one ConfigMap write.
+/// once however often it is added, so a burst of service changes becomes one ConfigMap write. Each policy's render is
+/// kept from one reconcile to the next (<see cref="IncrementalPolicyRender"/>): a service's change re-resolves that
+/// service only; the start, a change of a policy and a service gone render every member again.
 /// </summary>
 public sealed class ObservabilityPolicyReconciler(
     OperatorCaches caches,
@@ -25,9 +28,15 @@ public sealed class ObservabilityPolicyReconciler(
     OperatorMetrics metrics,
     TimeProvider clock,
     ILogger<ObservabilityPolicyReconciler> logger,
-    IReadOnlyCollection<string>? watchedNamespaces = null)
+    IReadOnlyCollection<string>? watchedNamespaces = null,
+    PolicyReconcileCosts? costs = null)
 {
     public const string ControllerName = "observabilitypolicy";
+
+    private readonly ConcurrentDictionary<ObjectKey, IncrementalPolicyRender> _renders = new();
+
+    /// <summary>How the latest render of the policy <paramref name="key"/> was made (null before its first, or once it is gone).</summary>
+    public PolicyRenderStep? LastRender(ObjectKey key) => _renders.TryGetValue(key, out var render) ? render.LastStep : null;
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
@@ -40,13 +49,41 @@ public sealed class ObservabilityPolicyReconciler(
             // removed by hand), whenever one of them is seen.
             metrics.RemoveSamplingConfigMap(ns, key.Name);
             publishedSampling.Forget(key);
+            _renders.TryRemove(key, out _);
             return await ReconcileDeleteAsync(key, policy, cancellationToken).ConfigureAwait(false);
         }
 
+        var started = clock.GetTimestamp();
+        var render = _renders.GetOrAdd(key, k => new IncrementalPolicyRender(k.Namespace ?? "", k.Name));
+        var previous = render.LastStep;
+        try
+        {
+            return await ReconcileRenderedAsync(key, policy, render, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The debounce of the next service change follows what this reconcile cost, by the path its render took.
+            if (render.LastStep is { } step && !ReferenceEquals(step, previous))
+            {
+                costs?.Record(step.Path, clock.GetElapsedTime(started));
+            }
+        }
+    }
+
+    private async Task<ReconcileResult> ReconcileRenderedAsync(ObjectKey key, ObservabilityPolicy policy, IncrementalPolicyRender render, CancellationToken cancellationToken)
+    {
+        var ns = key.Namespace ?? "";
+
         // The policy's own render: its members' resolution and sampling, its objects; never the members' injections and
-        // ServiceMonitors (the service reconciler's), nor the workloads and Services they read.
+        // ServiceMonitors (the service reconciler's), nor the workloads and Services they read. Incremental: only the
+        // services changed since the last render are resolved again, with the same result as rendering them all.
         var serviceMonitorApi = kinds.Any(k => k.ClrType == typeof(ServiceMonitor) && k.Served);
-        var rendered = PolicyRenderer.Render(caches.PolicyRenderInput(ns, key.Name, serviceMonitorApi), ns, key.Name);
+        var rendered = render.Render(caches.PolicyRenderInput(ns, key.Name, serviceMonitorApi));
+        if (render.LastStep is { } step)
+        {
+            logger.LogDebug("Rendered ObservabilityPolicy {Namespace}/{Name}: {Path} ({Reason}), {Resolved} WaddleServices resolved", ns, key.Name, step.Path, step.Reason, step.Resolved);
+        }
+
         var outcome = rendered.Outcome;
         var desired = rendered.Objects.Where(o => IsChildOf(o, ns, key.Name)).ToList();
         var conditions = outcome.Conditions;
@@ -92,11 +129,13 @@ public sealed class ObservabilityPolicyReconciler(
 
         // Children of this policy it no longer renders (a backend switched off). While the backends' settings are invalid
         // nothing of them is rendered, but what the components still managed run is kept until the settings are fixed.
+        // A namespaced child carries the policy's owner reference: found by the owner index, not by scanning the
+        // namespace (whose Deployments, Services and ServiceMonitors are the services', 10 000 each at 10 000 services).
         var wanted = desired.Select(d => (d.GetType(), d.Metadata.Name)).ToHashSet();
         foreach (var kind in kinds)
         {
             var stale = (kind.Namespaced
-                    ? kind.Managed(ns).Where(o => IsChildOf(o, ns, key.Name) && IsOwnedBy(o, policy))
+                    ? kind.OwnedBy(policy.Metadata.Uid).Where(o => o.Metadata.NamespaceProperty == ns && OperatorControllers.Ownership.IsManaged(o.Metadata) && IsChildOf(o, ns, key.Name))
                     : kind.Managed(null).Where(o => IsChildOf(o, ns, key.Name)))
                 .Where(o => !Kept(o, rendered.KeptInstances));
             foreach (var child in stale.Where(o => !wanted.Contains((o.GetType(), o.Metadata.Name))).ToList())
@@ -255,7 +294,4 @@ public sealed class ObservabilityPolicyReconciler(
         && !labels.ContainsKey(WellKnown.ServiceLabel)
         && (obj.Metadata.NamespaceProperty is not null
             || (labels.TryGetValue(WellKnown.PolicyNamespaceLabel, out var ns) && ns == @namespace));
-
-    private static bool IsOwnedBy(IKubernetesObject<V1ObjectMeta> child, ObservabilityPolicy owner) =>
-        child.Metadata.OwnerReferences?.Any(o => o.Uid == owner.Metadata.Uid) == true;
 }

@@ -48,8 +48,9 @@ public sealed record OperatorOptions
     /// <summary>
     /// The longest a service change waits for its policy's reconcile: changes arriving within the window after one
     /// are gathered into one reconcile at its end, so a burst of service changes (an apply of many services) becomes
-    /// few sampling ConfigMap writes. The window is twice the recent cost of a policy reconcile, capped by this; the
-    /// first change after a quiet window is applied at once.
+    /// few sampling ConfigMap writes. The window is twice the recent cost of a policy reconcile rendering the way the
+    /// change makes it render (incremental for a service added or changed, full for one deleted:
+    /// <see cref="PolicyReconcileCosts"/>), capped by this; the first change after a quiet window is applied at once.
     /// </summary>
     public TimeSpan PolicyDebounce { get; init; } = TimeSpan.FromMilliseconds(500);
 

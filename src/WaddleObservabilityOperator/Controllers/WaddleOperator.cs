@@ -26,7 +26,7 @@ public sealed class WaddleOperator : IAsyncDisposable
     private readonly IReadOnlyList<(ControllerDeclaration Declaration, WorkQueue<ObjectKey> Queue)> _queues;
     private readonly LeaderElector? _election;
     private int _active;
-    private long _policyReconcileTicks;
+    private readonly PolicyReconcileCosts _policyCosts = new();
 
     public WaddleOperator(KubernetesClientConfiguration config, OperatorOptions options, OperatorMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null)
     {
@@ -92,7 +92,7 @@ public sealed class WaddleOperator : IAsyncDisposable
         var services = new WaddleServiceReconciler(_caches, clients, informers.OwnedKinds(serviceController, writer, clients), published, statusWriter, events, _time,
             loggers.CreateLogger<WaddleServiceReconciler>());
         var policies = new ObservabilityPolicyReconciler(_caches, informers.OwnedKinds(policyController, writer, clients), published, key => _serviceQueue!.Add(key),
-            clients, statusWriter, events, metrics, _time, loggers.CreateLogger<ObservabilityPolicyReconciler>(), options.Namespaces);
+            clients, statusWriter, events, metrics, _time, loggers.CreateLogger<ObservabilityPolicyReconciler>(), options.Namespaces, _policyCosts);
 
         _serviceQueue = new WorkQueue<ObjectKey>(WaddleServiceReconciler.ControllerName, _time, RetryBackoff(options), metrics);
         _policyQueue = new WorkQueue<ObjectKey>(ObservabilityPolicyReconciler.ControllerName, _time, RetryBackoff(options), metrics);
@@ -216,11 +216,6 @@ public sealed class WaddleOperator : IAsyncDisposable
         try
         {
             var result = await reconcile(key, cancellationToken).ConfigureAwait(false);
-            if (controller == ObservabilityPolicyReconciler.ControllerName)
-            {
-                RecordPolicyReconcile(_time.GetElapsedTime(started));
-            }
-
             var outcome = result.RequeueDelay is { } d && d > TimeSpan.Zero ? Kube.ReconcileOutcome.RequeueAfter
                 : result.RetryWithBackoff ? Kube.ReconcileOutcome.Requeue
                 : Kube.ReconcileOutcome.Success;
@@ -239,26 +234,16 @@ public sealed class WaddleOperator : IAsyncDisposable
     }
 
     /// <summary>
-    /// How long service changes are gathered into one policy reconcile: twice what a policy reconcile (a render of all
-    /// its members) has recently cost, at most <see cref="OperatorOptions.PolicyDebounce"/>. Cheap policies apply a
-    /// change at once; a policy of 10 000 services spends at most half its time re-rendering during a burst.
+    /// How long service changes are gathered into one policy reconcile: twice what a policy reconcile rendering on
+    /// <paramref name="path"/> (the path the change will cause) has recently cost, at most
+    /// <see cref="OperatorOptions.PolicyDebounce"/>. A change after a quiet window is applied at once; during a burst a
+    /// policy spends at most half its time rendering (an incremental render costs milliseconds at 10 000 services, a
+    /// full one about a hundred).
     /// </summary>
-    private TimeSpan PolicyDebounce()
+    private TimeSpan PolicyDebounce(PolicyRenderPath path)
     {
-        var cost = TimeSpan.FromTicks(Interlocked.Read(ref _policyReconcileTicks));
+        var cost = _policyCosts.Recent(path);
         return cost * 2 < _options.PolicyDebounce ? cost * 2 : _options.PolicyDebounce;
-    }
-
-    private void RecordPolicyReconcile(TimeSpan elapsed)
-    {
-        // A moving average, so one slow reconcile (a GC, a busy machine) does not hold changes back for long.
-        long before, after;
-        do
-        {
-            before = Interlocked.Read(ref _policyReconcileTicks);
-            after = before == 0 ? elapsed.Ticks : (long)((0.7 * before) + (0.3 * elapsed.Ticks));
-        }
-        while (Interlocked.CompareExchange(ref _policyReconcileTicks, after, before) != before);
     }
 
     private static ItemExponentialBackoff<ObjectKey> RetryBackoff(OperatorOptions options) =>

@@ -50,21 +50,26 @@ public static class PolicyRenderer
         var policy = input.Policies.FirstOrDefault(p => (p.Metadata.NamespaceProperty ?? "") == (@namespace ?? "") && p.Metadata.Name == name)
             ?? throw new InvalidOperationException($"ObservabilityPolicy {@namespace}/{name} is not in the render input");
         var resolution = Resolution.Resolve(input.Policies, input.Services);
-        return Render(policy, resolution, [.. resolution.MembersOf(@namespace ?? "", name)], input.Cluster ?? ClusterFacts.Unknown, input.ObservedWorkloads);
+        return Render(policy, resolution.Resolver, [.. resolution.MembersOf(@namespace ?? "", name)], input.Cluster ?? ClusterFacts.Unknown, input.ObservedWorkloads);
     }
 
-    /// <summary>Renders <paramref name="policy"/> from a resolution already made and its members in namespace and name order.</summary>
-    internal static PolicyRender Render(ObservabilityPolicy policy, Resolution resolution, IReadOnlyList<ServiceResolution> members, ClusterFacts cluster, IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? observedWorkloads = null)
+    /// <summary>
+    /// Renders <paramref name="policy"/> from a resolver already made and its members in namespace and name order; with
+    /// <paramref name="sampling"/>, the sampling document of exactly those members already made (by
+    /// <see cref="IncrementalPolicyRender"/>), otherwise it is rendered here.
+    /// </summary>
+    internal static PolicyRender Render(ObservabilityPolicy policy, PolicyResolver resolver, IReadOnlyList<ServiceResolution> members, ClusterFacts cluster,
+        IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? observedWorkloads = null, SamplingDocumentResult? sampling = null)
     {
         var ns = policy.Metadata.NamespaceProperty ?? "";
         var name = policy.Metadata.Name;
         // The components read what the cluster offers from the policy they render (the ServiceMonitor API, the namespace).
-        var effective = resolution.Resolver.Effective(ns, name)! with { Cluster = cluster };
+        var effective = resolver.Effective(ns, name)! with { Cluster = cluster };
         var resolved = members.Select(m => m.Resolution.Service!).ToList();
         var objects = new List<IKubernetesObject<V1ObjectMeta>>();
         var errors = new List<ReadyProblem>();
         var notes = new List<string>();
-        foreach (var problem in resolution.Resolver.Problems.Where(p => p.Namespace == ns && p.Name == name))
+        foreach (var problem in resolver.Problems.Where(p => p.Namespace == ns && p.Name == name))
         {
             errors.Add(new(problem.Reason, problem.Message));
         }
@@ -94,7 +99,7 @@ public static class PolicyRenderer
             notes.Add(exemplars);
         }
 
-        var sampling = SamplingStrategiesDocument.Render(policy, effective, resolved);
+        sampling ??= SamplingStrategiesDocument.Render(policy, effective, resolved);
         var objectConditions = new Dictionary<string, string>(backends.ConditionOfPublished, StringComparer.Ordinal);
         if (sampling.ConfigMap is not null)
         {

@@ -25,7 +25,8 @@ public sealed record SamplingDocumentResult(
 /// <c>service_strategies</c> entry per service whose sampling differs from that default. Operation strategies
 /// are probabilistic only (Jaeger drops ratelimiting ones); a service's operation equal to the default's is left
 /// out because Jaeger merges the default's operations into every service; entries are ordered by service name,
-/// then operation, so the bytes depend only on the settings. Built in O(n log n) for n services.
+/// then operation, so the bytes depend only on the settings. Built in O(n log n) for n services, or kept up to date
+/// member by member from the same pieces (<see cref="SamplingDocumentState"/>).
 /// </summary>
 public static class SamplingStrategiesDocument
 {
@@ -39,7 +40,15 @@ public static class SamplingStrategiesDocument
 
     private const string Probabilistic = "probabilistic";
 
-    private sealed record Entry(string ServiceName, double Ratio, IReadOnlyList<OperationSampling> Operations);
+    /// <summary>A service strategy as it would be written: its service name, ratio and the operations that differ from the default's.</summary>
+    internal sealed record Entry(string ServiceName, double Ratio, IReadOnlyList<OperationSampling> Operations);
+
+    /// <summary>
+    /// What one member brings to the document on its own: a candidate <see cref="Entry"/> (decided with the other
+    /// members of its service name, <see cref="DecideGroup"/>), or the outcome it has without one (tracing off, an
+    /// invalid ratio).
+    /// </summary>
+    internal readonly record struct Contribution(Entry? Candidate, ConditionOutcome? Outcome);
 
     /// <param name="policy">The policy object (owner of the ConfigMap).</param>
     /// <param name="effective">Its effective settings.</param>
@@ -51,43 +60,26 @@ public static class SamplingStrategiesDocument
         ArgumentNullException.ThrowIfNull(effective);
         ArgumentNullException.ThrowIfNull(services);
         var outcomes = new Dictionary<string, ConditionOutcome>(StringComparer.Ordinal);
-        var conflicts = new List<string>();
-        var defaultOps = effective.Tracing.Operations;
-        var invalidDefault = InvalidRatios(effective.Tracing.DefaultRatio, defaultOps);
-        if (invalidDefault is not null)
+        if (InvalidDefault(effective) is { } failure)
         {
-            var failure = Condition(false, Reasons.InvalidRatio, $"spec.tracing.sampling: {invalidDefault}");
-            foreach (var service in services)
-            {
-                outcomes[service.Name] = failure;
-            }
-
-            return new SamplingDocumentResult(null, "", 0, 0, failure, outcomes, conflicts);
+            return Failed(failure, services.Select(s => s.Name));
         }
 
-        var defaultOpRatios = defaultOps.ToDictionary(o => o.Operation, o => o.Ratio, StringComparer.Ordinal);
+        var defaultOpRatios = DefaultOperationRatios(effective);
 
         // Candidates: traced services with valid ratios, sorted by service name, then WaddleService name.
         var candidates = new List<(ResolvedService Service, Entry Entry)>(services.Count);
         foreach (var service in services)
         {
-            if (!service.TracingEnabled || effective.Tracing.Exporter == TraceExporter.None)
+            var contribution = Contribute(service, effective, defaultOpRatios);
+            if (contribution.Candidate is { } entry)
             {
-                outcomes[service.Name] = Condition(true, Reasons.TracingDisabled, "tracing is off for this service; it has no sampling strategy");
-                continue;
+                candidates.Add((service, entry));
             }
-
-            if (InvalidRatios(service.SamplingRatio, service.Operations) is { } invalid)
+            else
             {
-                outcomes[service.Name] = Condition(false, Reasons.InvalidRatio, $"spec.tracing: {invalid}");
-                continue;
+                outcomes[service.Name] = contribution.Outcome!;
             }
-
-            // Operations equal to the default's are redundant: Jaeger appends the default's operations to every service.
-            var own = service.Operations
-                .Where(o => !(defaultOpRatios.TryGetValue(o.Operation, out var r) && r.Equals(o.Ratio)))
-                .ToList();
-            candidates.Add((service, new Entry(service.ServiceName, service.SamplingRatio, own)));
         }
 
         candidates.Sort((a, b) =>
@@ -96,43 +88,114 @@ public static class SamplingStrategiesDocument
             return byService != 0 ? byService : string.CompareOrdinal(a.Service.Name, b.Service.Name);
         });
 
-        var entries = new List<(Entry Entry, List<ResolvedService> Services)>();
+        var entries = new List<Entry>();
+        var conflicts = new List<string>();
         for (var i = 0; i < candidates.Count;)
         {
-            var first = candidates[i];
-            var group = new List<ResolvedService> { first.Service };
             var j = i + 1;
-            for (; j < candidates.Count && candidates[j].Entry.ServiceName == first.Entry.ServiceName; j++)
+            while (j < candidates.Count && candidates[j].Entry.ServiceName == candidates[i].Entry.ServiceName)
             {
-                var other = candidates[j];
-                if (SameSampling(first.Entry, other.Entry))
-                {
-                    group.Add(other.Service);
-                    continue;
-                }
-
-                var message = $"WaddleServices \"{first.Service.Name}\" and \"{other.Service.Name}\" both use service name \"{first.Entry.ServiceName}\" with different sampling; Jaeger looks strategies up by service name, so \"{first.Service.Name}\" (first by name) applies";
-                conflicts.Add(message);
-                outcomes[other.Service.Name] = Condition(false, Reasons.ServiceNameConflict, message);
+                j++;
             }
 
-            var differs = !first.Entry.Ratio.Equals(effective.Tracing.DefaultRatio) || first.Entry.Operations.Count > 0;
-            foreach (var service in group)
+            if (DecideGroup(policy.Metadata.Name, effective, candidates[i..j], outcomes, conflicts) is { } entry)
             {
-                outcomes[service.Name] = differs
-                    ? Condition(true, Reasons.Published, $"service strategy \"{first.Entry.ServiceName}\" is in ConfigMap \"{ChildNames.SamplingConfigMap(policy.Metadata.Name)}\"")
-                    : Condition(true, Reasons.DefaultSampling, $"sampling equals the policy default; covered by default_strategy in ConfigMap \"{ChildNames.SamplingConfigMap(policy.Metadata.Name)}\"");
-            }
-
-            if (differs)
-            {
-                entries.Add((first.Entry, group));
+                entries.Add(entry);
             }
 
             i = j;
         }
 
-        var json = Write(effective.Tracing.DefaultRatio, defaultOps, entries.Select(e => e.Entry));
+        return Assemble(policy, effective, entries, outcomes, conflicts, limitBytes);
+    }
+
+    /// <summary>The failure of every member when the policy's own default ratios are invalid; null when they are valid.</summary>
+    internal static ConditionOutcome? InvalidDefault(EffectivePolicy effective) =>
+        InvalidRatios(effective.Tracing.DefaultRatio, effective.Tracing.Operations) is { } invalid
+            ? Condition(false, Reasons.InvalidRatio, $"spec.tracing.sampling: {invalid}")
+            : null;
+
+    /// <summary>The document when the default is invalid: none, and <paramref name="failure"/> for every member.</summary>
+    internal static SamplingDocumentResult Failed(ConditionOutcome failure, IEnumerable<string> members)
+    {
+        var outcomes = new Dictionary<string, ConditionOutcome>(StringComparer.Ordinal);
+        foreach (var member in members)
+        {
+            outcomes[member] = failure;
+        }
+
+        return new(null, "", 0, 0, failure, outcomes, []);
+    }
+
+    /// <summary>The default's operations by name, which a service's equal operations are left out against.</summary>
+    internal static Dictionary<string, double> DefaultOperationRatios(EffectivePolicy effective) =>
+        effective.Tracing.Operations.ToDictionary(o => o.Operation, o => o.Ratio, StringComparer.Ordinal);
+
+    /// <summary>What one member brings to the document of a policy whose default is valid.</summary>
+    internal static Contribution Contribute(ResolvedService service, EffectivePolicy effective, IReadOnlyDictionary<string, double> defaultOpRatios)
+    {
+        if (!service.TracingEnabled || effective.Tracing.Exporter == TraceExporter.None)
+        {
+            return new(null, Condition(true, Reasons.TracingDisabled, "tracing is off for this service; it has no sampling strategy"));
+        }
+
+        if (InvalidRatios(service.SamplingRatio, service.Operations) is { } invalid)
+        {
+            return new(null, Condition(false, Reasons.InvalidRatio, $"spec.tracing: {invalid}"));
+        }
+
+        // Operations equal to the default's are redundant: Jaeger appends the default's operations to every service.
+        var own = service.Operations
+            .Where(o => !(defaultOpRatios.TryGetValue(o.Operation, out var r) && r.Equals(o.Ratio)))
+            .ToList();
+        return new(new Entry(service.ServiceName, service.SamplingRatio, own), null);
+    }
+
+    /// <summary>
+    /// Decides the candidates sharing one service name, given in WaddleService name order: the first applies, with those
+    /// of the same sampling; each other one is a conflict. Sets the outcome of every one of them, adds the conflicts,
+    /// and returns the group's entry, or null when its sampling equals the policy default (no entry needed).
+    /// </summary>
+    internal static Entry? DecideGroup(string policyName, EffectivePolicy effective, IReadOnlyList<(ResolvedService Service, Entry Entry)> group,
+        IDictionary<string, ConditionOutcome> outcomes, ICollection<string> conflicts)
+    {
+        var first = group[0];
+        var same = new List<ResolvedService> { first.Service };
+        for (var k = 1; k < group.Count; k++)
+        {
+            var other = group[k];
+            if (SameSampling(first.Entry, other.Entry))
+            {
+                same.Add(other.Service);
+                continue;
+            }
+
+            var message = $"WaddleServices \"{first.Service.Name}\" and \"{other.Service.Name}\" both use service name \"{first.Entry.ServiceName}\" with different sampling; Jaeger looks strategies up by service name, so \"{first.Service.Name}\" (first by name) applies";
+            conflicts.Add(message);
+            outcomes[other.Service.Name] = Condition(false, Reasons.ServiceNameConflict, message);
+        }
+
+        var differs = !first.Entry.Ratio.Equals(effective.Tracing.DefaultRatio) || first.Entry.Operations.Count > 0;
+        var configMap = ChildNames.SamplingConfigMap(policyName);
+        var outcome = differs
+            ? Condition(true, Reasons.Published, $"service strategy \"{first.Entry.ServiceName}\" is in ConfigMap \"{configMap}\"")
+            : Condition(true, Reasons.DefaultSampling, $"sampling equals the policy default; covered by default_strategy in ConfigMap \"{configMap}\"");
+        foreach (var service in same)
+        {
+            outcomes[service.Name] = outcome;
+        }
+
+        return differs ? first.Entry : null;
+    }
+
+    /// <summary>
+    /// The document of <paramref name="entries"/> (in service name order), its ConfigMap and the policy's outcome; over
+    /// the limit, no ConfigMap and every member that would be published fails. Takes <paramref name="outcomes"/> over.
+    /// </summary>
+    internal static SamplingDocumentResult Assemble(ObservabilityPolicy policy, EffectivePolicy effective, IReadOnlyCollection<Entry> entries,
+        Dictionary<string, ConditionOutcome> outcomes, List<string> conflicts, long? limitBytes)
+    {
+        var json = Write(effective.Tracing.DefaultRatio, effective.Tracing.Operations, entries);
         var configMap = ConfigMap(policy, json);
         var size = Size(configMap);
         var limit = limitBytes ?? LimitBytes;

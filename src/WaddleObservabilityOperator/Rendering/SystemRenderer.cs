@@ -43,7 +43,7 @@ public static class SystemRenderer
         {
             var key = (Namespace: policy.Metadata.NamespaceProperty ?? "", Name: policy.Metadata.Name);
             var members = byPolicy.GetValueOrDefault(key) ?? [];
-            var rendered = PolicyRenderer.Render(policy, resolution, [.. members.Select(m => new ServiceResolution(m.Service, m.Resolution))], input.ClusterFactsOf(key.Namespace));
+            var rendered = PolicyRenderer.Render(policy, resolution.Resolver, [.. members.Select(m => new ServiceResolution(m.Service, m.Resolution))], input.ClusterFactsOf(key.Namespace));
             objects.AddRange(rendered.Objects);
             foreach (var member in members)
             {
