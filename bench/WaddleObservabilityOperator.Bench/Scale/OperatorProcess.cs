@@ -160,12 +160,13 @@ public sealed class OperatorProcess : IAsyncDisposable
     {
         while (!cancellationToken.IsCancellationRequested && !_process.HasExited)
         {
-            _ = await ScrapeAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                // The phase may end while a scrape is in flight: that cancels the scrape, not the run.
+                _ = await ScrapeAsync(cancellationToken).ConfigureAwait(false);
                 await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
