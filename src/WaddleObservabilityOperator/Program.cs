@@ -29,12 +29,29 @@ public static class Program
         {
             ["run", .. var runArgs] => await RunCommand.RunAsync(runArgs, Console.Out, Console.Error, cancellation.Token).ConfigureAwait(false),
             ["render", .. var rest] => RenderCommand.Run(rest, Console.In, Console.Out, Console.Error),
-            ["generate", .. var rest] => await GenerateCommand.RunAsync(rest, Console.Out, Console.Error, cancellation.Token).ConfigureAwait(false),
-            ["crds", .. var rest] => await CrdsCommand.RunAsync(rest, Console.Out, Console.Error, cancellation.Token).ConfigureAwait(false),
+            ["generate", .. var rest] => await FromBuildAsync("generate", () => GenerateCommand.RunAsync(rest, Console.Out, Console.Error, cancellation.Token)).ConfigureAwait(false),
+            ["crds", .. var rest] => await FromBuildAsync("crds", () => CrdsCommand.RunAsync(rest, Console.Out, Console.Error, cancellation.Token)).ConfigureAwait(false),
             ["-h" or "--help" or "help"] => await UsageAsync(Console.Out, ExitCodes.Success).ConfigureAwait(false),
             [var unknown, ..] => await UsageAsync(Console.Error, ExitCodes.Usage, $"unknown command '{unknown}'").ConfigureAwait(false),
             [] => await UsageAsync(Console.Error, ExitCodes.Usage).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>
+    /// generate and crds read the XML documentation next to the build's assemblies (the CRDs' descriptions); a published
+    /// binary (the Native AOT image) carries none, so a missing file is a clear error, not a crash.
+    /// </summary>
+    private static async Task<int> FromBuildAsync(string command, Func<Task<int>> run)
+    {
+        try
+        {
+            return await run().ConfigureAwait(false);
+        }
+        catch (FileNotFoundException e)
+        {
+            await Console.Error.WriteLineAsync($"{command}: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
     }
 
     private static async Task<int> UsageAsync(TextWriter writer, int exitCode, string? problem = null)

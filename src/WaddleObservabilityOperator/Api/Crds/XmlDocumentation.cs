@@ -30,7 +30,8 @@ public sealed class XmlDocumentation
             {
                 throw new FileNotFoundException(
                     $"The XML documentation of {assembly.GetName().Name} is missing at {path}; the CRD descriptions are read from it. " +
-                    "Build the operator project (it copies the file next to the dll) and retry.",
+                    "Build the operator project (it copies the file next to the dll) and run the command from the build " +
+                    "(dotnet run --project src/WaddleObservabilityOperator -- ...): a published Native AOT binary carries no XML documentation.",
                     path);
             }
 
