@@ -38,20 +38,13 @@ public static class OperatorJson
     public static T Deserialize<T>(JsonNode node) =>
         (T?)JsonSerializer.Deserialize(node, Info(typeof(T))) ?? throw new JsonException($"the {typeof(T).Name} is null");
 
-    public static T Deserialize<T>(Stream json) =>
-        (T?)JsonSerializer.Deserialize(json, Info(typeof(T))) ?? throw new JsonException($"the {typeof(T).Name} is null");
-
-    public static async ValueTask<T> DeserializeAsync<T>(Stream json, CancellationToken cancellationToken) =>
-        (T?)await JsonSerializer.DeserializeAsync(json, Info(typeof(T)), cancellationToken).ConfigureAwait(false)
-        ?? throw new JsonException($"the {typeof(T).Name} is null");
-
     /// <summary>A deep copy through JSON.</summary>
     public static T Clone<T>(T value)
         where T : notnull =>
         (T)(JsonSerializer.Deserialize(JsonSerializer.Serialize(value, Info(value.GetType())), Info(value.GetType()))
             ?? throw new JsonException($"the {typeof(T).Name} is null"));
 
-    public static JsonTypeInfo Info(Type type) =>
+    private static JsonTypeInfo Info(Type type) =>
         OperatorJsonContext.Default.GetTypeInfo(type)
         ?? throw new NotSupportedException($"{type.FullName} is not in the operator's JSON context (Json/OperatorJson.cs): add it there");
 }

@@ -78,7 +78,7 @@ public sealed class KubernetesResourceClient<T> : IResourceClient<T>
     }
 
     /// <summary>One line of a watch stream: <c>{"type": "ADDED", "object": {...}}</c>; an ERROR event's object is a Status.</summary>
-    internal ResourceWatchEvent<T> ParseEvent(string line)
+    private ResourceWatchEvent<T> ParseEvent(string line)
     {
         var node = JsonNode.Parse(line) as JsonObject ?? throw new JsonException("A watch event must be a JSON object.");
         var typeName = node["type"]?.GetValue<string>() ?? throw new JsonException("A watch event needs a type.");
