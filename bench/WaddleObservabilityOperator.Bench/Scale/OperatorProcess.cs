@@ -62,12 +62,13 @@ public sealed class OperatorProcess : IAsyncDisposable
     /// just before the start, so another process may take it in between: an operator that exits because its address
     /// is in use is started again on another port (a few times), never reported as a failed run.
     /// </summary>
-    public static async Task<OperatorProcess> StartAsync(string assembly, string kubeconfig, string identity, IEnumerable<string> flags, CancellationToken cancellationToken)
+    public static async Task<OperatorProcess> StartAsync(string assembly, string kubeconfig, string identity, IEnumerable<string> flags, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var arguments = flags.ToList();
         for (var attempt = 1; ; attempt++)
         {
-            var running = StartOnce(assembly, kubeconfig, identity, arguments);
+            var running = StartOnce(assembly, kubeconfig, identity, arguments, environment);
             while (!running.HasExited)
             {
                 if (await running.ScrapeAsync(cancellationToken).ConfigureAwait(false) is not null)
@@ -87,7 +88,7 @@ public sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
-    private static OperatorProcess StartOnce(string assembly, string kubeconfig, string identity, IEnumerable<string> flags)
+    private static OperatorProcess StartOnce(string assembly, string kubeconfig, string identity, IEnumerable<string> flags, IReadOnlyDictionary<string, string>? environment)
     {
         if (!File.Exists(assembly))
         {
@@ -110,6 +111,10 @@ public sealed class OperatorProcess : IAsyncDisposable
         }
 
         info.Environment["POD_NAME"] = identity;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the operator");
         var running = new OperatorProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/metrics"), identity);
         process.ErrorDataReceived += (_, e) => running.Keep(e.Data);

@@ -121,7 +121,7 @@ public sealed class ScaleCommand : IBenchCommand
         // Convergence: from the operator's process start until every WaddleService is Ready for its generation.
         api.Requests.Clear();
         await Log(progress, "starting the operator").ConfigureAwait(false);
-        var first = await OperatorProcess.StartAsync(options.OperatorAssembly, kubeconfig, "bench-operator-1", flags, cancellationToken).ConfigureAwait(false);
+        var first = await OperatorProcess.StartAsync(options.OperatorAssembly, kubeconfig, "bench-operator-1", flags, cancellationToken, options.OperatorEnvironment).ConfigureAwait(false);
         ScaleResult result;
         try
         {
@@ -165,7 +165,7 @@ public sealed class ScaleCommand : IBenchCommand
             var restartClock = Stopwatch.StartNew();
             var defaultResync = flags.IndexOf("--resync-period");
             flags.RemoveRange(defaultResync, 2);
-            await using var second = await OperatorProcess.StartAsync(options.OperatorAssembly, kubeconfig, "bench-operator-2", flags, cancellationToken).ConfigureAwait(false);
+            await using var second = await OperatorProcess.StartAsync(options.OperatorAssembly, kubeconfig, "bench-operator-2", flags, cancellationToken, options.OperatorEnvironment).ConfigureAwait(false);
             long restartReconciles = 0;
             await WaitUntilAsync(second, options.Timeout, "the restarted operator to reconcile every service", () =>
             {
@@ -176,7 +176,7 @@ public sealed class ScaleCommand : IBenchCommand
             var restart = RequestCounts.Of(api.Requests.Snapshot(), second.Identity);
             var restartPhase = new QuietPhase(restartClock.Elapsed.TotalSeconds, restartReconciles, restart.Writes + restart.EventWrites, restart.Gets, restart.ByVerb, restart.GetPaths);
 
-            var latency = await MeasureLatencyAsync(second, user, workload, tracker, options.Changes, cancellationToken).ConfigureAwait(false);
+            var latency = await MeasureLatencyAsync(api, second, user, workload, tracker, options.Changes, cancellationToken).ConfigureAwait(false);
             await Log(progress, $"change to applied: p50 {latency.P50Ms:0.0} ms, p99 {latency.P99Ms:0.0} ms").ConfigureAwait(false);
             var restartRss = second.PeakRssBytes;
             await second.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -189,6 +189,7 @@ public sealed class ScaleCommand : IBenchCommand
                 Qps = options.Qps,
                 Burst = options.Burst,
                 Concurrency = options.Concurrency,
+                OperatorEnvironment = options.OperatorEnvironment,
                 ResyncPeriodSeconds = options.ResyncPeriod.TotalSeconds,
                 Machine = new MachineConditions(Environment.ProcessorCount, loadStart, MachineConditions.LoadAverage(), startedAt, DateTimeOffset.UtcNow),
                 SeedSeconds = seedSeconds,
@@ -224,11 +225,16 @@ public sealed class ScaleCommand : IBenchCommand
         }
     }
 
-    /// <summary>One change at a time to a service's sampling ratio, timed from the PATCH until the service is Ready for the new generation.</summary>
-    private static async Task<LatencyPhase> MeasureLatencyAsync(OperatorProcess op, Kubernetes user, ScaleWorkload workload, ReadyTracker tracker, int changes, CancellationToken cancellationToken)
+    /// <summary>
+    /// One change at a time to a service's sampling ratio, timed from the PATCH until the service is Ready for the new
+    /// generation, with where each change's time went (<see cref="ChangeSample"/>).
+    /// </summary>
+    private static async Task<LatencyPhase> MeasureLatencyAsync(ApiEmulator api, OperatorProcess op, Kubernetes user, ScaleWorkload workload, ReadyTracker tracker, int changes, CancellationToken cancellationToken)
     {
         var all = new List<double>();
         var byMode = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
+        var samples = new List<ChangeSample>();
+        api.Requests.Clear();
         for (var k = 0; k < changes; k++)
         {
             // Spread over services, layers and so both policies' sampling modes.
@@ -236,6 +242,10 @@ public sealed class ScaleCommand : IBenchCommand
             var (ns, name, _) = workload.Service(i);
             var ratio = Math.Round(0.2 + (k * 0.001), 3);
             var patch = new JsonObject { ["spec"] = new JsonObject { ["tracing"] = new JsonObject { ["samplingRatio"] = ratio } } };
+            var before = await op.ScrapeAsync(cancellationToken).ConfigureAwait(false);
+            var benchPause = GC.GetTotalPauseDuration();
+            var benchGen2 = GC.CollectionCount(2);
+            var sentAt = DateTimeOffset.UtcNow;
             var started = Stopwatch.GetTimestamp();
             var patched = (JsonElement)await user.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
                 ApiGroup.Group, ApiGroup.Version, ns, WaddleService.Plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -252,14 +262,26 @@ public sealed class ScaleCommand : IBenchCommand
                 throw new TimeoutException($"WaddleService {ns}/{name} was not Ready for generation {generation} 60 s after the change: {service.GetProperty("status")}\nits sampling ConfigMap (resourceVersion {sampling.Metadata.ResourceVersion}): {string.Join("", sampling.Data.Values)}\n{op.LogTail()}");
             }
 
-            var ms = Stopwatch.GetElapsedTime(started, readyAt).TotalMilliseconds;
+            var elapsed = Stopwatch.GetElapsedTime(started, readyAt);
+            var benchPauseMs = (GC.GetTotalPauseDuration() - benchPause).TotalMilliseconds;
+            var benchGen2s = GC.CollectionCount(2) - benchGen2;
+            var after = await op.ScrapeAsync(cancellationToken).ConfigureAwait(false);
+            var gc = OperatorGc.Between(before, after);
+            var reconciles = ReconcileWork.Between(before, after, "waddleservice", "observabilitypolicy");
+            var ms = elapsed.TotalMilliseconds;
             all.Add(ms);
             byMode[workload.IsStatic(i)].Add(ms);
+            if (ChangeSample.From(api.Requests.Snapshot(), op.Identity, ns, name, workload.IsStatic(i), sentAt, sentAt + elapsed, gc, reconciles, benchPauseMs, benchGen2s) is { } sample)
+            {
+                samples.Add(sample);
+            }
+
+            api.Requests.Clear();
         }
 
         return new LatencyPhase(all.Count, LatencyPhase.Percentile(all, 50), LatencyPhase.Percentile(all, 99), all.Count == 0 ? double.NaN : all.Max(),
             LatencyPhase.Percentile(byMode[true], 50), LatencyPhase.Percentile(byMode[true], 99),
-            LatencyPhase.Percentile(byMode[false], 50), LatencyPhase.Percentile(byMode[false], 99));
+            LatencyPhase.Percentile(byMode[false], 50), LatencyPhase.Percentile(byMode[false], 99), samples);
     }
 
     private static string ChildNamesOf(string ns, string name, ScaleWorkload workload) =>

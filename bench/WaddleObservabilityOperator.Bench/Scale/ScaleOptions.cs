@@ -29,6 +29,9 @@ public sealed record ScaleOptions
 
     public string OperatorAssembly { get; init; } = OperatorProcess.DefaultAssembly();
 
+    /// <summary>Environment variables for the operator's process only (GC settings to compare, e.g. DOTNET_GCgen0size).</summary>
+    public IReadOnlyDictionary<string, string> OperatorEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>What "off" passes as --qps and --burst: no real client ever waits on a bucket this large.</summary>
     public const double UnlimitedQps = 1_000_000;
 
@@ -46,6 +49,8 @@ public sealed record ScaleOptions
           --raw-seconds N       how long the raw write throughput is measured (default 5)
           --timeout D           give up on a phase after this long (default 30m)
           --operator PATH       the operator assembly to run (default: its build output beside the bench's)
+          --operator-env K=V[,K=V]
+                                environment variables for the operator's process only (e.g. GC settings)
           --json PATH           write the result as JSON
           --check               exit 1 when the counts regress: writes/service > 4.1, sampling ConfigMap writes > 10,
                                 any write or GET in steady state or after the restart (times are never checked)
@@ -79,6 +84,11 @@ public sealed record ScaleOptions
             options = options with { OperatorAssembly = Path.GetFullPath(assembly) };
         }
 
+        if (a.String("--operator-env") is { } environment)
+        {
+            options = options with { OperatorEnvironment = ParseEnvironment(environment) };
+        }
+
         var off = a.Switch("--no-rate-limit");
         var qps = a.String("--qps");
         var burst = a.String("--burst");
@@ -97,5 +107,22 @@ public sealed record ScaleOptions
 
         a.EnsureAllRead();
         return options;
+    }
+
+    private static Dictionary<string, string> ParseEnvironment(string text)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new FormatException($"--operator-env takes NAME=VALUE pairs separated by commas, not '{pair}'");
+            }
+
+            environment[pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        return environment;
     }
 }

@@ -16,6 +16,9 @@ public sealed record ScaleResult
     public double? Qps { get; init; }
     public int? Burst { get; init; }
     public required int Concurrency { get; init; }
+
+    /// <summary>Environment given to the operator's process only (--operator-env); empty in results written before it existed.</summary>
+    public IReadOnlyDictionary<string, string> OperatorEnvironment { get; init; } = new Dictionary<string, string>();
     public required double ResyncPeriodSeconds { get; init; }
 
     public required MachineConditions Machine { get; init; }
@@ -56,6 +59,7 @@ public sealed record ScaleResult
         {
             ("services / namespaces / policies", $"{Services} / {Namespaces} / {Policies}"),
             ("rate limit (qps / burst)", Qps is null ? "off" : $"{F(Qps.Value, "0.##")} / {Burst}"),
+            ("operator environment", OperatorEnvironment.Count == 0 ? "as is" : string.Join(" ", OperatorEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))),
             ("machine", $"{Machine.Cores} cores, load {F(Machine.LoadAverageStart, "0.00")} at start, {F(Machine.LoadAverageEnd, "0.00")} at end"),
             ("seed (user creates)", $"{F(SeedSeconds)} s"),
             ("raw API writes/s (same client settings)", F(RawWritesPerSecond)),
@@ -71,6 +75,8 @@ public sealed record ScaleResult
             ("restart: reconciles, writes, GETs", $"{Restart.Reconciles} in {F(Restart.Seconds)} s, {Restart.Writes} writes, {Restart.Gets} GETs ({string.Join(" ", Restart.RequestsByVerb.Select(kv => $"{kv.Key}={kv.Value}"))})"),
             ("peak RSS / managed heap", $"{F(PeakRssMb)} MB / {F(PeakManagedHeapMb)} MB (restarted: {F(RestartPeakRssMb)} MB RSS)"),
         };
+        rows.AddRange(Latency.Slowest(3).Select((s, k) => (k == 0 ? "  slowest changes" : "", s.Describe())));
+        rows.Add(("  samples with a timeline", $"{Latency.Samples?.Count ?? 0} of {Latency.Changes}"));
         var width = rows.Max(r => r.Item1.Length);
         var text = new StringBuilder();
         foreach (var (name, value) in rows)
@@ -120,8 +126,12 @@ public sealed record LatencyPhase(
     double StaticP50Ms,
     double StaticP99Ms,
     double RemoteP50Ms,
-    double RemoteP99Ms)
+    double RemoteP99Ms,
+    IReadOnlyList<ChangeSample>? Samples = null)
 {
+    /// <summary>The <paramref name="count"/> slowest changes, slowest first (none in results written before samples were kept).</summary>
+    public IEnumerable<ChangeSample> Slowest(int count) => (Samples ?? []).OrderByDescending(s => s.TotalMs).Take(count);
+
     public static double Percentile(IReadOnlyList<double> values, double p)
     {
         if (values.Count == 0)

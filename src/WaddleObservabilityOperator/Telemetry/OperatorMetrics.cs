@@ -33,6 +33,7 @@ public sealed class OperatorMetrics : IReconcileMetrics, IWorkQueueMetrics, IApi
     private readonly Gauge _samplingConfigMapBytes;
     private readonly Counter _apiRequests;
     private readonly Gauge _leaderStatus;
+    private readonly Counter _gcPause;
 
     public OperatorMetrics()
     {
@@ -63,6 +64,12 @@ public sealed class OperatorMetrics : IReconcileMetrics, IWorkQueueMetrics, IApi
             "Total number of items added to the workqueue with a non-zero delay (rate-limited requeues, RequeueAfter)", ["name"]);
         _leaderStatus = factory.CreateGauge("leader_election_master_status",
             "Whether this instance is the leader (1) or not (0)", ["name"]);
+
+        // DotNetStats counts collections but not how long they stopped the process: the runtime's own total, which is
+        // what tells a slow reconcile from a paused one.
+        _gcPause = factory.CreateCounter("dotnet_gc_pause_time_seconds_total",
+            "Total time the garbage collector has paused the process since it started");
+        Registry.AddBeforeCollectCallback(() => _gcPause.IncTo(GC.GetTotalPauseDuration().TotalSeconds));
 
         _services = factory.CreateGauge("waddle_services", "WaddleServices in the watched namespaces by readiness", ["ready"]);
         _injectedWorkloads = factory.CreateGauge("waddle_injected_workloads",

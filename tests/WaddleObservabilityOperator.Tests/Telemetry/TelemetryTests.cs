@@ -46,6 +46,11 @@ public sealed class TelemetryTests
         Assert.Contains("waddle_sampling_configmap_bytes{namespace=\"bots\",policy=\"default\"} 512", text, StringComparison.Ordinal);
         Assert.Contains("waddle_api_requests_total{verb=\"patch\",code=\"200\"} 1", text, StringComparison.Ordinal);
 
+        GC.Collect();
+        var paused = await first.ExportAsync(CancellationToken.None);
+        var pauseLine = paused.Split('\n').Single(l => l.StartsWith("dotnet_gc_pause_time_seconds_total ", StringComparison.Ordinal));
+        Assert.True(double.Parse(pauseLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) > 0, pauseLine);
+
         var other = await second.ExportAsync(CancellationToken.None);
         Assert.DoesNotContain("result=\"success\"} 1", other, StringComparison.Ordinal);
         Assert.Equal(0, second.ApiRequests("patch"));
