@@ -228,9 +228,24 @@ public sealed class EventRouting(OperatorCaches caches, Func<PolicyRenderPath, T
     private static bool SamplingPublished(WaddleService service) => ConditionTrue(service, ConditionTypes.SamplingPublished);
 
     /// <summary>The status reports <paramref name="type"/> True for the current generation.</summary>
-    private static bool ConditionTrue(WaddleService service, string type) =>
-        service.Status?.ObservedGeneration == service.Metadata.Generation
-        && service.Status?.Conditions?.Any(c => c.Type == type && c.Status == "True") == true;
+    private static bool ConditionTrue(WaddleService service, string type)
+    {
+        // A loop, not Any with a lambda: a sampling ConfigMap's change asks this of every WaddleService of the namespace.
+        if (service.Status is not { } status || status.ObservedGeneration != service.Metadata.Generation || status.Conditions is not { } conditions)
+        {
+            return false;
+        }
+
+        foreach (var condition in conditions)
+        {
+            if (condition.Type == type && condition.Status == "True")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Only the status (and so the resourceVersion) differs: the spec (generation), labels, annotations, finalizers, uid

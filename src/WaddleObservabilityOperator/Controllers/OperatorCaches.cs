@@ -128,10 +128,25 @@ public sealed class OperatorCaches
     {
         var key = LabelKey(ns, WellKnown.PolicyLabel, policy);
         return new(
-            Policies.Cache.List(ns).Where(p => p.Metadata.DeletionTimestamp is null).ToList(),
-            WaddleServices.Cache.List(ns).Where(s => s.Metadata.DeletionTimestamp is null).ToList(),
+            Live(Policies.Cache.List(ns)),
+            Live(WaddleServices.Cache.List(ns)),
             new ClusterFacts(serviceMonitorApi, Namespaces.Cache.Get(null, ns) is { } observed ? NamespaceFacts.Of(observed) : null),
             [.. Deployments.Cache.ByIndex(PolicyIndex, key), .. StatefulSets.Cache.ByIndex(PolicyIndex, key), .. DaemonSets.Cache.ByIndex(PolicyIndex, key)]);
+    }
+
+    /// <summary>The objects not being deleted: the list itself when none is (the usual case, and no second list of 10 000).</summary>
+    private static IReadOnlyList<T> Live<T>(IReadOnlyList<T> objects)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        foreach (var o in objects)
+        {
+            if (o.Metadata.DeletionTimestamp is not null)
+            {
+                return [.. objects.Where(o => o.Metadata.DeletionTimestamp is null)];
+            }
+        }
+
+        return objects;
     }
 
     /// <summary>

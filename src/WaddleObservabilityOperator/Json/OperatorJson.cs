@@ -28,9 +28,12 @@ public static class OperatorJson
         return JsonSerializer.Serialize(value, Info(value.GetType()));
     }
 
-    /// <summary>The value's JSON as a mutable node tree.</summary>
-    public static JsonNode ToNode(object value) =>
-        JsonNode.Parse(Serialize(value)) ?? throw new InvalidOperationException($"{value.GetType().Name} serialized to null");
+    /// <summary>The value's JSON as a mutable node tree (written to a pooled buffer and parsed from it: no JSON text in between).</summary>
+    public static JsonNode ToNode(object value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return JsonSerializer.SerializeToNode(value, Info(value.GetType())) ?? throw new InvalidOperationException($"{value.GetType().Name} serialized to null");
+    }
 
     public static T Deserialize<T>(string json) =>
         (T?)JsonSerializer.Deserialize(json, Info(typeof(T))) ?? throw new JsonException($"the {typeof(T).Name} is null");

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using k8s;
 using k8s.Models;
 
@@ -12,6 +13,9 @@ public sealed class ResourceCache<T>
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectKey, T> _items = [];
+
+    // Objects per namespace ("" for cluster-scoped ones), so a namespace's list is allocated once at its size.
+    private readonly Dictionary<string, int> _namespaceCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Func<T, IEnumerable<string>>> _indexers = [];
     private readonly Dictionary<string, Dictionary<string, HashSet<ObjectKey>>> _indexes = [];
 
@@ -61,7 +65,21 @@ public sealed class ResourceCache<T>
     {
         lock (_gate)
         {
-            return ns is null ? [.. _items.Values] : [.. _items.Where(kv => kv.Key.Namespace == ns).Select(kv => kv.Value)];
+            if (ns is null)
+            {
+                return [.. _items.Values];
+            }
+
+            var items = new List<T>(_namespaceCounts.GetValueOrDefault(ns));
+            foreach (var (key, obj) in _items)
+            {
+                if (key.Namespace == ns)
+                {
+                    items.Add(obj);
+                }
+            }
+
+            return items;
         }
     }
 
@@ -98,6 +116,10 @@ public sealed class ResourceCache<T>
             {
                 Unindex(key, old);
             }
+            else
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_namespaceCounts, key.Namespace ?? "", out _)++;
+            }
 
             _items[key] = obj;
             foreach (var (name, indexer) in _indexers)
@@ -116,6 +138,11 @@ public sealed class ResourceCache<T>
             if (!_items.Remove(key, out var old))
             {
                 return default;
+            }
+
+            if (--CollectionsMarshal.GetValueRefOrNullRef(_namespaceCounts, key.Namespace ?? "") == 0)
+            {
+                _namespaceCounts.Remove(key.Namespace ?? "");
             }
 
             Unindex(key, old);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
@@ -36,9 +37,25 @@ public static class SemanticComparison
         null => true,
         JsonObject obj => obj.All(p => IsVacuous(p.Value)),
         JsonArray arr => arr.Count == 0,
-        JsonValue value => value.GetValueKind() is JsonValueKind.Null || (value.GetValueKind() is JsonValueKind.String && value.GetValue<string>().Length == 0),
+        JsonValue value => value.GetValueKind() is JsonValueKind.Null || (value.GetValueKind() is JsonValueKind.String && IsEmptyString(value)),
         _ => false,
     };
+
+    // Parsed JSON keeps a string as UTF-8 in its document, and every GetValue<string> decodes a new copy: a ConfigMap's
+    // 100 KB sampling document would be decoded several times per comparison. Parsed strings are compared and measured
+    // where they lie; only strings set in code (already .NET strings) are read as such.
+    private static bool IsEmptyString(JsonValue value) =>
+        value.TryGetValue(out JsonElement element) ? JsonMarshal.GetRawUtf8Value(element).Length == 2 : value.GetValue<string>().Length == 0;
+
+    private static bool StringsEqual(JsonValue actual, JsonValue desired)
+    {
+        if (actual.TryGetValue(out JsonElement a) && desired.TryGetValue(out JsonElement d))
+        {
+            return JsonMarshal.GetRawUtf8Value(a).SequenceEqual(JsonMarshal.GetRawUtf8Value(d)) || JsonElement.DeepEquals(a, d);
+        }
+
+        return actual.GetValue<string>() == desired.GetValue<string>();
+    }
 
     private static void Compare(JsonNode? actual, JsonNode? desired, string path, bool subset, List<string> found)
     {
@@ -116,9 +133,7 @@ public static class SemanticComparison
 
         if (actualKind == JsonValueKind.String && desiredKind == JsonValueKind.String)
         {
-            var a = actual.GetValue<string>();
-            var d = desired.GetValue<string>();
-            return a == d || (IsQuantityPath(path) && QuantitiesEqual(a, d));
+            return StringsEqual(actual, desired) || (IsQuantityPath(path) && QuantitiesEqual(actual.GetValue<string>(), desired.GetValue<string>()));
         }
 
         if (actualKind is JsonValueKind.True or JsonValueKind.False && desiredKind is JsonValueKind.True or JsonValueKind.False)

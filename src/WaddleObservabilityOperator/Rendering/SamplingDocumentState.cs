@@ -27,6 +27,10 @@ internal sealed class SamplingDocumentState
     private readonly SortedDictionary<string, List<string>> _conflicts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _undecided = new(StringComparer.Ordinal);
 
+    // The last result, kept until a member joins or leaves: a render with no member changed (a policy's own ConfigMap or
+    // status coming back, the other policy's member changing) gets it again instead of a new 100 KB document.
+    private (string? Uid, string Name, long? Limit, SamplingDocumentResult Result)? _last;
+
     public SamplingDocumentState(string policyName, EffectivePolicy effective)
     {
         _policyName = policyName;
@@ -38,6 +42,7 @@ internal sealed class SamplingDocumentState
     /// <summary>A member joins (or comes back changed, after <see cref="Remove"/>).</summary>
     public void Add(ResolvedService service)
     {
+        _last = null;
         if (_invalidDefault is not null)
         {
             _outcomes[service.Name] = _invalidDefault;
@@ -64,6 +69,7 @@ internal sealed class SamplingDocumentState
     /// <summary>A member leaves (or is about to be added again, changed).</summary>
     public void Remove(string waddleService)
     {
+        _last = null;
         _outcomes.Remove(waddleService);
         if (_groupOf.Remove(waddleService, out var serviceName))
         {
@@ -72,8 +78,25 @@ internal sealed class SamplingDocumentState
         }
     }
 
-    /// <summary>The document of the current members, as <see cref="SamplingStrategiesDocument.Render"/> renders it.</summary>
+    /// <summary>
+    /// The document of the current members, as <see cref="SamplingStrategiesDocument.Render"/> renders it: the same
+    /// instance as last time while no member joined or left and the policy is the same object (uid and name), since
+    /// nothing else goes into it (<see cref="_effective"/> is fixed for this state's life). Callers do not change it.
+    /// </summary>
     public SamplingDocumentResult Result(ObservabilityPolicy policy, long? limitBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (_last is { } last && last.Uid == policy.Metadata.Uid && last.Name == policy.Metadata.Name && last.Limit == limitBytes)
+        {
+            return last.Result;
+        }
+
+        var result = Assembled(policy, limitBytes);
+        _last = (policy.Metadata.Uid, policy.Metadata.Name, limitBytes, result);
+        return result;
+    }
+
+    private SamplingDocumentResult Assembled(ObservabilityPolicy policy, long? limitBytes)
     {
         if (_invalidDefault is not null)
         {

@@ -25,9 +25,38 @@ public sealed class SemanticComparisonTests
     [InlineData("""{"enabled":true}""", """{"enabled":"true"}""", false, "a bool is not a string")]
     [InlineData("""{"enabled":false}""", """{}""", false, "false is a value, not unset")]
     [InlineData("""{"n":0}""", """{}""", false, "zero is a value, not unset")]
+    [InlineData("""{"s":"A\"b"}""", """{"s":"\u0041\u0022b"}""", true, "the same string escaped differently")]
+    [InlineData("""{"s":"A\"b"}""", """{"s":"A\"c"}""", false, "escaped strings that differ")]
+    [InlineData("""{"s":"\u0041"}""", """{"s":"A"}""", true, "an escape against plain text")]
+    [InlineData("""{"s":""}""", """{"s":"\u0041"}""", true, "empty desired, escaped actual")]
+    [InlineData("""{"s":"x"}""", """{"s":""}""", false, "a parsed empty string is unset")]
     public void Contains_compares_desired_as_a_subset_of_actual(string desired, string actual, bool expected, string because)
     {
         Assert.True(expected == SemanticComparison.Contains(JsonNode.Parse(actual), JsonNode.Parse(desired)), because);
+    }
+
+    [Theory]
+    [InlineData("A\"b", "A\"b", true)]
+    [InlineData("A\"b", "A\"c", false)]
+    [InlineData("", "x", false)]
+    [InlineData("", "", true)]
+    public void Strings_set_in_code_compare_with_parsed_ones(string inCode, string parsed, bool expected)
+    {
+        // Desired objects carry .NET strings (JsonValue.Create); cached ones were parsed (UTF-8 in their document).
+        var fromCode = new JsonObject { ["s"] = inCode };
+        var fromText = JsonNode.Parse(new JsonObject { ["s"] = parsed }.ToJsonString());
+        Assert.Equal(expected, SemanticComparison.Equivalent(fromText, fromCode));
+        Assert.Equal(expected, SemanticComparison.Equivalent(fromCode, fromText));
+    }
+
+    [Fact]
+    public void A_large_escaped_document_is_compared_by_value()
+    {
+        var document = string.Concat(Enumerable.Range(0, 5000).Select(i => $"{{\"service\":\"svc-{i}\",\"param\":0.{i % 10}}},"));
+        var actual = JsonNode.Parse(new JsonObject { ["data"] = new JsonObject { ["sampling.json"] = document } }.ToJsonString());
+        Assert.True(SemanticComparison.Equivalent(actual, new JsonObject { ["data"] = new JsonObject { ["sampling.json"] = document } }));
+        Assert.False(SemanticComparison.Equivalent(actual, new JsonObject { ["data"] = new JsonObject { ["sampling.json"] = document + " " } }));
+        Assert.True(SemanticComparison.Equivalent(actual, JsonNode.Parse(actual!.ToJsonString())));
     }
 
     [Theory]

@@ -320,7 +320,8 @@ public sealed class IncrementalPolicyRenderTests
             text.AppendLine(CultureInfo.InvariantCulture, $"object {OwnedObjectWriter.ToNode(obj).ToJsonString()}");
         }
 
-        foreach (var (service, sampling) in render.MemberSampling)
+        // A map: its order is not part of the render.
+        foreach (var (service, sampling) in render.MemberSampling.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"member {service} {sampling}");
         }
