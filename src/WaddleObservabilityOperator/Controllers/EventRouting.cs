@@ -230,15 +230,16 @@ public sealed class EventRouting(OperatorCaches caches, Func<PolicyRenderPath, T
     /// <summary>The status reports <paramref name="type"/> True for the current generation.</summary>
     private static bool ConditionTrue(WaddleService service, string type)
     {
-        // A loop, not Any with a lambda: a sampling ConfigMap's change asks this of every WaddleService of the namespace.
+        // An index loop, neither Any with a lambda nor foreach over the interface (a boxed enumerator): a sampling
+        // ConfigMap's change asks this of every WaddleService of the namespace.
         if (service.Status is not { } status || status.ObservedGeneration != service.Metadata.Generation || status.Conditions is not { } conditions)
         {
             return false;
         }
 
-        foreach (var condition in conditions)
+        for (var i = 0; i < conditions.Count; i++)
         {
-            if (condition.Type == type && condition.Status == "True")
+            if (conditions[i].Type == type && conditions[i].Status == "True")
             {
                 return true;
             }
