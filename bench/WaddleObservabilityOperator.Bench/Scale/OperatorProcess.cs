@@ -18,6 +18,7 @@ public sealed class OperatorProcess : IAsyncDisposable
     private readonly Uri _metrics;
     private readonly Lock _gate = new();
     private readonly List<string> _stderrTail = [];
+    private StreamWriter? _log;
     private long _peakRssBytes;
     private double _peakManagedBytes;
 
@@ -63,12 +64,12 @@ public sealed class OperatorProcess : IAsyncDisposable
     /// is in use is started again on another port (a few times), never reported as a failed run.
     /// </summary>
     public static async Task<OperatorProcess> StartAsync(string assembly, string kubeconfig, string identity, IEnumerable<string> flags, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? environment = null)
+        OperatorLaunch? launch = null)
     {
         var arguments = flags.ToList();
         for (var attempt = 1; ; attempt++)
         {
-            var running = StartOnce(assembly, kubeconfig, identity, arguments, environment);
+            var running = StartOnce(assembly, kubeconfig, identity, arguments, launch ?? new OperatorLaunch());
             while (!running.HasExited)
             {
                 if (await running.ScrapeAsync(cancellationToken).ConfigureAwait(false) is not null)
@@ -88,7 +89,7 @@ public sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
-    private static OperatorProcess StartOnce(string assembly, string kubeconfig, string identity, IEnumerable<string> flags, IReadOnlyDictionary<string, string>? environment)
+    private static OperatorProcess StartOnce(string assembly, string kubeconfig, string identity, IEnumerable<string> flags, OperatorLaunch launch)
     {
         if (!File.Exists(assembly))
         {
@@ -105,18 +106,21 @@ public sealed class OperatorProcess : IAsyncDisposable
         };
         foreach (var arg in (string[])[.. jit ? [assembly] : Array.Empty<string>(), "run", "--kubeconfig", kubeconfig, "--leader-elect=false",
                      "--metrics-bind-address", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--health-probe-bind-address", "0",
-                     "--log-format", "text", "--log-level", "warn", .. flags])
+                     "--log-format", "text", "--log-level", launch.LogLevel, .. flags])
         {
             info.ArgumentList.Add(arg);
         }
 
         info.Environment["POD_NAME"] = identity;
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in launch.Environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the operator");
-        var running = new OperatorProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/metrics"), identity);
+        var running = new OperatorProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/metrics"), identity)
+        {
+            _log = launch.LogPath is null ? null : new StreamWriter(launch.LogPath, append: true) { AutoFlush = true },
+        };
         process.ErrorDataReceived += (_, e) => running.Keep(e.Data);
         process.OutputDataReceived += (_, e) => running.Keep(e.Data);
         // The bench stopped (Ctrl+C, SIGTERM) must not leave an operator running.
@@ -214,6 +218,11 @@ public sealed class OperatorProcess : IAsyncDisposable
 
         _process.Dispose();
         _http.Dispose();
+        lock (_gate)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
     }
 
     private void KillQuietly()
@@ -273,6 +282,7 @@ public sealed class OperatorProcess : IAsyncDisposable
 
         lock (_gate)
         {
+            _log?.WriteLine($"{Identity} {line}");
             _stderrTail.Add(line);
             if (_stderrTail.Count > 40)
             {
@@ -324,3 +334,6 @@ public sealed class OperatorMetricsSample
     public double Sum(string name, string? label = null) =>
         _series.Where(s => s.Name == name && (label is null || s.Labels.Contains(label, StringComparison.Ordinal))).Sum(s => s.Value);
 }
+
+/// <summary>How the bench starts an operator beyond its flags: environment for its process only, its log level, and a file for its whole log.</summary>
+public sealed record OperatorLaunch(IReadOnlyDictionary<string, string>? Environment = null, string LogLevel = "warn", string? LogPath = null);

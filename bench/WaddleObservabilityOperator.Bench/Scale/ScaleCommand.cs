@@ -99,6 +99,8 @@ public sealed class ScaleCommand : IBenchCommand
             "--resync-period", $"{((int)options.ResyncPeriod.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms",
         };
 
+        var launch = new OperatorLaunch(options.OperatorEnvironment, options.OperatorLogLevel, options.OperatorLogPath);
+
         // Watch history large enough that no informer relists mid-run (a relist would be the emulator's limit, not the operator's).
         await using var api = await ApiEmulator.StartAsync(new ApiEmulatorOptions { History = Math.Max(200_000, options.Services * 20) }, cancellationToken).ConfigureAwait(false);
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"waddle-bench-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.kubeconfig");
@@ -121,7 +123,7 @@ public sealed class ScaleCommand : IBenchCommand
         // Convergence: from the operator's process start until every WaddleService is Ready for its generation.
         api.Requests.Clear();
         await Log(progress, "starting the operator").ConfigureAwait(false);
-        var first = await OperatorProcess.StartAsync(options.OperatorAssembly, kubeconfig, "bench-operator-1", flags, cancellationToken, options.OperatorEnvironment).ConfigureAwait(false);
+        var first = await OperatorProcess.StartAsync(options.OperatorAssembly, kubeconfig, "bench-operator-1", flags, cancellationToken, launch).ConfigureAwait(false);
         ScaleResult result;
         try
         {
@@ -165,7 +167,7 @@ public sealed class ScaleCommand : IBenchCommand
             var restartClock = Stopwatch.StartNew();
             var defaultResync = flags.IndexOf("--resync-period");
             flags.RemoveRange(defaultResync, 2);
-            await using var second = await OperatorProcess.StartAsync(options.OperatorAssembly, kubeconfig, "bench-operator-2", flags, cancellationToken, options.OperatorEnvironment).ConfigureAwait(false);
+            await using var second = await OperatorProcess.StartAsync(options.OperatorAssembly, kubeconfig, "bench-operator-2", flags, cancellationToken, launch).ConfigureAwait(false);
             long restartReconciles = 0;
             await WaitUntilAsync(second, options.Timeout, "the restarted operator to reconcile every service", () =>
             {

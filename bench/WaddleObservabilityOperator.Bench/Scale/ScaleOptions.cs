@@ -32,6 +32,12 @@ public sealed record ScaleOptions
     /// <summary>Environment variables for the operator's process only (GC settings to compare, e.g. DOTNET_GCgen0size).</summary>
     public IReadOnlyDictionary<string, string> OperatorEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The operators' --log-level (warn: what went wrong only).</summary>
+    public string OperatorLogLevel { get; init; } = "warn";
+
+    /// <summary>A file that gets every line both operators log, each after the operator's name.</summary>
+    public string? OperatorLogPath { get; init; }
+
     /// <summary>What "off" passes as --qps and --burst: no real client ever waits on a bucket this large.</summary>
     public const double UnlimitedQps = 1_000_000;
 
@@ -51,6 +57,9 @@ public sealed record ScaleOptions
           --operator PATH       the operator assembly to run (default: its build output beside the bench's)
           --operator-env K=V[,K=V]
                                 environment variables for the operator's process only (e.g. GC settings)
+          --operator-log FILE   append every line the operators log to FILE
+          --operator-log-level L
+                                the operators' --log-level (default warn; info shows each write and why)
           --json PATH           write the result as JSON
           --check               exit 1 when the counts regress: writes/service > 4.1, sampling ConfigMap writes > 10,
                                 any write or GET in steady state or after the restart (times are never checked)
@@ -89,6 +98,7 @@ public sealed record ScaleOptions
             options = options with { OperatorEnvironment = ParseEnvironment(environment) };
         }
 
+        options = options with { OperatorLogLevel = a.String("--operator-log-level") ?? "warn", OperatorLogPath = a.String("--operator-log") is { } log ? Path.GetFullPath(log) : null };
         var off = a.Switch("--no-rate-limit");
         var qps = a.String("--qps");
         var burst = a.String("--burst");

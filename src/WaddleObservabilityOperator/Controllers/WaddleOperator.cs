@@ -99,11 +99,11 @@ public sealed class WaddleOperator : IAsyncDisposable
         _serviceController = new Controller<ObjectKey>(WaddleServiceReconciler.ControllerName, _serviceQueue,
             (key, ct) => TracedAsync(WaddleServiceReconciler.ControllerName, services.ReconcileAsync, key, ct),
             _time, loggers.CreateLogger("controller.waddleservice"), options.Concurrency, metrics)
-        { AdaptiveMaxConcurrentReconciles = options.MaxConcurrency };
+        { MaxWorkers = options.MaxConcurrency };
         _policyController = new Controller<ObjectKey>(ObservabilityPolicyReconciler.ControllerName, _policyQueue,
             (key, ct) => TracedAsync(ObservabilityPolicyReconciler.ControllerName, policies.ReconcileAsync, key, ct),
             _time, loggers.CreateLogger("controller.observabilitypolicy"), options.Concurrency, metrics)
-        { AdaptiveMaxConcurrentReconciles = options.MaxConcurrency };
+        { MaxWorkers = options.MaxConcurrency };
         informers.Route(serviceController, _serviceQueue);
         informers.Route(policyController, _policyQueue);
 

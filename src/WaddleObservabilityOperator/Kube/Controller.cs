@@ -6,7 +6,7 @@ namespace WaddleObservabilityOperator.Kube;
 /// adds it with backoff. When the token is cancelled (shutdown, or leadership lost) workers stop taking keys, and a key
 /// whose reconcile was cut short, or whose write the API client refused for want of the write permit, is queued again
 /// for the next run.
-/// With <see cref="AdaptiveMaxConcurrentReconciles"/> above the minimum, the number of workers taking keys follows the
+/// With <see cref="MaxWorkers"/> above <see cref="MinWorkers"/>, the number of workers taking keys follows the
 /// share of reconcile time spent waiting for the API server (<see cref="ApiWaitMeter"/>): cores / (1 - share), between
 /// the two bounds. CPU-bound reconciles keep about one worker per core; reconciles that mostly wait on a slow server get
 /// more, so other keys do not queue behind the waiting ones. The client-side rate limit still bounds the request rate.
@@ -29,17 +29,17 @@ public sealed class Controller<TKey>
         Func<TKey, CancellationToken, Task<ReconcileResult>> reconcile,
         TimeProvider time,
         ILogger logger,
-        int maxConcurrentReconciles = 1,
+        int minWorkers = 1,
         IReconcileMetrics? metrics = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentReconciles, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minWorkers, 1);
         Name = name;
         Queue = queue ?? throw new ArgumentNullException(nameof(queue));
         _reconcile = reconcile ?? throw new ArgumentNullException(nameof(reconcile));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        MaxConcurrentReconciles = maxConcurrentReconciles;
+        MinWorkers = minWorkers;
         _metrics = metrics ?? NoReconcileMetrics.Instance;
     }
 
@@ -47,11 +47,11 @@ public sealed class Controller<TKey>
 
     public WorkQueue<TKey> Queue { get; }
 
-    /// <summary>Workers that always take keys (the minimum).</summary>
-    public int MaxConcurrentReconciles { get; }
+    /// <summary>Workers that always take keys (--concurrency).</summary>
+    public int MinWorkers { get; }
 
-    /// <summary>Workers at most when reconciles mostly wait on the API server; at or below <see cref="MaxConcurrentReconciles"/>: fixed.</summary>
-    public int AdaptiveMaxConcurrentReconciles { get; init; }
+    /// <summary>Workers at most when reconciles mostly wait on the API server (--max-concurrency); at or below <see cref="MinWorkers"/>: fixed.</summary>
+    public int MaxWorkers { get; init; }
 
     /// <summary>Cores the reconciles' CPU work can use (the adaptive target's numerator).</summary>
     public int Cores { get; init; } = Environment.ProcessorCount;
@@ -59,7 +59,7 @@ public sealed class Controller<TKey>
     /// <summary>Workers taking keys now.</summary>
     public int CurrentConcurrentReconciles => Volatile.Read(ref _limit);
 
-    private int Ceiling => Math.Max(MaxConcurrentReconciles, AdaptiveMaxConcurrentReconciles);
+    private int Ceiling => Math.Max(MinWorkers, MaxWorkers);
 
     /// <summary>How long a key whose write was refused (<see cref="WriteRefusedException"/>) waits while leadership is not yet cancelled.</summary>
     public TimeSpan RefusedWriteDelay { get; init; } = TimeSpan.FromSeconds(1);
@@ -67,15 +67,15 @@ public sealed class Controller<TKey>
     /// <summary>Runs the workers until <paramref name="cancellationToken"/> is cancelled or the queue is shut down and empty.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        _limit = MaxConcurrentReconciles;
-        _metrics.MaxConcurrentReconciles(Name, MaxConcurrentReconciles);
-        if (Ceiling > MaxConcurrentReconciles)
+        _limit = MinWorkers;
+        _metrics.MaxConcurrentReconciles(Name, MinWorkers);
+        if (Ceiling > MinWorkers)
         {
-            _logger.LogInformation("Starting controller {Controller} with {Workers} to {Max} workers, as many as the reconciles' wait on the API server asks for", Name, MaxConcurrentReconciles, Ceiling);
+            _logger.LogInformation("Starting controller {Controller} with {Workers} to {Max} workers, as many as the reconciles' wait on the API server asks for", Name, MinWorkers, Ceiling);
         }
         else
         {
-            _logger.LogInformation("Starting controller {Controller} with {Workers} workers", Name, MaxConcurrentReconciles);
+            _logger.LogInformation("Starting controller {Controller} with {Workers} workers", Name, MinWorkers);
         }
 
         var workers = Enumerable.Range(0, Ceiling).Select(index => Task.Run(() => WorkAsync(index, cancellationToken), CancellationToken.None));
@@ -137,7 +137,7 @@ public sealed class Controller<TKey>
     /// <summary>Moves the number of workers toward cores / (1 - the recent share of reconcile time spent waiting on the API).</summary>
     private void Observe(TimeSpan wall, TimeSpan waited)
     {
-        if (Ceiling == MaxConcurrentReconciles || wall <= TimeSpan.Zero)
+        if (Ceiling == MinWorkers || wall <= TimeSpan.Zero)
         {
             return;
         }
@@ -146,7 +146,7 @@ public sealed class Controller<TKey>
         {
             var share = Math.Clamp(waited / wall, 0, 1);
             _waitShare = (0.8 * _waitShare) + (0.2 * share);
-            var target = Math.Clamp((int)Math.Round(Cores / Math.Max(0.05, 1 - _waitShare)), MaxConcurrentReconciles, Ceiling);
+            var target = Math.Clamp((int)Math.Round(Cores / Math.Max(0.05, 1 - _waitShare)), MinWorkers, Ceiling);
             if (target == _limit)
             {
                 return;

@@ -76,8 +76,8 @@ public sealed class ControllerTests : IDisposable
 
             Interlocked.Decrement(ref active);
             return ReconcileResult.Done;
-        }, _time, NullLogger.Instance, maxConcurrentReconciles: 1, _metrics)
-        { AdaptiveMaxConcurrentReconciles = 4, Cores = 1 };
+        }, _time, NullLogger.Instance, minWorkers: 1, _metrics)
+        { MaxWorkers = 4, Cores = 1 };
         var running = controller.RunAsync(_stop.Token);
 
         // Reconciles that only wait: cores / (1 - share) is far above the bound, so all four workers take keys.
