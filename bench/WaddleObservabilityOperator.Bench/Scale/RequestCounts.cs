@@ -1,4 +1,5 @@
 using KubeApiEmulator.Http;
+using WaddleObservabilityOperator.Rendering;
 
 namespace WaddleObservabilityOperator.Bench.Scale;
 
@@ -17,8 +18,8 @@ public sealed record RequestCounts(
     /// <param name="records">The log of one phase.</param>
     /// <param name="identity">The operator's POD_NAME, which its User-Agent carries in parentheses.</param>
     /// <remarks>
-    /// The scenario's policies manage no backends, so every ConfigMap the operator writes is a sampling ConfigMap
-    /// (a create's log record has no name: the name is in the body).
+    /// Sampling ConfigMaps are told by name (the emulator's log names a create's object): each policy also publishes its
+    /// Grafana dashboards as ConfigMaps, two per policy, even with no managed backend.
     /// </remarks>
     public static RequestCounts Of(IEnumerable<RequestRecord> records, string identity)
     {
@@ -29,7 +30,7 @@ public sealed record RequestCounts(
             // Objects the operator manages (and their status); Events are reported apart: they are notes to users, not state.
             writes.Count(r => r.Resource != "events"),
             writes.Count(r => r.Resource == "events"),
-            writes.Count(r => r.Resource == "configmaps"),
+            writes.Count(r => r.Resource == "configmaps" && r.Name?.EndsWith(ChildNames.SamplingConfigMap(""), StringComparison.Ordinal) == true),
             mine.Count(r => r.Verb == "get"),
             [.. mine.Where(r => r.Verb == "get").Select(r => r.Path).Distinct().Take(10)],
             mine.Count(r => r.Resource == "leases"));

@@ -81,7 +81,8 @@ public sealed class ScaleCommand : IBenchCommand
 
     public const double MaxWritesPerService = 4.1;
 
-    public const int MaxSamplingConfigMapWrites = 10;
+    /// <summary>One create per policy to converge (the scenario's services all exist before the operator starts), with room for one more each.</summary>
+    public const int MaxSamplingConfigMapWrites = 4;
 
     public static async Task<ScaleResult> RunAsync(ScaleOptions options, TextWriter progress, CancellationToken cancellationToken)
     {

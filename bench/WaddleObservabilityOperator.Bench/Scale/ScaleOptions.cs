@@ -61,7 +61,7 @@ public sealed record ScaleOptions
           --operator-log-level L
                                 the operators' --log-level (default warn; info shows each write and why)
           --json PATH           write the result as JSON
-          --check               exit 1 when the counts regress: writes/service > 4.1, sampling ConfigMap writes > 10,
+          --check               exit 1 when the counts regress: writes/service > 4.1, sampling ConfigMap writes > 4,
                                 any write or GET in steady state or after the restart (times are never checked)
         """;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
@@ -81,7 +82,19 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
 
     private static readonly string[] NotOwnedTopLevel = ["apiVersion", "kind", "metadata", "status"];
 
-    /// <summary>Makes the cluster hold <paramref name="desired"/>, given the cached <paramref name="actual"/> (null when the cache has none).</summary>
+    // Desired objects found equal to a version of the actual one (its uid and resourceVersion). A render that changed
+    // nothing hands the same instances again (IncrementalPolicyRender), and comparing them to the same version would
+    // serialize both (a 100 KB sampling document, dashboards) only to find them equal again. Weak: a render dropped is
+    // forgotten with it.
+    private readonly ConditionalWeakTable<object, UnchangedVersion> _unchanged = new();
+
+    private sealed record UnchangedVersion(string? Uid, string? ResourceVersion);
+
+    /// <summary>
+    /// Makes the cluster hold <paramref name="desired"/>, given the cached <paramref name="actual"/> (null when the cache
+    /// has none). <paramref name="desired"/> is not changed after it is passed here (renders make new objects), so a
+    /// verdict of "unchanged" against one version of <paramref name="actual"/> holds for that instance.
+    /// </summary>
     public async Task<WriteOutcome<T>> ApplyAsync<T>(T desired, T? actual, CancellationToken cancellationToken)
         where T : IKubernetesObject<V1ObjectMeta>
     {
@@ -109,11 +122,18 @@ public sealed class OwnedObjectWriter(IResourceClientProvider clients, Ownership
                 $"{client.Type} {key} exists and is not managed by {ownership.ManagedByValue} (no {ownership.ManagedByLabel} label or owner reference of ours); left untouched");
         }
 
+        if (_unchanged.TryGetValue(desired, out var known) && known.ResourceVersion is not null
+            && known.Uid == actual.Metadata.Uid && known.ResourceVersion == actual.Metadata.ResourceVersion)
+        {
+            return new WriteOutcome<T>(WriteAction.Unchanged, actual, "unchanged");
+        }
+
         var desiredNode = ToNode(desired);
         var actualNode = ToNode(actual);
         var differences = OwnedFieldDifferences(actualNode, desiredNode, ownership.OwnedLabelPrefix);
         if (differences.Count == 0)
         {
+            _unchanged.AddOrUpdate(desired, new UnchangedVersion(actual.Metadata.Uid, actual.Metadata.ResourceVersion));
             return new WriteOutcome<T>(WriteAction.Unchanged, actual, "unchanged");
         }
 

@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Models;
 using WaddleObservabilityOperator.Api;
 
 namespace WaddleObservabilityOperator.Rendering;
@@ -27,11 +29,18 @@ public sealed record PolicyRenderStep(PolicyRenderPath Path, string Reason, int 
 /// render are resolved; checking which changed is a lookup per WaddleService. Pure apart from its own state; one
 /// render at a time.
 /// </para>
+/// <para>
+/// A render in which nothing changed (no WaddleService, the same policy object, cluster facts and observed workloads)
+/// returns the last render itself: its objects are then the very instances the writer compared last time.
+/// </para>
 /// </summary>
 public sealed class IncrementalPolicyRender(string @namespace, string name)
 {
     private readonly Lock _gate = new();
     private State? _state;
+
+    // The last render and what it was made from besides the members: returned again while none of it changed.
+    private (PolicyRender Render, ObservabilityPolicy Policy, ClusterFacts? Cluster, IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? Workloads)? _last;
 
     public string Namespace { get; } = @namespace ?? "";
 
@@ -64,6 +73,7 @@ public sealed class IncrementalPolicyRender(string @namespace, string name)
             {
                 // Half updated: the next render starts again from nothing.
                 _state = null;
+                _last = null;
                 throw;
             }
         }
@@ -75,6 +85,7 @@ public sealed class IncrementalPolicyRender(string @namespace, string name)
         lock (_gate)
         {
             _state = null;
+            _last = null;
         }
     }
 
@@ -89,19 +100,60 @@ public sealed class IncrementalPolicyRender(string @namespace, string name)
 
         _state = state;
         LastStep = new PolicyRenderStep(PolicyRenderPath.Full, reason, resolution.Services.Count);
-        return state.Render(policy, input);
+        return Remember(state.Render(policy, input), policy, input);
     }
 
     private PolicyRender Incremental(ObservabilityPolicy policy, PolicyRenderInput input, IReadOnlyList<WaddleService> changed)
     {
         var state = _state!;
+        if (changed.Count == 0 && _last is { } last && SameObject(last.Policy, policy) && Equals(last.Cluster, input.Cluster) && SameObjects(last.Workloads, input.ObservedWorkloads))
+        {
+            // Its own ConfigMap or status coming back, a change of the other policy's member: nothing it renders from moved.
+            LastStep = new PolicyRenderStep(PolicyRenderPath.Incremental, "nothing changed since the last render", 0);
+            return last.Render;
+        }
+
         foreach (var service in changed)
         {
             state.Set(service, state.Resolver.Resolve(service));
         }
 
         LastStep = new PolicyRenderStep(PolicyRenderPath.Incremental, changed.Count == 0 ? "no WaddleService changed" : $"{changed.Count} WaddleServices added or changed", changed.Count);
-        return state.Render(policy, input);
+        return Remember(state.Render(policy, input), policy, input);
+    }
+
+    private PolicyRender Remember(PolicyRender render, ObservabilityPolicy policy, PolicyRenderInput input)
+    {
+        _last = (render, policy, input.Cluster, input.ObservedWorkloads);
+        return render;
+    }
+
+    /// <summary>The same object, or the same uid at the same resourceVersion (the cache's copy of an unchanged object).</summary>
+    private static bool SameObject(IKubernetesObject<V1ObjectMeta> a, IKubernetesObject<V1ObjectMeta> b) =>
+        ReferenceEquals(a, b)
+        || (a.Metadata.ResourceVersion is not null && a.Metadata.Uid == b.Metadata.Uid && a.Metadata.ResourceVersion == b.Metadata.ResourceVersion);
+
+    private static bool SameObjects(IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? a, IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!SameObject(a[i], b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>What the last render resolved, updated service by service.</summary>
@@ -179,7 +231,7 @@ public sealed class IncrementalPolicyRender(string @namespace, string name)
         public PolicyRender Render(ObservabilityPolicy policy, PolicyRenderInput input) =>
             PolicyRenderer.Render(policy, Resolver, [.. _members.Values], input.Cluster ?? ClusterFacts.Unknown, input.ObservedWorkloads, _sampling.Result(policy));
 
-        private static (string, string) Key(k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> o) => (o.Metadata.NamespaceProperty ?? "", o.Metadata.Name);
+        private static (string, string) Key(IKubernetesObject<V1ObjectMeta> o) => (o.Metadata.NamespaceProperty ?? "", o.Metadata.Name);
 
         /// <summary>The same object, or the same uid at the same generation (a status write changes neither).</summary>
         private static bool SameSpec(ObservabilityPolicy a, ObservabilityPolicy b) =>

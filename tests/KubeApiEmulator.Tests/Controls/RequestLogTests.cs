@@ -22,10 +22,22 @@ public sealed class RequestLogTests
             // Logged with its status.
         }
 
+        try
+        {
+            await scope.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "m" } }, "default");
+        }
+        catch (k8s.Autorest.HttpOperationException)
+        {
+            // AlreadyExists: it made nothing, so it names nothing.
+        }
+
         var log = scope.Api.Requests.Snapshot();
 
-        var create = log.Single(r => r.Verb == "create");
+        var create = log.First(r => r.Verb == "create");
         Assert.Equal(("POST", "/api/v1/namespaces/default/configmaps", "configmaps", "default", 201), (create.Method, create.Path, create.Resource, create.Namespace, create.Status));
+        Assert.Equal("m", create.Name);
+        var refused = log.Last(r => r.Verb == "create");
+        Assert.Equal((409, null), (refused.Status, refused.Name));
         Assert.StartsWith("application/json", create.ContentType);
         Assert.False(string.IsNullOrEmpty(create.UserAgent));
         var patch = log.Single(r => r.Verb == "patch");

@@ -51,7 +51,7 @@ internal sealed class ApiRouter(
                 request.Resource,
                 request.Subresource,
                 request.Namespace,
-                request.Name,
+                request.Name ?? context.Items[RequestRecord.CreatedNameItem] as string,
                 time.GetUtcNow() - started)
             { Body = context.Items[RequestRecord.BodyItem] as string });
         }

@@ -1,6 +1,10 @@
 namespace KubeApiEmulator.Http;
 
-/// <summary>One answered request, as tests inspect it: <see cref="Time"/> when it arrived, <see cref="Elapsed"/> until it was answered (a watch: until it ended).</summary>
+/// <summary>
+/// One answered request, as tests inspect it: <see cref="Time"/> when it arrived, <see cref="Elapsed"/> until it was
+/// answered (a watch: until it ended). <see cref="Name"/> is the object's name: from the path, or for a create that
+/// succeeded, the name of the object it made.
+/// </summary>
 public sealed record RequestRecord(
     DateTimeOffset Time,
     string Method,
@@ -22,6 +26,9 @@ public sealed record RequestRecord(
     public string? Body { get; init; }
 
     internal const string BodyItem = "emulator.request-body";
+
+    // A create names its object in the body, not the path; the log names it as the API server's audit log does.
+    internal const string CreatedNameItem = "emulator.created-name";
 }
 
 /// <summary>Every request the emulator answered, oldest first (bounded so long runs stay small).</summary>

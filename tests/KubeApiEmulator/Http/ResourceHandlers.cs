@@ -58,6 +58,7 @@ internal sealed class ResourceHandlers(ObjectWriter writer, TableConverter table
                 break;
             case "create":
                 var created = writer.Create(type, ns, await RequireObjectAsync(context), Options(query) with { User = Requester(context) });
+                context.Items[RequestRecord.CreatedNameItem] = created.Name;
                 await ApiResponses.WriteObjectAsync(context, 201, type, created);
                 break;
             case "update":

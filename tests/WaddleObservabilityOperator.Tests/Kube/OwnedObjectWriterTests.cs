@@ -71,6 +71,28 @@ public sealed class OwnedObjectWriterTests
     }
 
     [Fact]
+    public async Task A_desired_object_found_unchanged_is_compared_again_once_the_object_moves_on()
+    {
+        // One writer, as the operator has: it remembers which rendered instance matched which version.
+        var writer = Writer;
+        var desired = DesiredMap(("a", "1"));
+        var actual = ServerCopy(DesiredMap(("a", "1")));
+        Assert.Equal(WriteAction.Unchanged, (await writer.ApplyAsync(desired, actual, CancellationToken.None)).Action);
+        Assert.Equal(WriteAction.Unchanged, (await writer.ApplyAsync(desired, actual, CancellationToken.None)).Action);
+
+        // Someone edits the data by hand: a new version of the same object, which the same rendered instance must restore.
+        var edited = KubernetesJson.Deserialize<V1ConfigMap>(KubernetesJson.Serialize(actual));
+        edited.Data["a"] = "edited";
+        edited = _clients.Of<V1ConfigMap>().Seed(edited);
+        Assert.Equal(actual.Metadata.Uid, edited.Metadata.Uid);
+
+        var outcome = await writer.ApplyAsync(desired, edited, CancellationToken.None);
+
+        Assert.Equal(WriteAction.Updated, outcome.Action);
+        Assert.Equal("1", KubernetesJson.Deserialize<V1ConfigMap>(Assert.Single(_clients.Of<V1ConfigMap>().Writes).Body).Data["a"]);
+    }
+
+    [Fact]
     public async Task Updates_with_the_cached_resource_version_keeping_what_others_set_and_dropping_removed_data_keys()
     {
         var actual = ServerCopy(DesiredMap(("a", "1"), ("gone", "x")));

@@ -178,10 +178,22 @@ public sealed class IncrementalPolicyRenderTests
         Assert.Equal(Reasons.Published, second.MemberSampling["svc-17"].Reason);
         Assert.Equal(Dump(PolicyRenderer.Render(world.Input(), Ns, "default")), Dump(second));
 
-        // Nothing changed: nothing resolved, the same render.
+        // Nothing changed: nothing resolved, the very same render (its objects the instances the writer compared).
         var third = render.Render(world.Input());
+        Assert.Equal(new PolicyRenderStep(PolicyRenderPath.Incremental, "nothing changed since the last render", 0), render.LastStep);
+        Assert.Same(second, third);
+
+        // What the render reads besides the members moves: rendered again, as a full render would.
+        var cluster = new ClusterFacts(true, new NamespaceFacts(Ns, "restricted"));
+        var withFacts = render.Render(world.Input() with { Cluster = cluster });
+        Assert.NotSame(second, withFacts);
         Assert.Equal(new PolicyRenderStep(PolicyRenderPath.Incremental, "no WaddleService changed", 0), render.LastStep);
-        Assert.Equal(Dump(second), Dump(third));
+        Assert.Equal(Dump(PolicyRenderer.Render(world.Input() with { Cluster = cluster }, Ns, "default")), Dump(withFacts));
+        Assert.Same(withFacts, render.Render(world.Input() with { Cluster = cluster with { } }));
+
+        var policy = world.Policies["default"];
+        world.Policies["default"] = Policy("default", policy.Metadata.Generation ?? 1, 0.1, world.NextVersion());
+        Assert.NotSame(withFacts, render.Render(world.Input() with { Cluster = cluster }));
     }
 
     [Fact]
