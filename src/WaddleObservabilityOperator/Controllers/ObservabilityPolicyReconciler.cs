@@ -65,7 +65,7 @@ public sealed class ObservabilityPolicyReconciler(
             // The debounce of the next service change follows what this reconcile cost, by the path its render took.
             if (render.LastStep is { } step && !ReferenceEquals(step, previous))
             {
-                costs?.Record(step.Path, clock.GetElapsedTime(started));
+                costs?.Record(step, clock.GetElapsedTime(started));
             }
         }
     }

@@ -14,6 +14,21 @@ public sealed class PolicyReconcileCosts
     private long _fullTicks;
     private long _incrementalTicks;
 
+    /// <summary>
+    /// Adds a reconcile whose render was <paramref name="step"/> to its path's moving average, unless it was an
+    /// incremental render that resolved no WaddleService (the policy's own ConfigMap or status coming back). A service's
+    /// change always resolves that service, and a render with nothing to resolve costs next to nothing (it is the last
+    /// render again): counted, it would shrink the debounce of the changes to nothing.
+    /// </summary>
+    public void Record(PolicyRenderStep step, TimeSpan elapsed)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (step.Path == PolicyRenderPath.Full || step.Resolved > 0)
+        {
+            Record(step.Path, elapsed);
+        }
+    }
+
     /// <summary>Adds a reconcile whose render took <paramref name="path"/> to that path's moving average.</summary>
     public void Record(PolicyRenderPath path, TimeSpan elapsed)
     {

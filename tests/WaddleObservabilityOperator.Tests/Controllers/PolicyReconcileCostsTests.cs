@@ -24,4 +24,18 @@ public sealed class PolicyReconcileCostsTests
         costs.Record(PolicyRenderPath.Incremental, TimeSpan.FromMilliseconds(14));
         Assert.InRange(costs.Recent(PolicyRenderPath.Incremental).TotalMilliseconds, 6.99, 7.01);
     }
+
+    [Fact]
+    public void A_render_that_resolved_no_service_does_not_count()
+    {
+        var costs = new PolicyReconcileCosts();
+        costs.Record(new PolicyRenderStep(PolicyRenderPath.Full, "first render", 0), TimeSpan.FromMilliseconds(100));
+        costs.Record(new PolicyRenderStep(PolicyRenderPath.Incremental, "1 WaddleServices added or changed", 1), TimeSpan.FromMilliseconds(20));
+
+        // The policy's own ConfigMap coming back: the last render again, in a millisecond.
+        costs.Record(new PolicyRenderStep(PolicyRenderPath.Incremental, "nothing changed since the last render", 0), TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(20), costs.Recent(PolicyRenderPath.Incremental));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), costs.Recent(PolicyRenderPath.Full));
+    }
 }
