@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using WaddleObservabilityOperator.Api;
 using WaddleObservabilityOperator.Rendering;
@@ -23,40 +24,34 @@ namespace WaddleObservabilityOperator.Controllers;
 /// </summary>
 public static class UserWorkloadCache
 {
-    public static V1Deployment Deployment(V1Deployment deployment)
-    {
-        ArgumentNullException.ThrowIfNull(deployment);
-        return IsOperators(deployment.Metadata) ? deployment : new V1Deployment
-        {
-            ApiVersion = deployment.ApiVersion,
-            Kind = deployment.Kind,
-            Metadata = Metadata(deployment.Metadata),
-            Spec = new V1DeploymentSpec { Template = Template(deployment.Spec?.Template) },
-        };
-    }
+    public static V1Deployment Deployment(V1Deployment deployment) =>
+        Trimmed(deployment, d => d.Spec?.Template, t => new V1Deployment { Spec = new V1DeploymentSpec { Template = t } });
 
-    public static V1StatefulSet StatefulSet(V1StatefulSet statefulSet)
-    {
-        ArgumentNullException.ThrowIfNull(statefulSet);
-        return IsOperators(statefulSet.Metadata) ? statefulSet : new V1StatefulSet
-        {
-            ApiVersion = statefulSet.ApiVersion,
-            Kind = statefulSet.Kind,
-            Metadata = Metadata(statefulSet.Metadata),
-            Spec = new V1StatefulSetSpec { Template = Template(statefulSet.Spec?.Template) },
-        };
-    }
+    public static V1StatefulSet StatefulSet(V1StatefulSet statefulSet) =>
+        Trimmed(statefulSet, s => s.Spec?.Template, t => new V1StatefulSet { Spec = new V1StatefulSetSpec { Template = t } });
 
-    public static V1DaemonSet DaemonSet(V1DaemonSet daemonSet)
+    public static V1DaemonSet DaemonSet(V1DaemonSet daemonSet) =>
+        Trimmed(daemonSet, d => d.Spec?.Template, t => new V1DaemonSet { Spec = new V1DaemonSetSpec { Template = t } });
+
+    /// <summary>
+    /// The workload as cached: itself when it is the operator's, otherwise a new one (<paramref name="withTemplate"/>:
+    /// the kind's spec holding only the trimmed pod template) with its type, kind and trimmed metadata. The three kinds'
+    /// specs share no type, so each names where its template is.
+    /// </summary>
+    private static T Trimmed<T>(T workload, Func<T, V1PodTemplateSpec?> template, Func<V1PodTemplateSpec?, T> withTemplate)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        ArgumentNullException.ThrowIfNull(daemonSet);
-        return IsOperators(daemonSet.Metadata) ? daemonSet : new V1DaemonSet
+        ArgumentNullException.ThrowIfNull(workload);
+        if (IsOperators(workload.Metadata))
         {
-            ApiVersion = daemonSet.ApiVersion,
-            Kind = daemonSet.Kind,
-            Metadata = Metadata(daemonSet.Metadata),
-            Spec = new V1DaemonSetSpec { Template = Template(daemonSet.Spec?.Template) },
-        };
+            return workload;
+        }
+
+        var trimmed = withTemplate(Template(template(workload)));
+        trimmed.ApiVersion = workload.ApiVersion;
+        trimmed.Kind = workload.Kind;
+        trimmed.Metadata = Metadata(workload.Metadata);
+        return trimmed;
     }
 
     /// <summary>A workload the operator may write whole: its managed-by label, or an owner reference to its own kinds.</summary>

@@ -200,7 +200,7 @@ public sealed class IncrementalPolicyRender(string @namespace, string name)
                 }
 
                 known++;
-                if (!SameVersion(last.Service, service))
+                if (!SameObject(last.Service, service))
                 {
                     changed.Add(service);
                 }
@@ -238,10 +238,5 @@ public sealed class IncrementalPolicyRender(string @namespace, string name)
             ReferenceEquals(a, b)
             || (a.Metadata.Generation is not null && a.Metadata.Uid is not null
                 && a.Metadata.Uid == b.Metadata.Uid && a.Metadata.Generation == b.Metadata.Generation);
-
-        /// <summary>The same object, or the same uid at the same resourceVersion.</summary>
-        private static bool SameVersion(WaddleService a, WaddleService b) =>
-            ReferenceEquals(a, b)
-            || (a.Metadata.ResourceVersion is not null && a.Metadata.Uid == b.Metadata.Uid && a.Metadata.ResourceVersion == b.Metadata.ResourceVersion);
     }
 }
